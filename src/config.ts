@@ -1,0 +1,55 @@
+/**
+ * @module
+ * The `[vars]` of wrangler.toml, read into numbers once. `wrangler dev --var NAME:VALUE` passes
+ * strings, so every value is parsed; a missing or malformed value falls back to its default.
+ */
+export interface Env {
+  ROOMS: DurableObjectNamespace<import("./room").ChatRoom>;
+  ASSETS?: Fetcher;
+  RATE_LIMIT_PER_SECOND?: string | number;
+  RATE_LIMIT_BURST?: string | number;
+  HISTORY_ON_JOIN?: string | number;
+  HISTORY_LIMIT?: string | number;
+  MAX_USERS_PER_ROOM?: string | number;
+  ALLOWED_ORIGINS?: string;
+}
+
+export interface RoomConfig {
+  ratePerSecond: number;
+  rateBurst: number;
+  historyOnJoin: number;
+  historyLimit: number;
+  maxUsers: number;
+}
+
+export const DEFAULTS: RoomConfig = {
+  ratePerSecond: 5,
+  rateBurst: 10,
+  historyOnJoin: 50,
+  historyLimit: 1000,
+  maxUsers: 2000,
+};
+
+function num(value: string | number | undefined, fallback: number, min: number): number {
+  const n = typeof value === "number" ? value : Number(value);
+  return value === undefined || value === "" || !Number.isFinite(n) ? fallback : Math.max(min, n);
+}
+
+export function readConfig(env: Env): RoomConfig {
+  return {
+    ratePerSecond: num(env.RATE_LIMIT_PER_SECOND, DEFAULTS.ratePerSecond, 0.001),
+    rateBurst: num(env.RATE_LIMIT_BURST, DEFAULTS.rateBurst, 1),
+    historyOnJoin: Math.floor(num(env.HISTORY_ON_JOIN, DEFAULTS.historyOnJoin, 0)),
+    // At least one message is kept, so the newest row always carries the room's last seq.
+    historyLimit: Math.floor(num(env.HISTORY_LIMIT, DEFAULTS.historyLimit, 1)),
+    maxUsers: Math.floor(num(env.MAX_USERS_PER_ROOM, DEFAULTS.maxUsers, 1)),
+  };
+}
+
+/** Origins allowed besides the request's own (comma-separated `ALLOWED_ORIGINS`). */
+export function allowedOrigins(env: Env): string[] {
+  return (env.ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim().replace(/\/+$/, ""))
+    .filter((o) => o.length > 0);
+}

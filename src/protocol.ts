@@ -1,0 +1,295 @@
+/**
+ * @module
+ * The wire contract of Roomcast, written once. The Worker, the room, the page and the tests all
+ * import from here: every frame type, limit and error code lives in this file (see
+ * docs/protocol.md for the prose version).
+ */
+import * as v from "valibot";
+
+/** Fixed limits of the contract. Counts are Unicode code points unless a name says bytes. */
+export const LIMITS = {
+  roomMaxChars: 64,
+  nameMaxChars: 32,
+  textMaxChars: 2000,
+  /** Inbound frames over this many UTF-8 bytes are refused before JSON parsing. */
+  frameMaxBytes: 16 * 1024,
+  sessionPattern: /^[A-Za-z0-9_-]{8,64}$/,
+  idPattern: /^[A-Za-z0-9_-]{1,64}$/,
+  /** Most messages a resuming client (`since`) gets in its welcome. */
+  resumeMaxMessages: 500,
+  /** A typing frame is relayed at most once per this many ms per sender. */
+  typingIntervalMs: 2000,
+  /** Clients should ping at least this often... */
+  pingEveryMs: 30_000,
+  /** ...and a socket silent for longer than this is dead. */
+  heartbeatTimeoutMs: 90_000,
+  /** One `rate_limited` error per this many ms at most. */
+  rateErrorIntervalMs: 1000,
+} as const;
+
+/** The text frame answered by the runtime itself (no room wake-up). */
+export const PING = "ping";
+export const PONG = "pong";
+
+/** Every error code the server sends, with the close code used when it ends the socket. */
+export const ERROR_CODES = {
+  invalid_room: "The room name is not valid.",
+  invalid_name: "The name is not valid.",
+  bad_request: "The connection request is malformed.",
+  name_taken: "That name is already in use in this room.",
+  room_full: "The room is full.",
+  replaced: "This name connected again from another tab; this connection was replaced.",
+  heartbeat_timeout: "No ping arrived in time; the connection was closed.",
+  bad_json: "The frame is not valid JSON.",
+  unknown_type: "The frame type is unknown.",
+  bad_frame: "The frame has missing or wrongly typed fields.",
+  empty_text: "The message is empty.",
+  text_too_long: `The message is longer than ${LIMITS.textMaxChars} characters.`,
+  invalid_text: "The message contains control characters.",
+  binary_unsupported: "Binary frames are not supported; send JSON text.",
+  frame_too_large: `The frame is larger than ${LIMITS.frameMaxBytes} bytes.`,
+  rate_limited: "Too many frames; slow down.",
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Refusals of a join: the socket is opened, told why, and closed with 4000 + HTTP status. */
+export const REFUSAL_STATUS = {
+  invalid_room: 400,
+  invalid_name: 400,
+  bad_request: 400,
+  name_taken: 409,
+  room_full: 503,
+} as const satisfies Partial<Record<ErrorCode, number>>;
+export type RefusalCode = keyof typeof REFUSAL_STATUS;
+
+export const CLOSE_REPLACED = 4001;
+export const CLOSE_HEARTBEAT = 4408;
+export const closeCodeFor = (code: RefusalCode): number => 4000 + REFUSAL_STATUS[code];
+
+// ---------------------------------------------------------------------------------------------
+// Server → client frames
+
+export interface User {
+  name: string;
+  /** Epoch ms. */
+  joinedAt: number;
+}
+
+export interface ChatMessage {
+  type: "message";
+  seq: number;
+  ts: number;
+  from: string;
+  text: string;
+  id?: string;
+}
+
+/** The upgrade as the Worker saw it, for the page's teaching panel. */
+export interface Handshake {
+  request: { method: string; path: string; headers: Record<string, string> };
+  response: { status: 101; statusText: "Switching Protocols"; headers: Record<string, string> };
+}
+
+export interface RoomLimits {
+  textMaxChars: number;
+  frameMaxBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+export interface WelcomeFrame {
+  type: "welcome";
+  room: string;
+  you: string;
+  users: User[];
+  seq: number;
+  limits: RoomLimits;
+  history: ChatMessage[];
+  gap?: true;
+  handshake: Handshake;
+}
+
+export interface PresenceFrame {
+  type: "presence";
+  joined: User[];
+  left: string[];
+}
+
+export interface TypingFrame {
+  type: "typing";
+  from: string;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  id?: string;
+}
+
+export type ServerFrame = WelcomeFrame | PresenceFrame | ChatMessage | TypingFrame | ErrorFrame;
+
+export function errorFrame(code: ErrorCode, id?: string): ErrorFrame {
+  return id === undefined
+    ? { type: "error", code, message: ERROR_CODES[code] }
+    : { type: "error", code, message: ERROR_CODES[code], id };
+}
+
+/** A server message is one frame or an array of frames (coalesced under load). */
+export function parseServerData(data: string): ServerFrame[] {
+  const parsed: unknown = JSON.parse(data);
+  return (Array.isArray(parsed) ? parsed : [parsed]) as ServerFrame[];
+}
+
+/** The room's answer to `GET /api/rooms/:room`. */
+export interface RoomSnapshot {
+  room: string;
+  users: User[];
+  seq: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and rooms
+
+/** Counts code points, as every limit of the contract does. */
+export const codePointLength = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+// Letters, marks and digits of any script, ZWNJ (Persian), and - _ . ; nothing invisible else.
+const WORD = "[\\p{L}\\p{M}\\p{N}\\u200C_.\\-]";
+const ROOM_RE = new RegExp(`^${WORD}+$`, "u");
+const NAME_RE = new RegExp(`^${WORD}+(?: ${WORD}+)*$`, "u");
+const ONLY_DOTS = /^\.+$/;
+
+/** Returns the NFC room name, or null when it breaks the contract. Case-sensitive. */
+export function parseRoomName(raw: string): string | null {
+  const room = raw.normalize("NFC");
+  const n = codePointLength(room);
+  if (n < 1 || n > LIMITS.roomMaxChars || !ROOM_RE.test(room) || ONLY_DOTS.test(room)) return null;
+  return room;
+}
+
+/** Returns the NFC, trimmed name, or null when it breaks the contract. */
+export function parseUserName(raw: string): string | null {
+  const name = raw.normalize("NFC").trim();
+  const n = codePointLength(name);
+  if (n < 1 || n > LIMITS.nameMaxChars || !NAME_RE.test(name) || ONLY_DOTS.test(name)) return null;
+  return name;
+}
+
+/** Names compare case-insensitively: two names with the same key are the same person. */
+export const nameKey = (name: string): string => name.toLowerCase().normalize("NFC");
+
+export interface JoinRequest {
+  room: string;
+  name: string;
+  session?: string;
+  since?: number;
+}
+
+/** Validates the parts of `GET /ws/:room/:client?session=&since=`; the first failure wins. */
+export function parseJoinRequest(
+  rawRoom: string,
+  rawName: string,
+  query: URLSearchParams,
+): JoinRequest | RefusalCode {
+  const room = parseRoomName(rawRoom);
+  if (room === null) return "invalid_room";
+  const name = parseUserName(rawName);
+  if (name === null) return "invalid_name";
+  const join: JoinRequest = { room, name };
+  const session = query.get("session");
+  if (session !== null) {
+    if (!LIMITS.sessionPattern.test(session)) return "bad_request";
+    join.session = session;
+  }
+  const since = query.get("since");
+  if (since !== null) {
+    if (!/^\d{1,15}$/.test(since)) return "bad_request";
+    join.since = Number(since);
+  }
+  return join;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client → server frames
+
+export interface ClientMessage {
+  type: "message";
+  text: string;
+  id?: string;
+}
+export interface ClientTyping {
+  type: "typing";
+}
+export type ClientFrame = ClientMessage | ClientTyping;
+
+const MessageSchema = v.object({
+  type: v.literal("message"),
+  text: v.string(),
+  id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
+});
+const TypingSchema = v.object({ type: v.literal("typing") });
+
+// Control characters other than newline and tab (C0, DEL, C1).
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+
+export type ParsedClientFrame =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: ErrorCode; id?: string };
+
+const utf8Length = (s: string): number => {
+  // Cheap bounds first: a UTF-16 unit is 1–3 UTF-8 bytes.
+  if (s.length * 3 <= LIMITS.frameMaxBytes) return s.length;
+  return new TextEncoder().encode(s).length;
+};
+
+/** Validates one inbound WebSocket frame. Nothing that fails here is ever stored or broadcast. */
+export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame {
+  if (typeof data !== "string") return { ok: false, code: "binary_unsupported" };
+  if (utf8Length(data) > LIMITS.frameMaxBytes) return { ok: false, code: "frame_too_large" };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return { ok: false, code: "bad_json" };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: "bad_frame" };
+  }
+  const rec = raw as Record<string, unknown>;
+  const id = typeof rec.id === "string" && LIMITS.idPattern.test(rec.id) ? rec.id : undefined;
+  if (rec.type === "typing") {
+    return v.is(TypingSchema, raw) ? { ok: true, frame: { type: "typing" } } : bad("bad_frame", id);
+  }
+  if (rec.type !== "message") {
+    return bad(typeof rec.type === "string" ? "unknown_type" : "bad_frame", id);
+  }
+  const msg = v.safeParse(MessageSchema, raw);
+  if (!msg.success) return bad("bad_frame", id);
+  const text = msg.output.text.replace(/\r\n?/g, "\n").trim();
+  if (text.length === 0) return bad("empty_text", id);
+  if (codePointLength(text) > LIMITS.textMaxChars) return bad("text_too_long", id);
+  if (FORBIDDEN_CONTROL.test(text)) return bad("invalid_text", id);
+  const frame: ClientMessage = { type: "message", text };
+  if (msg.output.id !== undefined) frame.id = msg.output.id;
+  return { ok: true, frame };
+}
+
+function bad(code: ErrorCode, id: string | undefined): ParsedClientFrame {
+  return id === undefined ? { ok: false, code } : { ok: false, code, id };
+}
+
+/** Best effort: the `id` of a frame that is dropped before validation (rate limit). */
+export function peekFrameId(data: string | ArrayBuffer): string | undefined {
+  if (typeof data !== "string" || data.length > LIMITS.frameMaxBytes) return undefined;
+  try {
+    const id = (JSON.parse(data) as { id?: unknown } | null)?.id;
+    return typeof id === "string" && LIMITS.idPattern.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

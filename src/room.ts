@@ -1,0 +1,275 @@
+/**
+ * @module
+ * `ChatRoom`: one Durable Object per room. It holds the room's sockets through the WebSocket
+ * Hibernation API; who is who lives in each socket's attachment and the messages in SQLite, so
+ * a room that wakes with empty fields still knows everything. Reads top-down: join → message →
+ * close → alarm.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { Broadcaster, sendQuietly } from "./broadcast";
+import { readConfig, type Env, type RoomConfig } from "./config";
+import { MessageStore } from "./history";
+import {
+  CLOSE_HEARTBEAT, CLOSE_REPLACED, LIMITS, PING, PONG, errorFrame, nameKey, parseClientFrame,
+  peekFrameId, type ClientMessage, type ErrorCode, type JoinRequest, type RoomSnapshot,
+  type ServerFrame, type User, type WelcomeFrame,
+} from "./protocol";
+import { TokenBucket } from "./rate-limit";
+import { describeHandshake, refuseUpgrade } from "./upgrade";
+
+/** The Worker passes the validated join in this header (only the Worker can reach a room). */
+export const JOIN_HEADER = "x-roomcast-join";
+/** While sockets remain, an alarm looks for dead ones this often. */
+const SWEEP_MS = 30_000;
+const OPEN = 1;
+
+/** What a socket's attachment holds, under a key of its own. */
+interface Member {
+  room: string;
+  name: string;
+  key: string;
+  session?: string;
+  /** When the name joined (kept across a same-session takeover): presence shows this. */
+  joinedAt: number;
+  /** When this socket connected: the heartbeat counts from here until its first ping. */
+  connectedAt: number;
+  /** Replaced, timed out or closed: no longer in the room. */
+  gone?: true;
+}
+type Attachment = { roomcast?: Member };
+/** A member with its socket. */
+type Present = Member & { ws: WebSocket };
+
+export class ChatRoom extends DurableObject<Env> {
+  private readonly config: RoomConfig;
+  private readonly store: MessageStore;
+  private readonly outbox: Broadcaster;
+  // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
+  private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
+  private readonly typedAt = new WeakMap<WebSocket, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.config = readConfig(env);
+    // Answered by the runtime without waking the room; the time is our heartbeat.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    this.store = new MessageStore(ctx.storage, () => this.config.historyLimit);
+    this.outbox = new Broadcaster(() => this.openSockets(), () => this.store.save(), this.store.seq);
+  }
+
+  // --- join -----------------------------------------------------------------------------------
+
+  async fetch(request: Request): Promise<Response> {
+    const join = JSON.parse(decodeURIComponent(request.headers.get(JOIN_HEADER) ?? "")) as JoinRequest;
+    // Every await happens before the checks, so nothing can interleave between check and accept.
+    const handshake = await describeHandshake(request);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
+
+    const now = Date.now();
+    const key = nameKey(join.name);
+    const holder = this.members().find((m) => m.key === key);
+    let replaced: Present | undefined;
+    if (holder !== undefined) {
+      if (join.session !== undefined && holder.session === join.session) replaced = holder;
+      else if (this.isDead(holder, now)) this.drop(holder, "heartbeat_timeout", CLOSE_HEARTBEAT);
+      else return refuseUpgrade("name_taken");
+    }
+    if (replaced === undefined && this.members().length >= this.config.maxUsers) {
+      this.sweep(now);
+      if (this.members().length >= this.config.maxUsers) return refuseUpgrade("room_full");
+    }
+
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    const member: Member = {
+      room: join.room,
+      name: replaced?.name ?? join.name,
+      key,
+      joinedAt: replaced?.joinedAt ?? now,
+      connectedAt: now,
+    };
+    if (join.session !== undefined) member.session = join.session;
+    server.serializeAttachment({ roomcast: member } satisfies Attachment);
+
+    // A same-session takeover: the old tab is told and closed; the others see no change.
+    if (replaced !== undefined) this.drop(replaced, "replaced", CLOSE_REPLACED);
+    server.send(JSON.stringify(this.welcome(member, join.since, handshake)));
+    if (replaced === undefined) this.outbox.join(key, toUser(member), server);
+    else this.outbox.welcomed(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  private welcome(member: Member, since: number | undefined, handshake: WelcomeFrame["handshake"]): WelcomeFrame {
+    const resume = since === undefined
+      ? { messages: this.store.recent(this.config.historyOnJoin), gap: false }
+      : this.store.since(since, LIMITS.resumeMaxMessages);
+    const frame: WelcomeFrame = {
+      type: "welcome",
+      room: member.room,
+      you: member.name,
+      users: this.users(),
+      seq: this.store.seq,
+      limits: {
+        textMaxChars: LIMITS.textMaxChars,
+        frameMaxBytes: LIMITS.frameMaxBytes,
+        ratePerSecond: this.config.ratePerSecond,
+        rateBurst: this.config.rateBurst,
+      },
+      history: resume.messages,
+      handshake,
+    };
+    if (resume.gap) frame.gap = true;
+    return frame;
+  }
+
+  // --- message --------------------------------------------------------------------------------
+
+  async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const member = memberOf(ws);
+    if (member === undefined || member.gone) return;
+    const now = Date.now();
+    const bucket = this.bucketOf(ws, now);
+    if (!bucket.take(now)) {
+      // Dropped; report at most once a second so the limit cannot be turned into an echo.
+      if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs)) this.reply(ws, "rate_limited", peekFrameId(data));
+      return;
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) return this.reply(ws, parsed.code, parsed.id);
+    if (parsed.frame.type === "typing") return this.typing(ws, member, now);
+    this.message(ws, member, parsed.frame);
+  }
+
+  private message(ws: WebSocket, member: Member, frame: ClientMessage): void {
+    if (frame.id !== undefined) {
+      const original = this.store.findById(member.key, frame.id);
+      if (original !== null) {
+        // A resend (the client's outbox): acknowledge to the sender alone, store nothing. If the
+        // original is still queued, its broadcast is the acknowledgement.
+        if (!this.outbox.isPending(original.seq)) this.send(ws, original);
+        return;
+      }
+    }
+    this.outbox.frame(this.store.add(member.key, member.name, frame.text, frame.id));
+  }
+
+  private typing(ws: WebSocket, member: Member, now: number): void {
+    if (now - (this.typedAt.get(ws) ?? -Infinity) < LIMITS.typingIntervalMs) return;
+    this.typedAt.set(ws, now);
+    this.outbox.frame({ type: "typing", from: member.name }, ws);
+  }
+
+  // --- close ----------------------------------------------------------------------------------
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      this.leave(ws);
+    } finally {
+      // Complete the close handshake, so clients see a clean close and never 1006.
+      const echo = code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+      closeQuietly(ws, echo, reason);
+    }
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    try {
+      this.leave(ws);
+    } finally {
+      closeQuietly(ws, 1011, "error");
+    }
+  }
+
+  /** Removes a socket's member from presence, unless a takeover already handed its name on. */
+  private leave(ws: WebSocket): void {
+    const member = memberOf(ws);
+    if (member === undefined || member.gone) return;
+    markGone(ws, member);
+    if (this.members().some((m) => m.key === member.key)) return;
+    this.outbox.leave(member.key, member.name);
+  }
+
+  // --- heartbeat ------------------------------------------------------------------------------
+
+  async alarm(): Promise<void> {
+    this.sweep(Date.now());
+    if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
+  }
+
+  /** Closes every socket whose last ping (or connect, if it never pinged) is too old. */
+  private sweep(now: number): void {
+    for (const m of this.members()) if (this.isDead(m, now)) this.drop(m, "heartbeat_timeout", CLOSE_HEARTBEAT);
+  }
+
+  private isDead(member: Present, now: number): boolean {
+    const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(member.ws)?.getTime() ?? 0;
+    return now - Math.max(pingedAt, member.connectedAt) > LIMITS.heartbeatTimeoutMs;
+  }
+
+  /** Ends a member's socket from the room's side: an error frame, then a close. */
+  private drop({ ws }: Present, code: ErrorCode, closeCode: number): void {
+    this.leave(ws);
+    this.send(ws, errorFrame(code));
+    closeQuietly(ws, closeCode, code);
+  }
+
+  // --- state, derived from the sockets ---------------------------------------------------------
+
+  /** `GET /api/rooms/:room`, over RPC from the Worker. */
+  snapshot(room: string): RoomSnapshot {
+    return { room, users: this.users(), seq: this.store.seq };
+  }
+
+  private openSockets(): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => ws.readyState === OPEN);
+  }
+
+  private members(): Present[] {
+    const out: Present[] = [];
+    for (const ws of this.openSockets()) {
+      const m = memberOf(ws);
+      if (m !== undefined && !m.gone) out.push({ ...m, ws });
+    }
+    return out;
+  }
+
+  private users(): User[] {
+    return this.members().map(toUser).sort((a, b) => a.joinedAt - b.joinedAt);
+  }
+
+  private bucketOf(ws: WebSocket, now: number): TokenBucket {
+    let bucket = this.buckets.get(ws);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.config.ratePerSecond, this.config.rateBurst, now);
+      this.buckets.set(ws, bucket);
+    }
+    return bucket;
+  }
+
+  private send(ws: WebSocket, frame: ServerFrame): void {
+    sendQuietly(ws, JSON.stringify(frame));
+  }
+
+  private reply(ws: WebSocket, code: ErrorCode, id?: string): void {
+    this.send(ws, errorFrame(code, id));
+  }
+}
+
+function memberOf(ws: WebSocket): Member | undefined {
+  return (ws.deserializeAttachment() as Attachment | null)?.roomcast;
+}
+
+function markGone(ws: WebSocket, member: Member): void {
+  ws.serializeAttachment({ roomcast: { ...member, gone: true } } satisfies Attachment);
+}
+
+function toUser(m: Member): User {
+  return { name: m.name, joinedAt: m.joinedAt };
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed.
+  }
+}

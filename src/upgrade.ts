@@ -1,0 +1,47 @@
+/**
+ * @module
+ * The HTTP side of a WebSocket upgrade: refusing a join in a way a browser can read, and the
+ * handshake as the page's teaching panel shows it.
+ */
+import { closeCodeFor, errorFrame, type Handshake, type RefusalCode } from "./protocol";
+
+/**
+ * A browser cannot read the status of a refused handshake, so a refusal completes the upgrade,
+ * sends one `error` frame and closes with 4000 + the HTTP status and the code as reason.
+ */
+export function refuseUpgrade(code: RefusalCode): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.send(JSON.stringify(errorFrame(code)));
+  server.close(closeCodeFor(code), code);
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/** `Sec-WebSocket-Accept` as RFC 6455 §4.2.2 defines it: base64(SHA-1(key + GUID)). */
+export async function secWebSocketAccept(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(key + WS_GUID));
+  let bin = "";
+  for (const b of new Uint8Array(digest)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+const SHOWN_HEADERS = ["host", "connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "origin"];
+
+/** The upgrade request's headers as received, and the `101` answer that goes with them. */
+export async function describeHandshake(request: Request): Promise<Handshake> {
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  for (const name of SHOWN_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  const key = request.headers.get("sec-websocket-key");
+  const responseHeaders: Record<string, string> = { upgrade: "websocket", connection: "Upgrade" };
+  if (key !== null) responseHeaders["sec-websocket-accept"] = await secWebSocketAccept(key);
+  return {
+    request: { method: request.method, path: url.pathname + url.search, headers },
+    response: { status: 101, statusText: "Switching Protocols", headers: responseHeaders },
+  };
+}
