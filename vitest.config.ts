@@ -7,7 +7,21 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // Small limits so the tests can reach them; the defaults themselves are checked
+            // against wrangler.toml and a real `wrangler dev` in the node project.
+            miniflare: {
+              bindings: {
+                HISTORY_ON_JOIN: "5",
+                HISTORY_LIMIT: "30",
+                MAX_USERS_PER_ROOM: "6",
+                ALLOWED_ORIGINS: "https://teacher.example, https://mirror.example/",
+              },
+            },
+          }),
+        ],
         test: { name: "workers", include: ["test/workers/**/*.test.ts"] },
       },
       {

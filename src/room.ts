@@ -207,9 +207,10 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Ends a member's socket from the room's side: an error frame, then a close. */
   private drop({ ws }: Present, code: ErrorCode, closeCode: number): void {
-    this.leave(ws);
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
+    // After the close, so the dropped socket is not sent its own leave.
+    this.leave(ws);
   }
 
   // --- state, derived from the sockets ---------------------------------------------------------
