@@ -13,7 +13,7 @@ describe("a real wrangler dev, stopped and started again", () => {
     rmSync(persistTo, { recursive: true, force: true });
   });
 
-  it("keeps history and continues seq with --persist-to", async () => {
+  it("keeps history and continues seq with --persist-to, and takes --var overrides", async () => {
     const room = `restart-${Date.now()}`;
     server = await startWranglerDev({ persistTo });
     const wsUrl = `${server.url.replace("http", "ws")}/ws/${room}`;
@@ -26,10 +26,12 @@ describe("a real wrangler dev, stopped and started again", () => {
     sara.close();
     await server.stop();
 
-    server = await startWranglerDev({ persistTo, port: server.port });
+    // Also proves that a [vars] value can be overridden with --var NAME:VALUE.
+    server = await startWranglerDev({ persistTo, port: server.port, vars: { RATE_LIMIT_BURST: 7 } });
     const ali = await NodeClient.open(`${server.url.replace("http", "ws")}/ws/${room}/Ali`);
     const again = await ali.nextOf("welcome");
     expect(again.seq).toBe(3);
+    expect(again.limits.rateBurst).toBe(7);
     expect(again.history.map((m) => [m.seq, m.text])).toEqual([[1, "one"], [2, "two"], [3, "three"]]);
     ali.send({ type: "message", text: "four" });
     expect(await ali.nextOf("message")).toMatchObject({ seq: 4, from: "Ali", text: "four" });
