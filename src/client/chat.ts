@@ -87,8 +87,8 @@ export class Chat {
       case "presence": {
         const changed = this.v.people.apply(f.joined, f.left);
         const now = Date.now();
-        for (const name of changed.left) this.v.log.system(this.i18n.t("left", { name }), now);
-        for (const name of changed.joined) this.v.log.system(this.i18n.t("joined", { name }), now);
+        for (const name of changed.left) this.v.log.system("left", name, now);
+        for (const name of changed.joined) this.v.log.system("joined", name, now);
         return;
       }
       case "typing":
@@ -135,7 +135,7 @@ export class Chat {
   }
 
   private error(e: ErrorFrame): void {
-    if (e.code === "rate_limited") return this.outbox.rateLimited(e.id, Date.now());
+    if (e.code === "rate_limited") return this.outbox.rateLimited(Date.now());
     if (e.id !== undefined && this.outbox.has(e.id)) {
       this.outbox.fail(e.id);
       this.v.log.failed(e.id, this.i18n.error(e.code));

@@ -32,3 +32,14 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (node === null) throw new Error(`#${id} is missing from index.html`);
   return node as T;
 }
+
+/** A template with names filled in as `<bdi>`, so a Persian name cannot flip an English line. */
+export function withNames(template: string, names: Record<string, string>): (HTMLElement | string)[] {
+  return template
+    .split(/(\{\w+\})/)
+    .filter((part) => part !== "")
+    .map((part) => {
+      const name = names[part.slice(1, -1)];
+      return /^\{\w+\}$/.test(part) && name !== undefined ? el("bdi", { text: name }) : part;
+    });
+}

@@ -192,6 +192,11 @@ export class I18n {
     });
   }
 
+  /** The string with its `{x}` placeholders left in (for names that need their own element). */
+  raw(key: Key): string {
+    return STRINGS[this.lang][key];
+  }
+
   /** Local time of day, hours and minutes. */
   time(ts: number): string {
     return new Intl.DateTimeFormat(this.locale, { hour: "2-digit", minute: "2-digit" }).format(ts);

@@ -63,10 +63,13 @@ export class Outbox {
     }
   }
 
-  /** `rate_limited`: the frame with this id (or, without an id, every pending one) was dropped. */
-  rateLimited(id: string | undefined, now: number): void {
+  /**
+   * `rate_limited`: the server dropped a frame (the one with `id`, if it said) and, most likely,
+   * the ones sent after it; everything pending waits a moment and goes again in order (the
+   * server dedupes what did get through).
+   */
+  rateLimited(now: number): void {
     for (const item of this.items.values()) {
-      if (id !== undefined && item.id !== id) continue;
       item.sentAt = null;
       item.notBefore = now + RATE_LIMIT_BACKOFF_MS;
     }

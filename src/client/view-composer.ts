@@ -28,7 +28,6 @@ export class ComposerView {
       if (text === "" || codePointLength(text) > LIMITS.textMaxChars) return;
       onSend(text);
       box.value = "";
-      this.lastTypingAt = -Infinity;
       this.update();
       box.focus();
     });
@@ -41,7 +40,8 @@ export class ComposerView {
     box.addEventListener("input", () => {
       this.update();
       const now = Date.now();
-      if (box.value.trim() !== "" && now - this.lastTypingAt >= LIMITS.typingIntervalMs) {
+      // A little over the server's interval, so its relay never drops one of ours.
+      if (box.value.trim() !== "" && now - this.lastTypingAt >= LIMITS.typingIntervalMs + 100) {
         this.lastTypingAt = now;
         onTyping();
       }

@@ -5,8 +5,8 @@
  * reader scrolled up; then a "new messages" button jumps down, and unread ones are counted.
  */
 import type { ChatMessage } from "../protocol";
-import { el } from "./dom";
-import { dayKey, type I18n } from "./i18n";
+import { el, withNames } from "./dom";
+import { dayKey, type I18n, type Key } from "./i18n";
 
 const NEAR_BOTTOM_PX = 48;
 
@@ -53,10 +53,13 @@ export class LogView {
     if (!own && !fromHistory) this.countUnread();
   }
 
-  system(text: string, ts: number): void {
+  /** A quiet line such as "Sara joined"; the name is isolated, the line follows the interface. */
+  system(key: Key, name: string, ts: number): void {
     this.append(() => {
       this.separator(ts);
-      this.list.append(el("li", { class: "system", dir: "auto" }, text, " ", this.timeEl(ts)));
+      const line = el("li", { class: "system", attrs: { "data-key": key } }, ...withNames(this.i18n.raw(key), { name }), " ", this.timeEl(ts));
+      line.dataset.name = name;
+      this.list.append(line);
     }, "other-quiet");
   }
 
@@ -100,6 +103,10 @@ export class LogView {
       d.textContent = this.i18n.date(Number(d.dataset.ts));
     }
     for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state")) s.textContent = this.i18n.t("pending");
+    for (const line of this.list.querySelectorAll<HTMLElement>(".system[data-key]")) {
+      const time = line.querySelector("time");
+      line.replaceChildren(...withNames(this.i18n.raw(line.dataset.key as Key), { name: line.dataset.name ?? "" }), " ", time ?? "");
+    }
   }
 
   atBottom(): boolean {

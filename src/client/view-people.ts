@@ -4,7 +4,7 @@
  * ("Sara is typing…"), which forgets a name a few seconds after its last typing frame.
  */
 import { nameKey, type User } from "../protocol";
-import { el } from "./dom";
+import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
 
 /** A typing frame is shown this long (the server relays one at most every 2 s). */
@@ -87,11 +87,7 @@ export class PeopleView {
 
   private renderTyping(): void {
     const names = [...this.typists.values()].map((t) => t.name);
-    const line =
-      names.length === 0 ? "" :
-      names.length === 1 ? this.i18n.t("typing1", { a: names[0]! }) :
-      names.length === 2 ? this.i18n.t("typing2", { a: names[0]!, b: names[1]! }) :
-      this.i18n.t("typingMany");
-    this.typingLine.textContent = line;
+    const key = names.length === 1 ? "typing1" : names.length === 2 ? "typing2" : "typingMany";
+    this.typingLine.replaceChildren(...(names.length === 0 ? [] : withNames(this.i18n.raw(key), { a: names[0]!, b: names[1] ?? "" })));
   }
 }

@@ -45,8 +45,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
   }
 
   /** Opens the page in a new tab of `ctx` and joins `room` as `name`. */
-  async function joined(ctx: BrowserContext, roomName: string, name: string): Promise<Page> {
+  async function joined(ctx: BrowserContext, roomName: string, name: string, before?: (p: Page) => void): Promise<Page> {
     const page = await ctx.newPage();
+    before?.(page);
     page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
     await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
     await page.getByLabel("Name").fill(name);
@@ -228,6 +229,123 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     stack = await hood.locator(".stack").innerText();
     expect(stack).toMatch(/WebSocket frame header\s+\+2 B/); // the server does not mask
   });
+
+  it("follows new messages at the bottom; scrolled up, it offers a jump and counts unread in the title", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    const omid = await joined(await newContext({ viewport: { width: 390, height: 520 } }), r, "Omid");
+    for (let i = 1; i <= 6; i++) await say(sara, `line ${i}\nsecond line\nthird line`);
+    await expect.poll(() => texts(omid).then((t) => t.length), WAIT).toBe(6);
+    const atBottom = () => log(omid).evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight < 50);
+    expect(await atBottom()).toBe(true);
+
+    await log(omid).evaluate((e) => (e.scrollTop = 0));
+    await say(sara, "while you read above");
+    await omid.getByRole("button", { name: "New messages" }).waitFor(WAIT);
+    await expect.poll(() => omid.title(), WAIT).toBe(`(1) ${r} · Roomcast`);
+    expect(await atBottom()).toBe(false);
+
+    await omid.getByRole("button", { name: "New messages" }).click();
+    await expect.poll(atBottom, WAIT).toBe(true);
+    await expect.poll(() => omid.title(), WAIT).toBe(`${r} · Roomcast`);
+    await say(sara, "and one more");
+    await log(omid).getByText("and one more").waitFor(WAIT);
+    await expect.poll(atBottom, WAIT).toBe(true);
+    expect(await omid.getByRole("button", { name: "New messages" }).isHidden()).toBe(true);
+  });
+
+  /** Joins through a proxy that lets the test drop frames in either direction. */
+  async function joinedThrough(
+    ctx: BrowserContext,
+    roomName: string,
+    name: string,
+    drop: { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean },
+  ): Promise<Page> {
+    const page = await ctx.newPage();
+    await page.routeWebSocket(/\/ws\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (typeof m === "string" && drop.toServer?.(m)) return;
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        if (typeof m === "string" && drop.toPage?.(m)) return;
+        ws.send(m);
+      });
+    });
+    await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByRole("button", { name: "Join" }).click();
+    await online(page);
+    return page;
+  }
+
+  /** True the first time `text` is seen in a message frame, false after. */
+  const once = (text: string) => {
+    let done = false;
+    return (m: string) => {
+      if (done || !m.includes(`"text":"${text}"`) || m.includes('"type":"welcome"')) return false;
+      return (done = true);
+    };
+  };
+
+  it("resumes when seq jumps: a lost frame is fetched again and nothing shows twice", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
+    for (const text of ["one", "two", "three"]) {
+      await say(sara, text);
+      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    }
+    await expect.poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
+      .toEqual(["one", "two", "three"]);
+    await say(sara, "four");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["one", "two", "three", "four"]);
+    expect(await users(sara).allTextContents()).toEqual(["Sara (you)", "Omid"]);
+    expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
+  });
+
+  it("sends again when no acknowledgement comes, and the server's dedupe keeps it single", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const sara = await joinedThrough(await newContext(), r, "Sara", { toPage: once("echo lost") });
+    await say(sara, "echo lost");
+    await log(omid).getByText("echo lost").waitFor(WAIT);
+    expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(["echo lost"]);
+    expect(await texts(omid)).toEqual(["echo lost"]);
+  });
+
+  it("keeps a message the server never got, and sends it again", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const sara = await joinedThrough(await newContext(), r, "Sara", { toServer: once("dropped on the way") });
+    await say(sara, "dropped on the way");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(["dropped on the way"]);
+  });
+
+  it("rides out rate_limited: a burst of messages all arrive, once each, in order", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const received: string[] = [];
+    const sara = await joined(await newContext(), r, "Sara", (page) =>
+      page.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))));
+    const burst = Array.from({ length: 16 }, (_, i) => `burst ${i + 1}`);
+    await sara.evaluate((lines) => {
+      const box = document.querySelector<HTMLTextAreaElement>("#message")!;
+      for (const line of lines) {
+        box.value = line;
+        box.form!.requestSubmit();
+      }
+    }, burst);
+    await expect.poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 }).toEqual(burst);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(burst);
+    expect(received.some((f) => f.includes('"code":"rate_limited"')), "the server did refuse some").toBe(true);
+  }, 60_000);
 
   // Last: it restarts the server.
   it("reconnects by itself after wrangler dev restarts; a message written meanwhile arrives once", async () => {

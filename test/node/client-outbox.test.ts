@@ -39,24 +39,14 @@ describe("outbox", () => {
     expect(again.map((x) => x.id)).toEqual([p.id]);
   });
 
-  it("rate_limited holds the message back, then sends it again", () => {
-    const o = new Outbox(ids());
-    const a = o.add("a", 0);
-    const b = o.add("b", 0);
-    o.takeDue(0);
-    o.rateLimited(b.id, 100);
-    expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS - 1)).toEqual([]);
-    expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS).map((x) => x.id)).toEqual([b.id]);
-    expect(o.has(a.id)).toBe(true);
-  });
-
-  it("rate_limited without an id holds back every pending message", () => {
+  it("rate_limited holds every pending message back, then sends them again in order", () => {
     const o = new Outbox(ids());
     o.add("a", 0);
     o.add("b", 0);
     o.takeDue(0);
-    o.rateLimited(undefined, 0);
-    expect(o.takeDue(RATE_LIMIT_BACKOFF_MS)).toHaveLength(2);
+    o.rateLimited(100);
+    expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS - 1)).toEqual([]);
+    expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS).map((x) => x.text)).toEqual(["a", "b"]);
   });
 
   it("an ack removes it for good: no resend, no second ack", () => {
