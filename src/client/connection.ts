@@ -54,7 +54,8 @@ export class Connection {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
   private lastPing = 0;
-  private refusal: RefusalCode | "replaced" | null = null;
+  /** The error frame that announced the end of this socket, if any. */
+  private ending: RefusalCode | "replaced" | "heartbeat_timeout" | null = null;
   private stopped = false;
   status: Status = { kind: "connecting", attempt: 0 };
 
@@ -75,7 +76,7 @@ export class Connection {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.stopped) return;
-    this.refusal = null;
+    this.ending = null;
     this.setStatus({ kind: "connecting", attempt: this.attempt });
     const ws = new (this.o.WebSocketImpl ?? WebSocket)(this.url());
     this.ws = ws;
@@ -146,22 +147,26 @@ export class Connection {
           this.stale = null;
         }
         this.setStatus({ kind: "online" });
-      } else if (f.type === "error" && (isRefusal(f.code) || f.code === "replaced")) {
-        this.refusal = f.code;
+      } else if (f.type === "error" && (isRefusal(f.code) || f.code === "replaced" || f.code === "heartbeat_timeout")) {
+        this.ending = f.code;
       }
     }
     this.o.onFrames(frames);
+    // The server closes right after such an error; act now rather than wait for the close
+    // handshake (browsers may take seconds to report it).
+    if (this.ending !== null && ws === this.ws) this.closed(ws, 0, this.ending);
   }
 
   private closed(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.ws = null;
+    detach(ws);
     this.stopPing();
     if (this.stopped) return;
-    const refusal = this.refusal ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
-    if (refusal === "replaced") return this.setStatus({ kind: "replaced" });
-    if (refusal !== null) return this.setStatus({ kind: "refused", code: refusal });
-    const why = code === CLOSE_HEARTBEAT ? "heartbeat" : reason || `close ${code}`;
+    const end = this.ending ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
+    if (end === "replaced") return this.setStatus({ kind: "replaced" });
+    if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
+    const why = end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : reason || `close ${code}`;
     this.scheduleRetry(why);
   }
 

@@ -259,7 +259,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     ctx: BrowserContext,
     roomName: string,
     name: string,
-    drop: { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean },
+    drop: { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string },
   ): Promise<Page> {
     const page = await ctx.newPage();
     await page.routeWebSocket(/\/ws\//, (ws) => {
@@ -270,7 +270,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
       });
       server.onMessage((m) => {
         if (typeof m === "string" && drop.toPage?.(m)) return;
-        ws.send(m);
+        ws.send(typeof m === "string" && drop.edit ? drop.edit(m) : m);
       });
     });
     await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
@@ -347,6 +347,88 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(received.some((f) => f.includes('"code":"rate_limited"')), "the server did refuse some").toBe(true);
   }, 60_000);
 
+  it("composer: Enter sends, Shift+Enter is a new line, a code-point counter near the limit", async () => {
+    const page = await joined(await newContext(), room(), "Sara");
+    const box = page.getByLabel("Message");
+    await box.pressSequentially("line one");
+    await box.press("Shift+Enter");
+    await box.pressSequentially("line two");
+    await box.press("Enter");
+    await expect.poll(() => texts(page), WAIT).toEqual(["line one\nline two"]);
+    expect(await box.inputValue()).toBe("");
+
+    expect(await page.locator("#counter").isHidden()).toBe(true);
+    await box.fill("😀".repeat(1850)); // 3700 UTF-16 units, 1850 code points
+    expect(await page.locator("#counter").textContent()).toBe("1,850 / 2,000");
+    expect(await page.getByRole("button", { name: "Send" }).isEnabled()).toBe(true);
+    await box.fill("a".repeat(2001));
+    expect(await page.locator("#counter").getAttribute("class")).toContain("over");
+    expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+    await box.press("Enter");
+    expect(await log(page).locator(".pending").count()).toBe(0);
+  });
+
+  it("works with the keyboard alone, with a visible focus", async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(`${dev.url}/?room=${room()}`);
+    for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement?.id)) !== "name"; i++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("name");
+    expect(await page.locator("#name").evaluate((e) => getComputedStyle(e).outlineStyle)).not.toBe("none");
+    await page.keyboard.type("Keyboard");
+    await page.keyboard.press("Enter");
+    await online(page);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("message");
+    await page.keyboard.type("typed only");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => texts(page), WAIT).toEqual(["typed only"]);
+    await page.keyboard.press("Shift+Tab"); // back to the log, which scrolls with the arrow keys
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("log");
+  });
+
+  it("a second tab with the same session takes over; the first says so and does not retry", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const first = await joined(ctx, r, "Sara");
+    const session = await first.evaluate(() => sessionStorage.getItem("roomcast.session"));
+    const second = await ctx.newPage();
+    await second.addInitScript((s) => sessionStorage.setItem("roomcast.session", s!), session);
+    await second.goto(`${dev.url}/?room=${r}`);
+    await second.getByLabel("Name").fill("Sara");
+    await second.getByRole("button", { name: "Join" }).click();
+    await online(second);
+    await first.locator('#status[data-state="replaced"]').waitFor(WAIT);
+    expect(await first.locator("#status").textContent()).toContain("open in another tab");
+    expect(await users(second).allTextContents()).toEqual(["Sara (you)"]);
+    await say(second, "still one Sara");
+    await log(second).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await first.locator("#status").getAttribute("data-state")).toBe("replaced");
+
+    await first.getByRole("button", { name: "Use it here" }).click();
+    await online(first);
+    await second.locator('#status[data-state="replaced"]').waitFor(WAIT);
+  });
+
+  it("a reload goes back into the room under its own name (no name_taken)", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(sara, "before reload");
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await sara.reload();
+    await online(sara);
+    expect(await sara.locator("#join").isHidden()).toBe(true);
+    expect(await sara.locator("#join-alert").textContent()).toBe("");
+    await expect.poll(() => texts(sara), WAIT).toEqual(["before reload"]);
+  });
+
+  it("says so when the welcome reports a gap", async () => {
+    const page = await joinedThrough(await newContext(), room(), "Sara", {
+      edit: (m) => (m.includes('"type":"welcome"') ? JSON.stringify({ ...JSON.parse(m), gap: true }) : m),
+    });
+    await log(page).getByText("Some messages are missing here").waitFor(WAIT);
+  });
+
   // Last: it restarts the server.
   it("reconnects by itself after wrangler dev restarts; a message written meanwhile arrives once", async () => {
     const ctx = await newContext();
@@ -358,6 +440,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
 
     await dev.stop();
     await sara.locator('#status[data-state="reconnecting"]').waitFor(WAIT);
+    expect(await sara.locator("#status").textContent()).toMatch(/^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/);
     await say(sara, "written while down");
     await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(WAIT);
 

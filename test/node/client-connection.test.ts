@@ -108,6 +108,25 @@ describe("connection", () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
+  it("acts on a refusal frame at once, without waiting for the close", () => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive({ type: "error", code: "name_taken", message: "" });
+    expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
+    last().drop(4409, "name_taken");
+    expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
+  });
+
+  it("reconnects at once-ish after a heartbeat_timeout frame", () => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive(welcome);
+    last().receive({ type: "error", code: "heartbeat_timeout", message: "" });
+    expect(conn.status.kind).toBe("reconnecting");
+    vi.advanceTimersByTime(600);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
   it("knows a refusal by its close code alone", () => {
     const { conn, last } = connect();
     last().drop(4409, "name_taken");
