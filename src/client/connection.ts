@@ -18,6 +18,7 @@ export const PONG_TIMEOUT_MS = 10_000;
 export type Status =
   | { kind: "connecting"; attempt: number }
   | { kind: "online" }
+  /** `why`: "dropped", "restart", "heartbeat", "silent", or the server's close reason. */
   | { kind: "reconnecting"; at: number; why: string }
   | { kind: "refused"; code: RefusalCode }
   | { kind: "replaced" }
@@ -166,8 +167,7 @@ export class Connection {
     const end = this.ending ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
     if (end === "replaced") return this.setStatus({ kind: "replaced" });
     if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
-    const why = end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : reason || `close ${code}`;
-    this.scheduleRetry(why);
+    this.scheduleRetry(end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : whyClosed(code, reason));
   }
 
   private scheduleRetry(why: string): void {
@@ -207,6 +207,13 @@ export class Connection {
     this.status = s;
     this.o.onStatus(s);
   }
+}
+
+/** A short reason for the status line (the view translates the known ones). */
+function whyClosed(code: number, reason: string): string {
+  if (code === 1006) return "dropped";
+  if (code === 1001 || code === 1012) return "restart";
+  return reason || `close ${code}`;
 }
 
 function detach(ws: WebSocket): void {

@@ -32,6 +32,11 @@ export class HoodView {
     private readonly toggle: HTMLButtonElement,
   ) {
     toggle.addEventListener("click", () => this.open(panel.hidden));
+    panel.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape") return;
+      this.open(false);
+      toggle.focus();
+    });
   }
 
   open(open: boolean): void {

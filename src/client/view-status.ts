@@ -5,7 +5,7 @@
  */
 import type { Status } from "./connection";
 import { el } from "./dom";
-import type { I18n } from "./i18n";
+import type { I18n, Key } from "./i18n";
 
 export class StatusView {
   private status: Status = { kind: "left" };
@@ -45,7 +45,9 @@ export class StatusView {
         return this.show(t.t("statusOnline"));
       case "reconnecting": {
         const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
-        return this.show(t.t("reconnecting", { n, why: s.why }), this.button(t.t("retryNow"), this.actions.retryNow));
+        const known = `why_${s.why}`;
+        const why = ["why_dropped", "why_restart", "why_heartbeat", "why_silent"].includes(known) ? t.t(known as Key) : s.why;
+        return this.show(t.t("reconnecting", { n, why }), this.button(t.t("retryNow"), this.actions.retryNow));
       }
       case "replaced":
         return this.show(t.t("replaced"), this.button(t.t("useHere"), this.actions.useHere));
