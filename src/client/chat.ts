@@ -72,10 +72,11 @@ export class Chat {
     this.conn.send({ type: "typing" });
   }
 
-  leave(): void {
+  /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
+  leave(discard: boolean): void {
     clearInterval(this.pump);
     this.conn.leave();
-    keptOutbox.set(null);
+    if (discard) keptOutbox.set(null);
   }
 
   private frame(f: ServerFrame): void {

@@ -120,6 +120,7 @@ export class Connection {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.stopPing();
+    this.dropStale();
     const ws = this.ws;
     this.ws = null;
     if (ws !== null) {
@@ -143,10 +144,7 @@ export class Connection {
     for (const f of frames) {
       if (f.type === "welcome") {
         this.attempt = 0;
-        if (this.stale !== null) {
-          this.stale.close(1000, "resumed");
-          this.stale = null;
-        }
+        this.dropStale();
         this.setStatus({ kind: "online" });
       } else if (f.type === "error" && (isRefusal(f.code) || f.code === "replaced" || f.code === "heartbeat_timeout")) {
         this.ending = f.code;
@@ -163,11 +161,17 @@ export class Connection {
     this.ws = null;
     detach(ws);
     this.stopPing();
+    this.dropStale();
     if (this.stopped) return;
     const end = this.ending ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
     if (end === "replaced") return this.setStatus({ kind: "replaced" });
     if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
     this.scheduleRetry(end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : whyClosed(code, reason));
+  }
+
+  private dropStale(): void {
+    this.stale?.close(1000, "resumed");
+    this.stale = null;
   }
 
   private scheduleRetry(why: string): void {

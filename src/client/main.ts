@@ -72,7 +72,7 @@ function updateTitle(): void {
 }
 
 function showJoin(alert: string): void {
-  chat?.leave();
+  chat?.leave(true);
   chat = null;
   seat.set(null);
   chatView.hidden = true;
@@ -87,7 +87,7 @@ function showJoin(alert: string): void {
 }
 
 function join(room: string, name: string): void {
-  chat?.leave();
+  chat?.leave(false);
   log.clear();
   people.clear();
   hood.clear();
