@@ -187,6 +187,22 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     expect(box!.y + box!.height).toBeLessThanOrEqual(844);
     expect(await page.getByRole("button", { name: "Send" }).isVisible()).toBe(true);
+
+    // The on-screen keyboard takes half the height: the composer stays in view.
+    await page.setViewportSize({ width: 390, height: 420 });
+    await page.getByLabel("Message").focus();
+    const small = await page.getByLabel("Message").boundingBox();
+    expect(small!.y + small!.height).toBeLessThanOrEqual(420);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it("follows prefers-color-scheme: light and dark", async () => {
+    const page = await (await newContext({ colorScheme: "light" })).newPage();
+    await page.goto(dev.url);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe("rgb(246, 247, 249)");
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await background()).toBe("rgb(15, 18, 23)");
   });
 
   it("speaks Persian to a Persian browser, with a toggle to English", async () => {
@@ -420,6 +436,28 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await sara.locator("#join").isHidden()).toBe(true);
     expect(await sara.locator("#join-alert").textContent()).toBe("");
     await expect.poll(() => texts(sara), WAIT).toEqual(["before reload"]);
+  });
+
+  it("separates older history by date", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    for (const text of ["old news", "today's news"]) {
+      await say(sara, text);
+      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    }
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    const late = await joinedThrough(await newContext(), r, "Late", {
+      edit: (m) => {
+        if (!m.includes('"type":"welcome"')) return m;
+        const w = JSON.parse(m);
+        w.history[0].ts = twoDaysAgo; // as if it had been sent two days ago
+        return JSON.stringify(w);
+      },
+    });
+    await expect.poll(() => texts(late), WAIT).toEqual(["old news", "today's news"]);
+    const days = await log(late).locator(".day").allTextContents();
+    expect(days).toHaveLength(2);
+    expect(days[0]).toBe(new Intl.DateTimeFormat("en-GB", { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(twoDaysAgo));
   });
 
   it("says so when the welcome reports a gap", async () => {
