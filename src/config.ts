@@ -3,9 +3,8 @@
  * The `[vars]` of wrangler.toml, read into numbers once. `wrangler dev --var NAME:VALUE` passes
  * strings, so every value is parsed; a missing or malformed value falls back to its default.
  */
-export interface Env {
-  ROOMS: DurableObjectNamespace<import("./room").ChatRoom>;
-  ASSETS?: Fetcher;
+/** The `[vars]` as the runtime hands them over (strings from `--var`, maybe numbers). */
+export interface Vars {
   RATE_LIMIT_PER_SECOND?: string | number;
   RATE_LIMIT_BURST?: string | number;
   HISTORY_ON_JOIN?: string | number;
@@ -35,7 +34,7 @@ function num(value: string | number | undefined, fallback: number, min: number):
   return value === undefined || value === "" || !Number.isFinite(n) ? fallback : Math.max(min, n);
 }
 
-export function readConfig(env: Env): RoomConfig {
+export function readConfig(env: Vars): RoomConfig {
   return {
     ratePerSecond: num(env.RATE_LIMIT_PER_SECOND, DEFAULTS.ratePerSecond, 0.001),
     rateBurst: num(env.RATE_LIMIT_BURST, DEFAULTS.rateBurst, 1),
@@ -47,7 +46,7 @@ export function readConfig(env: Env): RoomConfig {
 }
 
 /** Origins allowed besides the request's own (comma-separated `ALLOWED_ORIGINS`). */
-export function allowedOrigins(env: Env): string[] {
+export function allowedOrigins(env: Vars): string[] {
   return (env.ALLOWED_ORIGINS ?? "")
     .split(",")
     .map((o) => o.trim().replace(/\/+$/, ""))

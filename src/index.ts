@@ -5,7 +5,8 @@
  * waking a room: non-upgrade requests (426), cross-site upgrades (403), malformed joins.
  */
 import { Hono } from "hono";
-import { allowedOrigins, type Env } from "./config";
+import { allowedOrigins } from "./config";
+import type { Env } from "./env";
 import { HttpError } from "./http-error";
 import { ERROR_CODES, parseJoinRequest, parseRoomName } from "./protocol";
 import { refuseUpgrade } from "./upgrade";

@@ -7,7 +7,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { Broadcaster, sendQuietly } from "./broadcast";
-import { readConfig, type Env, type RoomConfig } from "./config";
+import { readConfig, type RoomConfig } from "./config";
+import type { Env } from "./env";
 import { MessageStore } from "./history";
 import {
   CLOSE_HEARTBEAT, CLOSE_REPLACED, LIMITS, PING, PONG, errorFrame, nameKey, parseClientFrame,

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, readConfig, allowedOrigins, type Env } from "../../src/config";
+import { DEFAULTS, readConfig, allowedOrigins } from "../../src/config";
 import { ROOT } from "../support/wrangler-dev";
 
-const env = (vars: Partial<Env>) => ({ ROOMS: undefined as never, ...vars }) as Env;
 
 describe("configuration", () => {
   it("wrangler.toml's [vars] hold the contract's defaults", () => {
@@ -19,18 +18,18 @@ describe("configuration", () => {
       MAX_USERS_PER_ROOM: "2000",
       ALLOWED_ORIGINS: "",
     });
-    expect(readConfig(env(vars))).toEqual(DEFAULTS);
+    expect(readConfig(vars)).toEqual(DEFAULTS);
   });
 
   it("reads --var strings, and falls back to the default for a missing or malformed value", () => {
-    expect(readConfig(env({ RATE_LIMIT_PER_SECOND: "100", HISTORY_LIMIT: "abc", MAX_USERS_PER_ROOM: "" }))).toEqual({
+    expect(readConfig({ RATE_LIMIT_PER_SECOND: "100", HISTORY_LIMIT: "abc", MAX_USERS_PER_ROOM: "" })).toEqual({
       ...DEFAULTS,
       ratePerSecond: 100,
     });
   });
 
   it("splits ALLOWED_ORIGINS on commas and ignores trailing slashes and blanks", () => {
-    expect(allowedOrigins(env({ ALLOWED_ORIGINS: " https://a.example/, ,https://b.example" }))).toEqual([
+    expect(allowedOrigins({ ALLOWED_ORIGINS: " https://a.example/, ,https://b.example" })).toEqual([
       "https://a.example",
       "https://b.example",
     ]);

@@ -1,0 +1,72 @@
+/**
+ * Screenshots of the joined page for the README: desktop and 390 px, English and Persian
+ * (plus the teaching panel, and dark mode). Run with `npm run screenshots`; needs Chromium.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../test/support/browser";
+import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
+
+const OUT = join(ROOT, "docs/screenshots");
+const DESKTOP = { width: 1280, height: 760 };
+const PHONE = { width: 390, height: 844 };
+
+async function open(browser: Browser, url: string, name: string, opts: { lang: "en" | "fa"; phone?: boolean; dark?: boolean }): Promise<Page> {
+  const ctx = await browser.newContext({
+    locale: opts.lang === "fa" ? "fa-IR" : "en-US",
+    viewport: opts.phone ? PHONE : DESKTOP,
+    deviceScaleFactor: opts.phone ? 2 : 1,
+    isMobile: opts.phone === true,
+    hasTouch: opts.phone === true,
+    colorScheme: opts.dark ? "dark" : "light",
+  });
+  const page = await ctx.newPage();
+  await page.goto(`${url}/?room=demo`);
+  await page.locator("#name").fill(name);
+  await page.locator("#join button[type=submit]").click();
+  await page.locator('#status[data-state="online"]').waitFor();
+  return page;
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.locator("#message").fill(text);
+  await page.locator("#message").press("Enter");
+  await page.locator(".pending").waitFor({ state: "detached" });
+}
+
+const persistTo = mkdtempSync(join(tmpdir(), "roomcast-shots-"));
+const dev = await startWranglerDev({ persistTo });
+const browser = await launchChromium();
+try {
+  mkdirSync(OUT, { recursive: true });
+  const omid = await open(browser, dev.url, "Omid", { lang: "en" });
+  const sara = await open(browser, dev.url, "سارا", { lang: "fa" });
+  await say(omid, "Hi all! Is the demo working on your side?");
+  await say(sara, "سلام! بله، پیام‌ها بدون رفرش می‌رسند.");
+  await say(omid, "Great. Now watch the online list when someone leaves.");
+  const guest = await open(browser, dev.url, "Guest", { lang: "en" });
+  await guest.context().close();
+  await sara.locator(".system", { hasText: "Guest" }).nth(1).waitFor();
+  await sara.locator("#message").pressSequentially("دارم می‌نویسم", { delay: 250 });
+  await omid.locator("#typing").filter({ hasText: "typing" }).waitFor();
+
+  const shots: [string, Page][] = [["desktop-en", omid], ["desktop-fa", sara]];
+  for (const [file, page] of shots) await page.screenshot({ path: join(OUT, `${file}.png`) });
+
+  const phoneEn = await open(browser, dev.url, "Nima", { lang: "en", phone: true });
+  await phoneEn.screenshot({ path: join(OUT, "phone-en.png") });
+  const phoneFa = await open(browser, dev.url, "مریم", { lang: "fa", phone: true, dark: true });
+  await phoneFa.screenshot({ path: join(OUT, "phone-fa-dark.png") });
+
+  await omid.getByRole("button", { name: "Under the hood" }).click();
+  await omid.locator(".frame", { hasText: "Great. Now" }).filter({ has: omid.locator(".dir.out") }).click();
+  await omid.locator(".stack").scrollIntoViewIfNeeded();
+  await omid.screenshot({ path: join(OUT, "under-the-hood.png") });
+  console.log(`Screenshots written to ${OUT}`);
+} finally {
+  await browser.close();
+  await dev.stop();
+  rmSync(persistTo, { recursive: true, force: true });
+}

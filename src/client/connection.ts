@@ -1,0 +1,225 @@
+/**
+ * @module
+ * One room connection that keeps itself alive: it reconnects with backoff after any drop,
+ * resumes with `since`, pings as the server's heartbeat asks, and stops for good after a
+ * refusal or a `replaced`. No DOM: the socket class and timers are injectable for tests.
+ */
+import {
+  CLOSE_HEARTBEAT, CLOSE_REPLACED, LIMITS, PING, PONG, REFUSAL_STATUS, closeCodeFor, parseServerData,
+  type ClientFrame, type RefusalCode, type ServerFrame,
+} from "../protocol";
+import { reconnectDelay } from "./backoff";
+
+/** Ping this often: well inside the server's `pingEveryMs`. */
+export const PING_EVERY_MS = Math.min(20_000, LIMITS.pingEveryMs);
+/** A socket that answers nothing (not even `pong`) this long after a ping is dead. */
+export const PONG_TIMEOUT_MS = 10_000;
+
+export type Status =
+  | { kind: "connecting"; attempt: number }
+  | { kind: "online" }
+  /** `why`: "dropped", "restart", "heartbeat", "silent", or the server's close reason. */
+  | { kind: "reconnecting"; at: number; why: string }
+  | { kind: "refused"; code: RefusalCode }
+  | { kind: "replaced" }
+  | { kind: "left" };
+
+export interface ConnectionOptions {
+  /** `ws://host` or `wss://host`. */
+  base: string;
+  room: string;
+  name: string;
+  session: string;
+  /** Where to resume from: undefined for a first join. */
+  since: () => number | undefined;
+  onFrames: (frames: ServerFrame[]) => void;
+  onStatus: (status: Status) => void;
+  /** Every frame in and out, for the teaching panel. */
+  onWire?: (dir: "in" | "out", data: string) => void;
+  WebSocketImpl?: typeof WebSocket;
+  random?: () => number;
+  now?: () => number;
+}
+
+const isRefusal = (code: string): code is RefusalCode => code in REFUSAL_STATUS;
+const REFUSAL_CLOSE = new Map(
+  (Object.keys(REFUSAL_STATUS) as RefusalCode[]).map((c) => [closeCodeFor(c), c]),
+);
+
+export class Connection {
+  private ws: WebSocket | null = null;
+  /** Replaced by a resume: closed once the new socket is welcomed. */
+  private stale: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private lastHeard = 0;
+  private lastPing = 0;
+  /** The error frame that announced the end of this socket, if any. */
+  private ending: RefusalCode | "replaced" | "heartbeat_timeout" | null = null;
+  private stopped = false;
+  status: Status = { kind: "connecting", attempt: 0 };
+
+  constructor(private readonly o: ConnectionOptions) {}
+
+  private get now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  url(): string {
+    const q = new URLSearchParams({ session: this.o.session });
+    const since = this.o.since();
+    if (since !== undefined) q.set("since", String(since));
+    return `${this.o.base}/ws/${encodeURIComponent(this.o.room)}/${encodeURIComponent(this.o.name)}?${q}`;
+  }
+
+  open(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.stopped) return;
+    this.ending = null;
+    this.setStatus({ kind: "connecting", attempt: this.attempt });
+    const ws = new (this.o.WebSocketImpl ?? WebSocket)(this.url());
+    this.ws = ws;
+    ws.onopen = () => {
+      this.lastHeard = this.now;
+      this.lastPing = 0;
+      this.startPing();
+    };
+    ws.onmessage = (e) => this.receive(ws, String(e.data));
+    ws.onclose = (e) => this.closed(ws, e.code, e.reason);
+  }
+
+  /** True when the frame was handed to an open socket. */
+  send(frame: ClientFrame): boolean {
+    if (this.ws === null || this.ws.readyState !== 1 || this.status.kind !== "online") return false;
+    const data = JSON.stringify(frame);
+    this.ws.send(data);
+    this.o.onWire?.("out", data);
+    return true;
+  }
+
+  /** The `online` event or a tab becoming visible: a waiting retry happens now. */
+  retryNow(): void {
+    if (this.status.kind === "reconnecting") this.open();
+  }
+
+  /** Missing frames: a fresh socket asks for everything after the last shown seq. */
+  resume(): void {
+    if (this.ws !== null && this.status.kind === "online") {
+      // Same session: the server hands the name over without a leave/join for the others.
+      this.stale = this.ws;
+      detach(this.stale);
+      this.stopPing();
+      this.open();
+    }
+  }
+
+  /** The Leave button: close and never come back. */
+  leave(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.stopPing();
+    this.dropStale();
+    const ws = this.ws;
+    this.ws = null;
+    if (ws !== null) {
+      detach(ws);
+      ws.close(1000, "leave");
+    }
+    this.setStatus({ kind: "left" });
+  }
+
+  private receive(ws: WebSocket, data: string): void {
+    if (ws !== this.ws) return;
+    this.lastHeard = this.now;
+    this.o.onWire?.("in", data);
+    if (data === PONG) return;
+    let frames: ServerFrame[];
+    try {
+      frames = parseServerData(data);
+    } catch {
+      return;
+    }
+    for (const f of frames) {
+      if (f.type === "welcome") {
+        this.attempt = 0;
+        this.dropStale();
+        this.setStatus({ kind: "online" });
+      } else if (f.type === "error" && (isRefusal(f.code) || f.code === "replaced" || f.code === "heartbeat_timeout")) {
+        this.ending = f.code;
+      }
+    }
+    this.o.onFrames(frames);
+    // The server closes right after such an error; act now rather than wait for the close
+    // handshake (browsers may take seconds to report it).
+    if (this.ending !== null && ws === this.ws) this.closed(ws, 0, this.ending);
+  }
+
+  private closed(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    detach(ws);
+    this.stopPing();
+    this.dropStale();
+    if (this.stopped) return;
+    const end = this.ending ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
+    if (end === "replaced") return this.setStatus({ kind: "replaced" });
+    if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
+    this.scheduleRetry(end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : whyClosed(code, reason));
+  }
+
+  private dropStale(): void {
+    this.stale?.close(1000, "resumed");
+    this.stale = null;
+  }
+
+  private scheduleRetry(why: string): void {
+    const delay = reconnectDelay(this.attempt++, this.o.random);
+    this.setStatus({ kind: "reconnecting", at: this.now + delay, why });
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private startPing(): void {
+    this.stopPing();
+    this.pingTimer = setInterval(() => this.heartbeat(), PING_EVERY_MS);
+  }
+
+  private stopPing(): void {
+    clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+
+  /** Sends a ping; a socket silent since the previous ping is given up and replaced. */
+  private heartbeat(): void {
+    const ws = this.ws;
+    if (ws === null) return;
+    if (this.lastPing > 0 && this.lastHeard < this.lastPing && this.now - this.lastPing >= PONG_TIMEOUT_MS) {
+      this.ws = null;
+      detach(ws);
+      ws.close(1000, "silent");
+      this.stopPing();
+      this.scheduleRetry("silent");
+      return;
+    }
+    this.lastPing = this.now;
+    ws.send(PING);
+    this.o.onWire?.("out", PING);
+  }
+
+  private setStatus(s: Status): void {
+    this.status = s;
+    this.o.onStatus(s);
+  }
+}
+
+/** A short reason for the status line (the view translates the known ones). */
+function whyClosed(code: number, reason: string): string {
+  if (code === 1006) return "dropped";
+  if (code === 1001 || code === 1012) return "restart";
+  return reason || `close ${code}`;
+}
+
+function detach(ws: WebSocket): void {
+  ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+}

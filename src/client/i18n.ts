@@ -1,0 +1,233 @@
+/**
+ * @module
+ * The interface in English and Persian. The language follows the browser (`fa*` → Persian,
+ * anything else → English) unless the reader picked one with the toggle; numbers, times and
+ * dates go through `Intl`, so Persian gets Persian digits and its own calendar.
+ */
+import type { ErrorCode } from "../protocol";
+
+export type Lang = "en" | "fa";
+
+const en = {
+  title: "Roomcast",
+  tagline: "A real-time chatroom over WebSocket",
+  name: "Name",
+  room: "Room",
+  join: "Join",
+  leave: "Leave",
+  message: "Message",
+  messages: "Conversation",
+  send: "Send",
+  online: "Online users",
+  onlineCount: "Online ({n})",
+  newMessages: "New messages ↓",
+  hood: "Under the hood",
+  close: "Close",
+  langToggle: "فارسی",
+  langToggleLabel: "نمایش به فارسی",
+  connecting: "Connecting…",
+  statusOnline: "Online",
+  reconnecting: "Connection lost ({why}). Reconnecting in {n} s…",
+  retryNow: "Retry now",
+  why_dropped: "the network or the server dropped it",
+  why_restart: "the server restarted",
+  why_heartbeat: "the heartbeat timed out",
+  why_silent: "no answer to ping",
+  offlineNet: "Offline: no network. Retrying when it is back.",
+  replaced: "Offline: this room is open in another tab with your name.",
+  useHere: "Use it here",
+  refusedStatus: "Offline: the room refused the connection.",
+  joined: "{name} joined",
+  left: "{name} left",
+  typing1: "{a} is typing…",
+  typing2: "{a} and {b} are typing…",
+  typingMany: "Several people are typing…",
+  you: "you",
+  pending: "sending…",
+  failed: "not sent: {why}",
+  gap: "Some messages are missing here: they are older than what the room keeps.",
+  resetNotice: "The room's history was reset.",
+  today: "Today",
+  counter: "{n} / {max}",
+  emptyName: "Please enter a name.",
+  // Refusals and other errors, as sentences for the form.
+  err_invalid_room: "That room name is not valid: use letters, digits, - _ . (up to 64).",
+  err_invalid_name: "That name is not valid: use letters, digits, single spaces, - _ . (up to 32).",
+  err_bad_request: "The connection request was malformed. Reload the page and try again.",
+  err_name_taken: "That name is already in use in this room. Pick another name.",
+  err_room_full: "The room is full. Try again later or pick another room.",
+  err_text_too_long: "the message is too long",
+  err_empty_text: "the message is empty",
+  err_invalid_text: "the message contains control characters",
+  err_other: "the server refused it",
+  // Under the hood
+  hoodHandshake: "The handshake (HTTP, then 101)",
+  hoodRequest: "Upgrade request, as the Worker received it",
+  hoodResponse: "The answer",
+  hoodAcceptNote: "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)), RFC 6455 §4.2.2",
+  hoodFrames: "Frames on this socket",
+  hoodPick: "Pick a frame to see its path down the stack.",
+  hoodStack: "One frame down the stack",
+  hoodIn: "received",
+  hoodOut: "sent",
+  bytes: "{n} B",
+  layer_json: "JSON text (UTF-8)",
+  layer_websocket: "WebSocket frame header",
+  layer_tcp: "TCP segment header",
+  layer_ip: "IPv4 packet header",
+  estimated: "estimated",
+  computed: "computed",
+  added: "+{n} B",
+  total: "total {n} B",
+  headerBytes: "Header bytes: {hex}",
+  maskNote: "The browser masks every frame it sends with a random 4-byte key it does not show; this key is an example.",
+  linkNote: "Then a link frame (Ethernet or Wi-Fi) and the physical signal.",
+  polling: "The same message by HTTP polling (estimated)",
+  pollReq: "request line and headers",
+  pollRes: "response status line and headers",
+  pollBody: "bodies",
+  pollTcpIp: "TCP/IP headers (2 packets)",
+  pollVs: "WebSocket: {ws} B on the wire vs HTTP: {http} B (×{x}).",
+  noHandshake: "Join a room to see its handshake.",
+} as const;
+
+export type Key = keyof typeof en;
+
+const fa: Record<Key, string> = {
+  title: "رومکست",
+  tagline: "گفت‌وگوی هم‌زمان با وب‌سوکت",
+  name: "نام",
+  room: "اتاق",
+  join: "ورود",
+  leave: "خروج",
+  message: "پیام",
+  messages: "گفت‌وگو",
+  send: "ارسال",
+  online: "کاربران آنلاین",
+  onlineCount: "آنلاین ({n})",
+  newMessages: "پیام‌های تازه ↓",
+  hood: "پشت صحنه",
+  close: "بستن",
+  langToggle: "English",
+  langToggleLabel: "Show in English",
+  connecting: "در حال اتصال…",
+  statusOnline: "آنلاین",
+  reconnecting: "اتصال قطع شد ({why}). اتصال دوباره تا {n} ثانیه دیگر…",
+  retryNow: "همین حالا",
+  why_dropped: "شبکه یا سرور آن را قطع کرد",
+  why_restart: "سرور دوباره راه‌اندازی شد",
+  why_heartbeat: "ضربان قلب اتصال دیر رسید",
+  why_silent: "پاسخی به ping نیامد",
+  offlineNet: "آفلاین: شبکه در دسترس نیست. با برگشتن شبکه دوباره وصل می‌شود.",
+  replaced: "آفلاین: این اتاق با نام شما در زبانهٔ دیگری باز است.",
+  useHere: "همین‌جا ادامه بده",
+  refusedStatus: "آفلاین: اتاق اتصال را نپذیرفت.",
+  joined: "{name} وارد شد",
+  left: "{name} خارج شد",
+  typing1: "{a} در حال نوشتن است…",
+  typing2: "{a} و {b} در حال نوشتن هستند…",
+  typingMany: "چند نفر در حال نوشتن هستند…",
+  you: "شما",
+  pending: "در حال ارسال…",
+  failed: "ارسال نشد: {why}",
+  gap: "چند پیام این‌جا نیست: قدیمی‌تر از چیزی هستند که اتاق نگه می‌دارد.",
+  resetNotice: "تاریخچهٔ اتاق از نو شروع شد.",
+  today: "امروز",
+  counter: "{n} / {max}",
+  emptyName: "لطفاً یک نام وارد کنید.",
+  err_invalid_room: "نام اتاق معتبر نیست: حرف، رقم و - _ . (حداکثر ۶۴).",
+  err_invalid_name: "نام معتبر نیست: حرف، رقم، فاصلهٔ تکی و - _ . (حداکثر ۳۲).",
+  err_bad_request: "درخواست اتصال نادرست بود. صفحه را دوباره بارگذاری کنید.",
+  err_name_taken: "این نام در این اتاق در حال استفاده است. نام دیگری انتخاب کنید.",
+  err_room_full: "اتاق پر است. بعداً دوباره امتحان کنید یا اتاق دیگری انتخاب کنید.",
+  err_text_too_long: "پیام بیش از حد طولانی است",
+  err_empty_text: "پیام خالی است",
+  err_invalid_text: "پیام نویسهٔ کنترلی دارد",
+  err_other: "سرور آن را نپذیرفت",
+  hoodHandshake: "دست‌دادن (HTTP و سپس 101)",
+  hoodRequest: "درخواست ارتقا، همان‌طور که Worker دریافت کرد",
+  hoodResponse: "پاسخ",
+  hoodAcceptNote: "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))، RFC 6455 §4.2.2",
+  hoodFrames: "فریم‌های این سوکت",
+  hoodPick: "یک فریم انتخاب کنید تا مسیرش را در پشته ببینید.",
+  hoodStack: "یک فریم در پشتهٔ پروتکل",
+  hoodIn: "دریافتی",
+  hoodOut: "ارسالی",
+  bytes: "{n} بایت",
+  layer_json: "متن JSON (UTF-8)",
+  layer_websocket: "سرآیند فریم وب‌سوکت",
+  layer_tcp: "سرآیند سگمنت TCP",
+  layer_ip: "سرآیند بستهٔ IPv4",
+  estimated: "تخمینی",
+  computed: "محاسبه‌شده",
+  added: "+{n} بایت",
+  total: "جمع {n} بایت",
+  headerBytes: "بایت‌های سرآیند: {hex}",
+  maskNote: "مرورگر هر فریم ارسالی را با کلید تصادفی ۴ بایتی ماسک می‌کند و آن را نشان نمی‌دهد؛ این کلید نمونه است.",
+  linkNote: "سپس فریم لایهٔ پیوند (اترنت یا وای‌فای) و سیگنال فیزیکی.",
+  polling: "همین پیام با HTTP polling (تخمینی)",
+  pollReq: "خط درخواست و سرآیندها",
+  pollRes: "خط وضعیت پاسخ و سرآیندها",
+  pollBody: "بدنه‌ها",
+  pollTcpIp: "سرآیندهای TCP/IP (۲ بسته)",
+  pollVs: "وب‌سوکت: {ws} بایت روی سیم، HTTP: {http} بایت (×{x}).",
+  noHandshake: "برای دیدن دست‌دادن، وارد یک اتاق شوید.",
+};
+
+const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };
+
+export function detectLang(stored: string | null, browser: readonly string[]): Lang {
+  if (stored === "en" || stored === "fa") return stored;
+  return browser[0]?.toLowerCase().startsWith("fa") ? "fa" : "en";
+}
+
+export class I18n {
+  constructor(public lang: Lang) {}
+
+  get locale(): string {
+    return this.lang === "fa" ? "fa-IR" : "en-GB";
+  }
+
+  num(n: number, digits = 0): string {
+    return new Intl.NumberFormat(this.locale, { maximumFractionDigits: digits }).format(n);
+  }
+
+  /** A string with `{x}` filled in; numbers get this language's digits. */
+  t(key: Key, vars: Record<string, string | number> = {}): string {
+    return STRINGS[this.lang][key].replace(/\{(\w+)\}/g, (_, k: string) => {
+      const v = vars[k];
+      return typeof v === "number" ? this.num(v, 1) : (v ?? "");
+    });
+  }
+
+  /** The string with its `{x}` placeholders left in (for names that need their own element). */
+  raw(key: Key): string {
+    return STRINGS[this.lang][key];
+  }
+
+  /** Local time of day, hours and minutes. */
+  time(ts: number): string {
+    return new Intl.DateTimeFormat(this.locale, { hour: "2-digit", minute: "2-digit" }).format(ts);
+  }
+
+  /** Local time with seconds (the frame list). */
+  clock(ts: number): string {
+    return new Intl.DateTimeFormat(this.locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(ts);
+  }
+
+  date(ts: number): string {
+    return new Intl.DateTimeFormat(this.locale, { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(ts);
+  }
+
+  /** A readable sentence for an error code (refusals and message errors). */
+  error(code: ErrorCode): string {
+    const key = `err_${code}` as Key;
+    return key in en ? this.t(key) : this.t("err_other");
+  }
+}
+
+/** Local calendar day of a timestamp, for date separators. */
+export const dayKey = (ts: number): string => {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+};

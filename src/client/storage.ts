@@ -1,0 +1,85 @@
+/**
+ * @module
+ * What the page remembers: name and room (localStorage, across visits), the tab's `session`
+ * id and the room it is in (sessionStorage: a reload takes over its own name), and the
+ * language the reader picked. Storage can be unavailable (private mode): then nothing is kept.
+ */
+import { LIMITS } from "../protocol";
+import { randomId } from "./outbox";
+
+function get(store: () => Storage, key: string): string | null {
+  try {
+    return store().getItem(`roomcast.${key}`);
+  } catch {
+    return null;
+  }
+}
+
+function set(store: () => Storage, key: string, value: string | null): void {
+  try {
+    if (value === null) store().removeItem(`roomcast.${key}`);
+    else store().setItem(`roomcast.${key}`, value);
+  } catch {
+    // Not kept; the page still works.
+  }
+}
+
+const local = () => localStorage;
+const tab = () => sessionStorage;
+
+export const remembered = {
+  name: () => get(local, "name"),
+  room: () => get(local, "room"),
+  lang: () => get(local, "lang"),
+  save(name: string, room: string) {
+    set(local, "name", name);
+    set(local, "room", room);
+  },
+  saveLang: (lang: string) => set(local, "lang", lang),
+};
+
+/** This tab's session id: 8–64 of [A-Za-z0-9_-], kept for the tab's life. */
+export function sessionId(): string {
+  const kept = get(tab, "session");
+  if (kept !== null && LIMITS.sessionPattern.test(kept)) return kept;
+  const fresh = randomId();
+  set(tab, "session", fresh);
+  return fresh;
+}
+
+export interface Seat {
+  room: string;
+  name: string;
+}
+
+/** The room this tab is in, so a reload goes straight back in. */
+export const seat = {
+  get(): Seat | null {
+    try {
+      return JSON.parse(get(tab, "seat") ?? "null") as Seat | null;
+    } catch {
+      return null;
+    }
+  },
+  set: (s: Seat | null) => set(tab, "seat", s === null ? null : JSON.stringify(s)),
+};
+
+/** The tab's unsent messages, so not even a reload loses one. */
+export const keptOutbox = {
+  get: (): unknown => {
+    try {
+      return JSON.parse(get(tab, "outbox") ?? "null");
+    } catch {
+      return null;
+    }
+  },
+  set: (value: unknown) => set(tab, "outbox", JSON.stringify(value)),
+};
+
+/** `/?room=demo` or `/#demo`: a link a teacher can share. */
+export function roomFromUrl(loc: Pick<Location, "search" | "hash">): string | null {
+  const q = new URLSearchParams(loc.search).get("room");
+  if (q !== null && q !== "") return q;
+  const h = decodeURIComponent(loc.hash.replace(/^#/, ""));
+  return h === "" ? null : h;
+}

@@ -1,0 +1,62 @@
+/**
+ * @module
+ * The composer: a text box labelled Message. Enter sends, Shift+Enter makes a new line, a
+ * counter appears near the limit (code points, as the server counts), and typing is announced
+ * at most once per the contract's typing interval.
+ */
+import { LIMITS, codePointLength } from "../protocol";
+import type { I18n } from "./i18n";
+
+/** The counter shows from this many code points below the limit. */
+const COUNTER_FROM = 200;
+
+export class ComposerView {
+  private lastTypingAt = -Infinity;
+
+  constructor(
+    private readonly i18n: I18n,
+    private readonly form: HTMLFormElement,
+    private readonly box: HTMLTextAreaElement,
+    private readonly counter: HTMLElement,
+    private readonly send: HTMLButtonElement,
+    onSend: (text: string) => void,
+    onTyping: () => void,
+  ) {
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const text = box.value.replace(/\r\n?/g, "\n").trim();
+      if (text === "" || codePointLength(text) > LIMITS.textMaxChars) return;
+      onSend(text);
+      box.value = "";
+      this.update();
+      box.focus();
+    });
+    box.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    box.addEventListener("input", () => {
+      this.update();
+      const now = Date.now();
+      // A little over the server's interval, so its relay never drops one of ours.
+      if (box.value.trim() !== "" && now - this.lastTypingAt >= LIMITS.typingIntervalMs + 100) {
+        this.lastTypingAt = now;
+        onTyping();
+      }
+    });
+  }
+
+  update(): void {
+    const n = codePointLength(this.box.value.trim());
+    const near = n >= LIMITS.textMaxChars - COUNTER_FROM;
+    this.counter.hidden = !near;
+    this.counter.textContent = near ? this.i18n.t("counter", { n, max: LIMITS.textMaxChars }) : "";
+    this.counter.classList.toggle("over", n > LIMITS.textMaxChars);
+    this.send.disabled = n === 0 || n > LIMITS.textMaxChars;
+    // Grow with the text, up to a few lines.
+    this.box.style.height = "auto";
+    this.box.style.height = `${Math.min(this.box.scrollHeight, 160)}px`;
+  }
+}

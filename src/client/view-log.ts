@@ -1,0 +1,155 @@
+/**
+ * @module
+ * The message log (`role="log"`): messages with sender, local time and text, quiet system
+ * lines, date separators, pending messages of the outbox. It follows new messages unless the
+ * reader scrolled up; then a "new messages" button jumps down, and unread ones are counted.
+ */
+import type { ChatMessage } from "../protocol";
+import { el, withNames } from "./dom";
+import { dayKey, type I18n, type Key } from "./i18n";
+
+const NEAR_BOTTOM_PX = 48;
+
+export class LogView {
+  private lastDay: string | null = null;
+  private unread = 0;
+
+  constructor(
+    private readonly i18n: I18n,
+    private readonly scroller: HTMLElement,
+    private readonly list: HTMLOListElement,
+    private readonly pendingList: HTMLOListElement,
+    private readonly jump: HTMLButtonElement,
+    private readonly onUnread: (n: number) => void,
+  ) {
+    scroller.addEventListener("scroll", () => {
+      if (this.atBottom()) this.seen();
+    });
+    jump.addEventListener("click", () => {
+      this.toBottom();
+      this.seen();
+    });
+  }
+
+  clear(): void {
+    this.list.replaceChildren();
+    this.pendingList.replaceChildren();
+    this.lastDay = null;
+    this.seen();
+  }
+
+  message(m: ChatMessage, own: boolean, fromHistory = false): void {
+    this.append(() => {
+      this.separator(m.ts);
+      const item = el(
+        "li",
+        { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
+        el("span", { class: "from", dir: "auto", text: m.from }),
+        this.timeEl(m.ts),
+        el("p", { class: "text", dir: "auto", text: m.text }),
+      );
+      this.list.append(item);
+    }, own ? "own" : fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other");
+    if (!own && !fromHistory) this.countUnread();
+  }
+
+  /** A quiet line such as "Sara joined"; the name is isolated, the line follows the interface. */
+  system(key: Key, name: string, ts: number): void {
+    this.append(() => {
+      this.separator(ts);
+      const line = el("li", { class: "system", attrs: { "data-key": key } }, ...withNames(this.i18n.raw(key), { name }), " ", this.timeEl(ts));
+      line.dataset.name = name;
+      this.list.append(line);
+    }, "other-quiet");
+  }
+
+  notice(text: string): void {
+    this.append(() => this.list.append(el("li", { class: "notice", attrs: { role: "note" }, text })), "other-quiet");
+  }
+
+  pending(id: string, text: string, ts: number): void {
+    this.append(() => {
+      this.pendingList.append(
+        el(
+          "li",
+          { class: "msg own pending", attrs: { "data-id": id } },
+          el("span", { class: "from", dir: "auto", text: this.i18n.t("you") }),
+          this.timeEl(ts),
+          el("p", { class: "text", dir: "auto", text }),
+          el("span", { class: "state", text: this.i18n.t("pending") }),
+        ),
+      );
+    }, "own");
+  }
+
+  removePending(id: string): void {
+    this.pendingList.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
+  }
+
+  failed(id: string, why: string): void {
+    const item = this.pendingList.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    if (item === null) return;
+    item.classList.add("failed");
+    const state = item.querySelector(".state");
+    if (state !== null) state.textContent = this.i18n.t("failed", { why });
+  }
+
+  /** After a language switch: times and dates in the new language. */
+  relabel(): void {
+    for (const t of this.scroller.querySelectorAll<HTMLTimeElement>("time[data-ts]")) {
+      t.textContent = this.i18n.time(Number(t.dataset.ts));
+    }
+    for (const d of this.scroller.querySelectorAll<HTMLElement>(".day[data-ts]")) {
+      d.textContent = this.i18n.date(Number(d.dataset.ts));
+    }
+    for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state")) s.textContent = this.i18n.t("pending");
+    for (const line of this.list.querySelectorAll<HTMLElement>(".system[data-key]")) {
+      const time = line.querySelector("time");
+      line.replaceChildren(...withNames(this.i18n.raw(line.dataset.key as Key), { name: line.dataset.name ?? "" }), " ", time ?? "");
+    }
+  }
+
+  atBottom(): boolean {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight <= NEAR_BOTTOM_PX;
+  }
+
+  toBottom(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** The reader caught up (scrolled down, or came back to the tab at the bottom). */
+  seen(): void {
+    if (document.visibilityState === "hidden" || !this.atBottom()) return;
+    this.jump.hidden = true;
+    if (this.unread !== 0) {
+      this.unread = 0;
+      this.onUnread(0);
+    }
+  }
+
+  private countUnread(): void {
+    if (document.visibilityState === "visible" && this.atBottom()) return;
+    this.unread++;
+    this.onUnread(this.unread);
+  }
+
+  /** Adds something, then follows it down if the reader was at the bottom (or it is theirs). */
+  private append(add: () => void, kind: "own" | "other" | "other-quiet"): void {
+    const follow = kind === "own" || this.atBottom();
+    add();
+    if (follow) this.toBottom();
+    else if (kind === "other") this.jump.hidden = false;
+  }
+
+  private separator(ts: number): void {
+    const day = dayKey(ts);
+    if (day === this.lastDay) return;
+    this.lastDay = day;
+    this.list.append(el("li", { class: "day", attrs: { "data-ts": String(ts), role: "separator" }, text: this.i18n.date(ts) }));
+  }
+
+  private timeEl(ts: number): HTMLTimeElement {
+    return el("time", { attrs: { datetime: new Date(ts).toISOString(), "data-ts": String(ts) }, text: this.i18n.time(ts) });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * @module
+ * The connection status line: connecting, online, reconnecting in N s (counting down, with a
+ * button to try now), offline with why (no network, refused, open in another tab).
+ */
+import type { Status } from "./connection";
+import { el } from "./dom";
+import type { I18n, Key } from "./i18n";
+
+export class StatusView {
+  private status: Status = { kind: "left" };
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly dot = el("span", { class: "dot", attrs: { "aria-hidden": "true" } });
+  private readonly text = el("span");
+
+  constructor(
+    private readonly i18n: I18n,
+    private readonly root: HTMLElement,
+    private readonly actions: { retryNow: () => void; useHere: () => void },
+  ) {
+    addEventListener("online", () => this.render());
+    addEventListener("offline", () => this.render());
+  }
+
+  set(status: Status): void {
+    this.status = status;
+    clearInterval(this.ticker);
+    if (status.kind === "reconnecting") this.ticker = setInterval(() => this.render(), 250);
+    this.render();
+  }
+
+  render(): void {
+    const s = this.status;
+    const t = this.i18n;
+    this.root.dataset.state = s.kind;
+    this.root.hidden = s.kind === "left";
+    if (s.kind === "reconnecting" && !navigator.onLine) {
+      this.root.dataset.state = "offline";
+      return this.show(t.t("offlineNet"));
+    }
+    switch (s.kind) {
+      case "connecting":
+        return this.show(t.t("connecting"));
+      case "online":
+        return this.show(t.t("statusOnline"));
+      case "reconnecting": {
+        const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
+        const known = `why_${s.why}`;
+        const why = ["why_dropped", "why_restart", "why_heartbeat", "why_silent"].includes(known) ? t.t(known as Key) : s.why;
+        return this.show(t.t("reconnecting", { n, why }), this.button(t.t("retryNow"), this.actions.retryNow));
+      }
+      case "replaced":
+        return this.show(t.t("replaced"), this.button(t.t("useHere"), this.actions.useHere));
+      case "refused":
+        return this.show(t.t("refusedStatus"));
+      case "left":
+        return this.show("");
+    }
+  }
+
+  private show(text: string, action?: HTMLButtonElement): void {
+    if (this.text.parentNode !== this.root) this.root.replaceChildren(this.dot, this.text);
+    if (this.text.textContent !== text) this.text.textContent = text;
+    // Kept while its label is the same, so a focused button keeps focus during the countdown.
+    const current = this.root.querySelector("button");
+    if (current?.textContent === action?.textContent) return;
+    current?.remove();
+    if (action !== undefined) this.root.append(action);
+  }
+
+  private button(label: string, onClick: () => void): HTMLButtonElement {
+    const b = el("button", { class: "link", text: label, attrs: { type: "button" } });
+    b.addEventListener("click", onClick);
+    return b;
+  }
+}

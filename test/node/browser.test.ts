@@ -1,0 +1,495 @@
+/**
+ * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
+ * first, through wrangler.toml's [build]). Without Chromium a plain `npm test` warns loudly and
+ * skips this file; under CI=true it fails.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, haveChromium, launchChromium } from "../support/browser";
+import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
+
+if (!haveChromium) {
+  const why = `Chromium not found at ${CHROMIUM} (install it with \`apt-get install chromium\` or set CHROMIUM)`;
+  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}: the browser tests cannot run under CI.`);
+  console.warn(`\n${"!".repeat(78)}\n!! SKIPPING THE BROWSER TESTS: ${why}.\n${"!".repeat(78)}\n`);
+}
+
+const WAIT = { timeout: 15_000 };
+
+describe.skipIf(!haveChromium)("the page in Chromium", () => {
+  let dev: WranglerDev;
+  let browser: Browser;
+  let persistTo: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
+    [dev, browser] = await Promise.all([startWranglerDev({ persistTo }), launchChromium()]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  });
+
+  const room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
+
+  async function newContext(options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
+    const ctx = await browser.newContext({ locale: "en-US", ...options });
+    contexts.push(ctx);
+    return ctx;
+  }
+
+  /** Opens the page in a new tab of `ctx` and joins `room` as `name`. */
+  async function joined(ctx: BrowserContext, roomName: string, name: string, before?: (p: Page) => void): Promise<Page> {
+    const page = await ctx.newPage();
+    before?.(page);
+    page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
+    await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByRole("button", { name: "Join" }).click();
+    await online(page);
+    return page;
+  }
+
+  const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(WAIT);
+  const log = (page: Page) => page.getByRole("log");
+  const users = (page: Page) => page.getByRole("list", { name: "Online users" }).locator("li");
+
+  async function say(page: Page, text: string): Promise<void> {
+    // By id: the label is "Message" in English and "پیام" in Persian.
+    await page.locator("#message").fill(text);
+    await page.locator("#message").press("Enter");
+  }
+
+  /** Texts of the messages in a tab's log, pending ones included. */
+  const texts = (page: Page) => log(page).locator(".msg .text").allTextContents();
+
+  it("runs the course demo: two tabs, two names, one room, live messages and online list", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "Sara");
+    const omid = await joined(ctx, r, "Omid");
+
+    await expect.poll(() => users(sara).allTextContents(), { message: "Sara's tab lists both", ...WAIT })
+      .toEqual(["Sara (you)", "Omid"]);
+    await say(sara, "Hello from Sara");
+    await log(omid).getByText("Hello from Sara").waitFor(WAIT);
+    const item = log(omid).locator(".msg", { hasText: "Hello from Sara" });
+    await expect.poll(() => item.locator(".from").textContent()).toBe("Sara");
+    expect(await item.locator("time").textContent()).toMatch(/^\d\d:\d\d$/);
+    expect(await log(sara).locator(".msg.own", { hasText: "Hello from Sara" }).count()).toBe(1);
+    await expect.poll(() => omid.locator("#typing").textContent(), { message: "typing line cleared by the message" }).toBe("");
+
+    await sara.close();
+    await expect.poll(() => users(omid).allTextContents(), { message: "Sara leaves Omid's list", ...WAIT })
+      .toEqual(["Omid (you)"]);
+    expect(await omid.locator("#online-heading").textContent()).toBe("Online (1)");
+    await log(omid).locator(".system", { hasText: "Sara left" }).waitFor(WAIT);
+  });
+
+  it("shows the typing line in the other tab", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "Sara");
+    const omid = await joined(ctx, r, "Omid");
+    await sara.getByLabel("Message").pressSequentially("hel");
+    await expect.poll(() => omid.locator("#typing").textContent(), WAIT).toBe("Sara is typing…");
+  });
+
+  it("shows HTML and script in a message as text, injecting nothing", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "Sara");
+    const omid = await joined(ctx, r, "Omid");
+    const evil = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>`;
+    await say(sara, evil);
+    await expect.poll(() => texts(omid), WAIT).toContain(evil);
+    for (const page of [sara, omid]) {
+      expect(await log(page).locator("img, script, b").count()).toBe(0);
+      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    }
+  });
+
+  it("renders a Persian message right-to-left and an English one left-to-right", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "سارا");
+    const omid = await joined(ctx, r, "Omid");
+    await say(sara, "سلام به همه!");
+    await say(omid, "Hello everyone!");
+    const fa = log(omid).locator(".msg .text", { hasText: "سلام به همه" });
+    const en = log(omid).locator(".msg .text", { hasText: "Hello everyone" });
+    await fa.waitFor(WAIT);
+    await en.waitFor(WAIT);
+    expect(await fa.evaluate((e) => getComputedStyle(e).direction)).toBe("rtl");
+    expect(await en.evaluate((e) => getComputedStyle(e).direction)).toBe("ltr");
+    const name = log(omid).locator(".msg .from", { hasText: "سارا" });
+    expect(await name.evaluate((e) => [e.getAttribute("dir"), getComputedStyle(e).direction])).toEqual(["auto", "rtl"]);
+  });
+
+  it("gives a late joiner the recent history, with a date separator", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "Sara");
+    await say(sara, "first");
+    await say(sara, "second");
+    await log(sara).locator(".msg:not(.pending)", { hasText: "second" }).waitFor(WAIT);
+    const late = await joined(await newContext(), r, "Late");
+    await expect.poll(() => texts(late), WAIT).toEqual(["first", "second"]);
+    expect(await log(late).locator(".day").count()).toBe(1);
+  });
+
+  it("shows name_taken in the form's alert and stays on the form", async () => {
+    const r = room();
+    await joined(await newContext(), r, "Sara");
+    const page = await (await newContext()).newPage();
+    await page.goto(`${dev.url}/#${r}`);
+    expect(await page.getByLabel("Room").inputValue()).toBe(r);
+    await page.getByLabel("Name").fill("sara");
+    await page.getByRole("button", { name: "Join" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent(), WAIT).toBe(
+      "That name is already in use in this room. Pick another name.",
+    );
+    expect(await page.getByRole("button", { name: "Join" }).isVisible()).toBe(true);
+    expect(await page.locator("#status").getAttribute("data-state")).toBe("left");
+  });
+
+  it("remembers name and room, and Leave returns to the form", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const page = await joined(ctx, r, "Sara");
+    await page.getByRole("button", { name: "Leave" }).click();
+    await page.getByRole("button", { name: "Join" }).waitFor(WAIT);
+    const again = await ctx.newPage();
+    await again.goto(dev.url);
+    expect(await again.getByLabel("Name").inputValue()).toBe("Sara");
+    expect(await again.getByLabel("Room").inputValue()).toBe(r);
+  });
+
+  it("is usable at 390 px: no horizontal scroll, composer visible", async () => {
+    const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await joined(ctx, room(), "Sara");
+    await say(page, "A long line ".repeat(30));
+    await log(page).locator(".msg:not(.pending)").waitFor(WAIT);
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    const box = await page.getByLabel("Message").boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+    expect(await page.getByRole("button", { name: "Send" }).isVisible()).toBe(true);
+
+    // The on-screen keyboard takes half the height: the composer stays in view.
+    await page.setViewportSize({ width: 390, height: 420 });
+    await page.getByLabel("Message").focus();
+    const small = await page.getByLabel("Message").boundingBox();
+    expect(small!.y + small!.height).toBeLessThanOrEqual(420);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it("follows prefers-color-scheme: light and dark", async () => {
+    const page = await (await newContext({ colorScheme: "light" })).newPage();
+    await page.goto(dev.url);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe("rgb(246, 247, 249)");
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await background()).toBe("rgb(15, 18, 23)");
+  });
+
+  it("speaks Persian to a Persian browser, with a toggle to English", async () => {
+    const page = await (await newContext({ locale: "fa-IR" })).newPage();
+    await page.goto(`${dev.url}/?room=${room()}`);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(["fa", "rtl"]);
+    await page.getByLabel("نام").fill("سارا");
+    await page.getByRole("button", { name: "ورود" }).click();
+    await online(page);
+    await expect.poll(() => page.locator("#online-heading").textContent(), WAIT).toBe("آنلاین (۱)");
+    await say(page, "سلام");
+    const time = log(page).locator(".msg:not(.pending) time");
+    await time.waitFor(WAIT);
+    expect(await time.textContent()).toMatch(/^[۰-۹]{2}:[۰-۹]{2}$/);
+    await page.getByRole("button", { name: "English" }).click();
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("ltr");
+    expect(await page.locator("#online-heading").textContent()).toBe("Online (1)");
+  });
+
+  it("shows the handshake and a frame's path down the stack under the hood", async () => {
+    const page = await joined(await newContext(), room(), "Sara");
+    await page.getByRole("button", { name: "Under the hood" }).click();
+    const hood = page.locator("#hood");
+    await hood.getByText("Sec-WebSocket-Key:").waitFor(WAIT);
+    const pre = await hood.locator("pre").allTextContents();
+    expect(pre[0]).toMatch(/^GET \/ws\/.+ HTTP\/1\.1\n/);
+    expect(pre[0]).toMatch(/Connection: Upgrade/);
+    expect(pre[1]).toMatch(/^HTTP\/1\.1 101 Switching Protocols\n/);
+    expect(pre[1]).toMatch(/Sec-WebSocket-Accept: [A-Za-z0-9+/]{27}=/);
+    await say(page, "hi");
+    const frame = (dir: "in" | "out") =>
+      hood.locator(".frame", { hasText: '"text":"hi"' }).filter({ has: page.locator(`.dir.${dir}`) });
+    await frame("out").click();
+    let stack = await hood.locator(".stack").innerText();
+    expect(stack).toMatch(/WebSocket frame header\s+\+6 B/); // 2 + the browser's 4-byte mask
+    expect(stack).toMatch(/Header bytes: 81 [89a-f][0-9a-f]( [0-9a-f]{2}){4}\n/);
+    expect(stack).toMatch(/TCP segment header\s+\+20 B\s+total \d+ B\s+estimated/);
+    expect(stack).toMatch(/HTTP polling/);
+    await frame("in").click();
+    stack = await hood.locator(".stack").innerText();
+    expect(stack).toMatch(/WebSocket frame header\s+\+2 B/); // the server does not mask
+  });
+
+  it("follows new messages at the bottom; scrolled up, it offers a jump and counts unread in the title", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    const omid = await joined(await newContext({ viewport: { width: 390, height: 520 } }), r, "Omid");
+    for (let i = 1; i <= 6; i++) await say(sara, `line ${i}\nsecond line\nthird line`);
+    await expect.poll(() => texts(omid).then((t) => t.length), WAIT).toBe(6);
+    const atBottom = () => log(omid).evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight < 50);
+    expect(await atBottom()).toBe(true);
+
+    await log(omid).evaluate((e) => (e.scrollTop = 0));
+    await say(sara, "while you read above");
+    await omid.getByRole("button", { name: "New messages" }).waitFor(WAIT);
+    await expect.poll(() => omid.title(), WAIT).toBe(`(1) ${r} · Roomcast`);
+    expect(await atBottom()).toBe(false);
+
+    await omid.getByRole("button", { name: "New messages" }).click();
+    await expect.poll(atBottom, WAIT).toBe(true);
+    await expect.poll(() => omid.title(), WAIT).toBe(`${r} · Roomcast`);
+    await say(sara, "and one more");
+    await log(omid).getByText("and one more").waitFor(WAIT);
+    await expect.poll(atBottom, WAIT).toBe(true);
+    expect(await omid.getByRole("button", { name: "New messages" }).isHidden()).toBe(true);
+  });
+
+  /** Joins through a proxy that lets the test drop frames in either direction. */
+  async function joinedThrough(
+    ctx: BrowserContext,
+    roomName: string,
+    name: string,
+    drop: { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string },
+  ): Promise<Page> {
+    const page = await ctx.newPage();
+    await page.routeWebSocket(/\/ws\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (typeof m === "string" && drop.toServer?.(m)) return;
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        if (typeof m === "string" && drop.toPage?.(m)) return;
+        ws.send(typeof m === "string" && drop.edit ? drop.edit(m) : m);
+      });
+    });
+    await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByRole("button", { name: "Join" }).click();
+    await online(page);
+    return page;
+  }
+
+  /** True the first time `text` is seen in a message frame, false after. */
+  const once = (text: string) => {
+    let done = false;
+    return (m: string) => {
+      if (done || !m.includes(`"text":"${text}"`) || m.includes('"type":"welcome"')) return false;
+      return (done = true);
+    };
+  };
+
+  it("resumes when seq jumps: a lost frame is fetched again and nothing shows twice", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
+    for (const text of ["one", "two", "three"]) {
+      await say(sara, text);
+      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    }
+    await expect.poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
+      .toEqual(["one", "two", "three"]);
+    await say(sara, "four");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["one", "two", "three", "four"]);
+    expect(await users(sara).allTextContents()).toEqual(["Sara (you)", "Omid"]);
+    expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
+  });
+
+  it("sends again when no acknowledgement comes, and the server's dedupe keeps it single", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const sara = await joinedThrough(await newContext(), r, "Sara", { toPage: once("echo lost") });
+    await say(sara, "echo lost");
+    await log(omid).getByText("echo lost").waitFor(WAIT);
+    expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(["echo lost"]);
+    expect(await texts(omid)).toEqual(["echo lost"]);
+  });
+
+  it("keeps a message the server never got, and sends it again", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const sara = await joinedThrough(await newContext(), r, "Sara", { toServer: once("dropped on the way") });
+    await say(sara, "dropped on the way");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(["dropped on the way"]);
+  });
+
+  it("rides out rate_limited: a burst of messages all arrive, once each, in order", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const received: string[] = [];
+    const sara = await joined(await newContext(), r, "Sara", (page) =>
+      page.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))));
+    const burst = Array.from({ length: 16 }, (_, i) => `burst ${i + 1}`);
+    await sara.evaluate((lines) => {
+      const box = document.querySelector<HTMLTextAreaElement>("#message")!;
+      for (const line of lines) {
+        box.value = line;
+        box.form!.requestSubmit();
+      }
+    }, burst);
+    await expect.poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 }).toEqual(burst);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(burst);
+    expect(received.some((f) => f.includes('"code":"rate_limited"')), "the server did refuse some").toBe(true);
+  }, 60_000);
+
+  it("composer: Enter sends, Shift+Enter is a new line, a code-point counter near the limit", async () => {
+    const page = await joined(await newContext(), room(), "Sara");
+    const box = page.getByLabel("Message");
+    await box.pressSequentially("line one");
+    await box.press("Shift+Enter");
+    await box.pressSequentially("line two");
+    await box.press("Enter");
+    await expect.poll(() => texts(page), WAIT).toEqual(["line one\nline two"]);
+    expect(await box.inputValue()).toBe("");
+
+    expect(await page.locator("#counter").isHidden()).toBe(true);
+    await box.fill("😀".repeat(1850)); // 3700 UTF-16 units, 1850 code points
+    expect(await page.locator("#counter").textContent()).toBe("1,850 / 2,000");
+    expect(await page.getByRole("button", { name: "Send" }).isEnabled()).toBe(true);
+    await box.fill("a".repeat(2001));
+    expect(await page.locator("#counter").getAttribute("class")).toContain("over");
+    expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+    await box.press("Enter");
+    expect(await log(page).locator(".pending").count()).toBe(0);
+  });
+
+  it("works with the keyboard alone, with a visible focus", async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(`${dev.url}/?room=${room()}`);
+    for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement?.id)) !== "name"; i++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("name");
+    expect(await page.locator("#name").evaluate((e) => getComputedStyle(e).outlineStyle)).not.toBe("none");
+    await page.keyboard.type("Keyboard");
+    await page.keyboard.press("Enter");
+    await online(page);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("message");
+    await page.keyboard.type("typed only");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => texts(page), WAIT).toEqual(["typed only"]);
+    await page.keyboard.press("Shift+Tab"); // back to the log, which scrolls with the arrow keys
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("log");
+  });
+
+  it("a second tab with the same session takes over; the first says so and does not retry", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const first = await joined(ctx, r, "Sara");
+    const session = await first.evaluate(() => sessionStorage.getItem("roomcast.session"));
+    const second = await ctx.newPage();
+    await second.addInitScript((s) => sessionStorage.setItem("roomcast.session", s!), session);
+    await second.goto(`${dev.url}/?room=${r}`);
+    await second.getByLabel("Name").fill("Sara");
+    await second.getByRole("button", { name: "Join" }).click();
+    await online(second);
+    await first.locator('#status[data-state="replaced"]').waitFor(WAIT);
+    expect(await first.locator("#status").textContent()).toContain("open in another tab");
+    expect(await users(second).allTextContents()).toEqual(["Sara (you)"]);
+    await say(second, "still one Sara");
+    await log(second).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await first.locator("#status").getAttribute("data-state")).toBe("replaced");
+
+    await first.getByRole("button", { name: "Use it here" }).click();
+    await online(first);
+    await second.locator('#status[data-state="replaced"]').waitFor(WAIT);
+  });
+
+  it("a reload goes back into the room under its own name (no name_taken)", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(sara, "before reload");
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await sara.reload();
+    await online(sara);
+    expect(await sara.locator("#join").isHidden()).toBe(true);
+    expect(await sara.locator("#join-alert").textContent()).toBe("");
+    await expect.poll(() => texts(sara), WAIT).toEqual(["before reload"]);
+  });
+
+  it("separates older history by date", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    for (const text of ["old news", "today's news"]) {
+      await say(sara, text);
+      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    }
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    const late = await joinedThrough(await newContext(), r, "Late", {
+      edit: (m) => {
+        if (!m.includes('"type":"welcome"')) return m;
+        const w = JSON.parse(m);
+        w.history[0].ts = twoDaysAgo; // as if it had been sent two days ago
+        return JSON.stringify(w);
+      },
+    });
+    await expect.poll(() => texts(late), WAIT).toEqual(["old news", "today's news"]);
+    const days = await log(late).locator(".day").allTextContents();
+    expect(days).toHaveLength(2);
+    expect(days[0]).toBe(new Intl.DateTimeFormat("en-GB", { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(twoDaysAgo));
+  });
+
+  it("says so when the welcome reports a gap", async () => {
+    const page = await joinedThrough(await newContext(), room(), "Sara", {
+      edit: (m) => (m.includes('"type":"welcome"') ? JSON.stringify({ ...JSON.parse(m), gap: true }) : m),
+    });
+    await log(page).getByText("Some messages are missing here").waitFor(WAIT);
+  });
+
+  // Last: it restarts the server.
+  it("reconnects by itself after wrangler dev restarts; a message written meanwhile arrives once", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "Sara");
+    const omid = await joined(ctx, r, "Omid");
+    await say(sara, "before");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["before"]);
+
+    await dev.stop();
+    await sara.locator('#status[data-state="reconnecting"]').waitFor(WAIT);
+    expect(await sara.locator("#status").textContent()).toMatch(/^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/);
+    await say(sara, "written while down");
+    await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(WAIT);
+
+    dev = await startWranglerDev({ persistTo, port: dev.port });
+    await online(sara);
+    await online(omid);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await expect.poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
+      .toEqual(["before", "written while down"]);
+    expect(await texts(sara)).toEqual(["before", "written while down"]);
+    await say(omid, "after");
+    await expect.poll(() => texts(sara), WAIT).toEqual(["before", "written while down", "after"]);
+  }, 90_000);
+});

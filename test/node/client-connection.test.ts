@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CLOSE_HEARTBEAT, CLOSE_REPLACED, PING, type ServerFrame } from "../../src/protocol";
+import { Connection, PING_EVERY_MS, type ConnectionOptions, type Status } from "../../src/client/connection";
+
+/** A stand-in socket: the test opens, feeds and closes it. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  closedWith: number | null = null;
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close(code = 1000) {
+    this.closedWith = code;
+  }
+  // Test side
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  receive(frame: ServerFrame | string) {
+    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
+  }
+  drop(code: number, reason = "") {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+const welcome = { type: "welcome", room: "demo", you: "Sara", users: [], seq: 3, limits: {}, history: [], handshake: {} } as unknown as ServerFrame;
+
+function connect(overrides: Partial<ConnectionOptions> = {}) {
+  const statuses: Status[] = [];
+  let since: number | undefined;
+  const conn = new Connection({
+    base: "ws://host",
+    room: "demo",
+    name: "Sara Ahmadi",
+    session: "session-1234",
+    since: () => since,
+    onFrames: () => {},
+    onStatus: (s) => statuses.push(s),
+    WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+    random: () => 0.5,
+    ...overrides,
+  });
+  conn.open();
+  return { conn, statuses, setSince: (n: number) => (since = n), last: () => FakeSocket.all.at(-1)! };
+}
+
+describe("connection", () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("joins with the session and, once it has shown messages, resumes with since", () => {
+    const { conn, setSince, last } = connect();
+    expect(last().url).toBe("ws://host/ws/demo/Sara%20Ahmadi?session=session-1234");
+    last().open();
+    last().receive(welcome);
+    expect(conn.status.kind).toBe("online");
+    setSince(7);
+    last().drop(1006);
+    vi.advanceTimersByTime(600);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(last().url).toBe("ws://host/ws/demo/Sara%20Ahmadi?session=session-1234&since=7");
+  });
+
+  it("backs off between failed tries and starts over after a welcome", () => {
+    const { statuses, last } = connect();
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      last().drop(1006);
+      const s = statuses.at(-1)!;
+      if (s.kind !== "reconnecting") throw new Error(`expected reconnecting, got ${s.kind}`);
+      waits.push(s.at - Date.now());
+      vi.advanceTimersByTime(s.at - Date.now());
+    }
+    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 10000, 10000]);
+    last().open();
+    last().receive(welcome);
+    last().drop(1006);
+    const s = statuses.at(-1)!;
+    expect(s.kind === "reconnecting" && s.at - Date.now()).toBe(500);
+  });
+
+  it.each([
+    ["name_taken", 4409],
+    ["invalid_name", 4400],
+    ["room_full", 4503],
+  ] as const)("does not retry after the refusal %s", (code, closeCode) => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive({ type: "error", code, message: "" });
+    last().drop(closeCode, code);
+    vi.advanceTimersByTime(60_000);
+    expect(conn.status).toEqual({ kind: "refused", code });
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it("acts on a refusal frame at once, without waiting for the close", () => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive({ type: "error", code: "name_taken", message: "" });
+    expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
+    last().drop(4409, "name_taken");
+    expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
+  });
+
+  it("reconnects at once-ish after a heartbeat_timeout frame", () => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive(welcome);
+    last().receive({ type: "error", code: "heartbeat_timeout", message: "" });
+    expect(conn.status.kind).toBe("reconnecting");
+    vi.advanceTimersByTime(600);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it("knows a refusal by its close code alone", () => {
+    const { conn, last } = connect();
+    last().drop(4409, "name_taken");
+    expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
+  });
+
+  it("does not retry after being replaced by another tab", () => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive(welcome);
+    last().drop(CLOSE_REPLACED, "replaced");
+    vi.advanceTimersByTime(60_000);
+    expect(conn.status.kind).toBe("replaced");
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it("retries after a heartbeat timeout", () => {
+    const { conn, last } = connect();
+    last().drop(CLOSE_HEARTBEAT, "heartbeat_timeout");
+    expect(conn.status.kind).toBe("reconnecting");
+  });
+
+  it("tries at once on retryNow (the online event, a tab shown again)", () => {
+    const { conn, last } = connect();
+    last().drop(1006);
+    expect(FakeSocket.all).toHaveLength(1);
+    conn.retryNow();
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it("pings every 20 s, ignores pong, and gives up a socket that stays silent", () => {
+    const { conn, last } = connect();
+    const ws = last();
+    ws.open();
+    ws.receive(welcome);
+    vi.advanceTimersByTime(PING_EVERY_MS);
+    expect(ws.sent).toEqual([PING]);
+    ws.receive("pong");
+    vi.advanceTimersByTime(PING_EVERY_MS);
+    expect(ws.sent).toEqual([PING, PING]);
+    expect(conn.status.kind).toBe("online");
+    vi.advanceTimersByTime(PING_EVERY_MS); // no pong to the second ping
+    expect(conn.status.kind).toBe("reconnecting");
+    expect(ws.closedWith).toBe(1000);
+  });
+
+  it("resumes on a new socket and closes the old one once welcomed", () => {
+    const { conn, last } = connect();
+    const old = last();
+    old.open();
+    old.receive(welcome);
+    conn.resume();
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(old.closedWith).toBeNull();
+    last().open();
+    last().receive(welcome);
+    expect(old.closedWith).toBe(1000);
+    expect(conn.status.kind).toBe("online");
+  });
+
+  it("stops for good on leave", () => {
+    const { conn, last } = connect();
+    last().open();
+    conn.leave();
+    expect(last().closedWith).toBe(1000);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(conn.status.kind).toBe("left");
+  });
+});

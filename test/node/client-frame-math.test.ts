@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import {
+  IP_HEADER_BYTES, TCP_HEADER_BYTES, hex, pollingCost, pollingRequest, stackSteps, utf8Bytes, wsHeader, wsHeaderBytes,
+} from "../../src/client/frame-math";
+
+describe("RFC 6455 frame header size", () => {
+  it("is 2 bytes up to 125 bytes of payload, +4 for the client's mask", () => {
+    expect(wsHeaderBytes(0, false)).toBe(2);
+    expect(wsHeaderBytes(125, false)).toBe(2);
+    expect(wsHeaderBytes(125, true)).toBe(6);
+  });
+
+  it("is 4 bytes from 126 to 65535 (16-bit extended length)", () => {
+    expect(wsHeaderBytes(126, false)).toBe(4);
+    expect(wsHeaderBytes(65535, false)).toBe(4);
+    expect(wsHeaderBytes(65535, true)).toBe(8);
+  });
+
+  it("is 10 bytes above 65535 (64-bit extended length)", () => {
+    expect(wsHeaderBytes(65536, false)).toBe(10);
+    expect(wsHeaderBytes(65536, true)).toBe(14);
+  });
+
+  it("builds the real header bytes: FIN + text opcode, mask bit, length, key", () => {
+    expect(hex(wsHeader(5))).toBe("81 05");
+    expect(hex(wsHeader(5, Uint8Array.from([0x37, 0xfa, 0x21, 0x3d])))).toBe("81 85 37 fa 21 3d");
+    expect(hex(wsHeader(256))).toBe("81 7e 01 00");
+    expect(hex(wsHeader(65536))).toBe("81 7f 00 00 00 00 00 01 00 00");
+    for (const n of [0, 125, 126, 65535, 65536]) {
+      expect(wsHeader(n).length).toBe(wsHeaderBytes(n, false));
+      expect(wsHeader(n, new Uint8Array(4)).length).toBe(wsHeaderBytes(n, true));
+    }
+  });
+});
+
+describe("one message down the stack", () => {
+  it("adds the WebSocket header, then estimated TCP and IP headers", () => {
+    const steps = stackSteps(40, true);
+    expect(steps.map((s) => [s.layer, s.added, s.total, s.estimated])).toEqual([
+      ["json", 40, 40, false],
+      ["websocket", 6, 46, false],
+      ["tcp", TCP_HEADER_BYTES, 66, true],
+      ["ip", IP_HEADER_BYTES, 86, true],
+    ]);
+  });
+
+  it("counts UTF-8 bytes, not characters (Persian is 2 bytes a letter)", () => {
+    expect(utf8Bytes("سلام")).toBe(8);
+    expect(utf8Bytes("hi")).toBe(2);
+  });
+
+  it("costs far more as an HTTP polling request", () => {
+    const ctx = { host: "127.0.0.1:8787", room: "demo", origin: "http://127.0.0.1:8787", userAgent: "Mozilla/5.0", language: "en" };
+    const req = pollingRequest(ctx, 40);
+    expect(req.startsWith("POST /api/rooms/demo/messages HTTP/1.1\r\n")).toBe(true);
+    expect(req.endsWith("\r\n\r\n")).toBe(true);
+    expect(req).toContain("Content-Length: 40\r\n");
+    const cost = pollingCost(ctx, 40);
+    expect(cost.requestHeaders).toBe(utf8Bytes(req));
+    expect(cost.total).toBe(cost.requestHeaders + cost.responseHeaders + cost.body + 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES));
+    expect(cost.total).toBeGreaterThan(3 * stackSteps(40, true)[3]!.total);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { LIMITS } from "../../src/protocol";
+import { Outbox, RATE_LIMIT_BACKOFF_MS, RESEND_AFTER_MS, randomId } from "../../src/client/outbox";
+
+const ids = () => {
+  let n = 0;
+  return () => `id-${++n}`;
+};
+
+describe("outbox", () => {
+  it("random ids match the contract and do not repeat", () => {
+    const seen = new Set(Array.from({ length: 1000 }, randomId));
+    expect(seen.size).toBe(1000);
+    for (const id of seen) expect(id).toMatch(LIMITS.idPattern);
+  });
+
+  it("a new message is due at once, then not again until it is overdue", () => {
+    const o = new Outbox(ids());
+    o.add("hello", 0);
+    expect(o.takeDue(0).map((p) => p.text)).toEqual(["hello"]);
+    expect(o.takeDue(RESEND_AFTER_MS - 1)).toEqual([]);
+    expect(o.takeDue(RESEND_AFTER_MS).map((p) => p.attempts)).toEqual([2]);
+  });
+
+  it("keeps the order messages were written in", () => {
+    const o = new Outbox(ids());
+    o.add("a", 0);
+    o.add("b", 1);
+    o.add("c", 2);
+    expect(o.takeDue(3).map((p) => p.text)).toEqual(["a", "b", "c"]);
+  });
+
+  it("after a reconnect everything unacknowledged goes again, with the same id", () => {
+    const o = new Outbox(ids());
+    const p = o.add("offline", 0);
+    o.takeDue(0);
+    o.resendAll();
+    const again = o.takeDue(10);
+    expect(again.map((x) => x.id)).toEqual([p.id]);
+  });
+
+  it("rate_limited holds every pending message back, then sends them again in order", () => {
+    const o = new Outbox(ids());
+    o.add("a", 0);
+    o.add("b", 0);
+    o.takeDue(0);
+    o.rateLimited(100);
+    expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS - 1)).toEqual([]);
+    expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS).map((x) => x.text)).toEqual(["a", "b"]);
+  });
+
+  it("an ack removes it for good: no resend, no second ack", () => {
+    const o = new Outbox(ids());
+    const p = o.add("once", 0);
+    o.takeDue(0);
+    expect(o.ack(p.id)?.text).toBe("once");
+    expect(o.ack(p.id)).toBeUndefined();
+    o.resendAll();
+    expect(o.takeDue(RESEND_AFTER_MS * 10)).toEqual([]);
+    expect(o.size).toBe(0);
+  });
+
+  it("restores kept messages once, however often restore is called", () => {
+    const o = new Outbox(ids());
+    const kept = [{ id: "k1", text: "kept", createdAt: 5 }];
+    expect(o.restore(kept)).toHaveLength(1);
+    expect(o.restore(kept)).toHaveLength(0);
+    expect(o.takeDue(6).map((p) => p.id)).toEqual(["k1"]);
+  });
+});

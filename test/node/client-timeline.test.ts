@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "../../src/protocol";
+import { Timeline } from "../../src/client/timeline";
+
+const msg = (seq: number): ChatMessage => ({ type: "message", seq, ts: seq * 1000, from: "Sara", text: `m${seq}` });
+const welcome = (seq: number, history: ChatMessage[], gap?: true) => (gap ? { seq, history, gap } : { seq, history });
+
+describe("timeline: resume and dedupe by seq", () => {
+  it("a first join has no since and shows the recent history", () => {
+    const t = new Timeline();
+    expect(t.since).toBeUndefined();
+    const r = t.welcome(welcome(12, [msg(11), msg(12)]));
+    expect(r.show.map((m) => m.seq)).toEqual([11, 12]);
+    expect(t.since).toBe(12);
+  });
+
+  it("an empty room resumes from 0", () => {
+    const t = new Timeline();
+    t.welcome(welcome(0, []));
+    expect(t.since).toBe(0);
+  });
+
+  it("shows each live message once", () => {
+    const t = new Timeline();
+    t.welcome(welcome(2, [msg(1), msg(2)]));
+    expect(t.accept(msg(3))).toBe("show");
+    expect(t.accept(msg(3))).toBe("duplicate");
+    expect(t.accept(msg(2))).toBe("duplicate");
+    expect(t.accept(msg(4))).toBe("show");
+    expect(t.since).toBe(4);
+  });
+
+  it("a jump in seq is a gap: not shown, and since stays at the last shown", () => {
+    const t = new Timeline();
+    t.welcome(welcome(5, [msg(5)]));
+    expect(t.accept(msg(8))).toBe("gap");
+    expect(t.since).toBe(5);
+  });
+
+  it("a resume shows only what is new, whatever the welcome repeats", () => {
+    const t = new Timeline();
+    t.welcome(welcome(5, [msg(4), msg(5)]));
+    const r = t.welcome(welcome(8, [msg(5), msg(6), msg(7), msg(8)]));
+    expect(r.show.map((m) => m.seq)).toEqual([6, 7, 8]);
+    expect(r.gap).toBe(false);
+    expect(t.accept(msg(8))).toBe("duplicate");
+    expect(t.accept(msg(9))).toBe("show");
+  });
+
+  it("passes on the server's gap flag", () => {
+    const t = new Timeline();
+    t.welcome(welcome(5, [msg(5)]));
+    const r = t.welcome(welcome(900, [msg(400)], true));
+    expect(r.gap).toBe(true);
+    expect(t.since).toBe(900);
+  });
+
+  it("a room whose counter went backwards was reset: its messages show again", () => {
+    const t = new Timeline();
+    t.welcome(welcome(50, [msg(50)]));
+    const r = t.welcome(welcome(2, [msg(1), msg(2)]));
+    expect(r.reset).toBe(true);
+    expect(r.show.map((m) => m.seq)).toEqual([1, 2]);
+    expect(t.accept(msg(3))).toBe("show");
+  });
+});
