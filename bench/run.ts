@@ -6,6 +6,7 @@
  *
  *   npm run bench -- [--workloads classroom,busy,rooms,ramp,idle] [--duration 10]
  *                    [--target project|baseline|both] [--runs 1] [--processes 2] [--json]
+ *                    [--persist-base /dev/shm]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,6 +30,8 @@ function parseArgs(argv: string[]) {
     runs: 1,
     processes: 2,
     json: false,
+    /** Where the fresh persist directory of `wrangler dev` is made (its SQLite files). */
+    persistBase: tmpdir(),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -51,10 +54,12 @@ function parseArgs(argv: string[]) {
       else if (t === "project" || t === "baseline") opts.targets = [t];
       else throw new Error(`--target project|baseline|both, not ${t}`);
     } else if (name === "--json") opts.json = true;
+    else if (name === "--persist-base") opts.persistBase = value();
     else if (name === "--help" || name === "-h") {
       process.stdout.write(
         "npm run bench -- [--workloads classroom,busy,rooms,ramp,idle] [--duration 10]\n" +
-          "                 [--target project|baseline|both] [--runs 1] [--processes 2] [--json]\n",
+          "                 [--target project|baseline|both] [--runs 1] [--processes 2] [--json]\n" +
+          "                 [--persist-base <dir for wrangler's fresh persist dir, default os.tmpdir()>]\n",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -111,8 +116,8 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-async function startProject(): Promise<Server> {
-  const persistTo = mkdtempSync(join(tmpdir(), "roomcast-bench-"));
+async function startProject(persistBase: string): Promise<Server> {
+  const persistTo = mkdtempSync(join(persistBase, "roomcast-bench-"));
   let dev: WranglerDev;
   try {
     dev = await startWranglerDev({
@@ -344,7 +349,7 @@ async function main(): Promise<void> {
   try {
     for (const target of opts.targets) {
       progress(`starting ${target === "project" ? "wrangler dev" : "baseline"}`);
-      const s = target === "project" ? await startProject() : await startBaselineProcess();
+      const s = target === "project" ? await startProject(opts.persistBase) : await startBaselineProcess();
       servers.set(target, s);
       live.add(s);
     }
