@@ -1,6 +1,7 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { Broadcaster } from "../../src/broadcast";
+import type { Env } from "../../src/config";
 import { parseServerData, type ChatMessage, type ServerFrame } from "../../src/protocol";
 
 /** A socket that records what it was sent. */
@@ -122,7 +123,8 @@ describe("a busy room over real sockets", () => {
       expect(got.length).toBe(sent);
       expect(got).toEqual(Array.from({ length: sent }, (_, i) => welcome.seq + 1 + i));
     }
-    const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
+    const rooms = (env as unknown as Env).ROOMS;
+    const stub = rooms.get(rooms.idFromName(room));
     await sleep(200);
     await runInDurableObject(stub, (instance) => {
       const outbox = (instance as unknown as { outbox: Broadcaster }).outbox;
