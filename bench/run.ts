@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWranglerDev, stopProcessTree, type WranglerDev, ROOT } from "../test/support/wrangler-dev";
@@ -292,7 +292,7 @@ function targetText(name: string): string {
   return parts.join(", ");
 }
 
-function table(rows: Row[], runs: number): string {
+function table(rows: Row[], runs: number, load: string, persistBase: string): string {
   const names = [...new Set(rows.map((r) => r.workload))];
   const get = (name: string, target: Target) => rows.find((r) => r.workload === name && r.target === target);
   const out: string[] = [];
@@ -335,7 +335,8 @@ function table(rows: Row[], runs: number): string {
   out.unshift(
     `Roomcast bench, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ` +
       `Node ${process.version}, wrangler dev (workerd) vs bare Node \`ws\`; ${runs > 1 ? `median of ${runs} runs` : "1 run"}, ` +
-      `10 s per phase unless noted, open loop, 127.0.0.1.`,
+      `10 s per phase unless noted, open loop, 127.0.0.1; wrangler persist dir under ${persistBase}; ` +
+      `machine load average (1 min) at start/end ${load} (other work shares the cores: compare ratios).`,
     "",
   );
   return out.join("\n");
@@ -344,6 +345,7 @@ function table(rows: Row[], runs: number): string {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const loadAtStart = loadavg()[0]!.toFixed(1);
   const servers = new Map<Target, Server>();
   const all: Row[] = [];
   try {
@@ -372,7 +374,7 @@ async function main(): Promise<void> {
   if (opts.json) return;
   const keys = [...new Set(all.map((r) => `${r.workload}\u0000${r.target}`))];
   const merged = keys.map((k) => medianRow(all.filter((r) => `${r.workload}\u0000${r.target}` === k)));
-  let text = table(merged, opts.runs);
+  let text = table(merged, opts.runs, `${loadAtStart} / ${loadavg()[0]!.toFixed(1)}`, opts.persistBase);
   if (opts.duration !== 10) text = text.replace("10 s per phase unless noted", `${opts.duration} s per phase`);
   process.stdout.write(`${text}\n`);
 }
