@@ -189,29 +189,45 @@ async function measure(workload: Workload, target: Target, server: Server, run: 
   const prefix = `${workload}-${target}-${run}-${Date.now().toString(36)}`;
   const tag = `${workload} ${target}${opts.runs > 1 ? ` run ${run + 1}/${opts.runs}` : ""}`;
   if (workload === "idle") {
-    await new Promise((r) => setTimeout(r, 1000));
-    const before = rssBytes(processTree(server.pid));
-    progress(`${tag}: connecting ${IDLE_SOCKETS} idle sockets`);
-    const layout: Layout = { rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix };
-    const { load, connect } = await LoadGenerator.connect(server.url, layout, server.pid, { processes: opts.processes });
-    const stopper = { stop: () => load.close() };
-    live.add(stopper);
+    // A fresh server, so the heap left by the busy workloads does not hide what sockets cost.
+    progress(`${tag}: starting a fresh ${target === "project" ? "wrangler dev" : "baseline"}`);
+    const fresh = target === "project" ? await startProject(opts.persistBase) : await startBaselineProcess();
+    live.add(fresh);
     try {
-      progress(`${tag}: settling`);
+      // Warm-up: one join storm and its goodbyes first, so the heap has already grown for the
+      // garbage a join storm makes (welcomes, presence); the delta below is what sockets keep.
+      progress(`${tag}: warm-up, ${IDLE_SOCKETS} sockets in and out`);
+      const warm = await LoadGenerator.connect(
+        fresh.url, { rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix: `${prefix}-warm` }, fresh.pid, { processes: opts.processes },
+      );
+      await warm.load.close();
       await new Promise((r) => setTimeout(r, 3000));
-      const after = rssBytes(processTree(server.pid));
-      return [{
-        workload, target, run, connect,
-        idle: {
-          sockets: connect.connected,
-          rssBeforeMb: before / 2 ** 20,
-          rssAfterMb: after / 2 ** 20,
-          kbPerSocket: (after - before) / 1024 / Math.max(1, connect.connected),
-        },
-      }];
+      const before = rssBytes(processTree(fresh.pid));
+      progress(`${tag}: connecting ${IDLE_SOCKETS} idle sockets`);
+      const layout: Layout = { rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix };
+      const { load, connect } = await LoadGenerator.connect(fresh.url, layout, fresh.pid, { processes: opts.processes });
+      const stopper = { stop: () => load.close() };
+      live.add(stopper);
+      try {
+        progress(`${tag}: settling`);
+        await new Promise((r) => setTimeout(r, 3000));
+        const after = rssBytes(processTree(fresh.pid));
+        return [{
+          workload, target, run, connect,
+          idle: {
+            sockets: connect.connected,
+            rssBeforeMb: before / 2 ** 20,
+            rssAfterMb: after / 2 ** 20,
+            kbPerSocket: (after - before) / 1024 / Math.max(1, connect.connected),
+          },
+        }];
+      } finally {
+        live.delete(stopper);
+        await load.close();
+      }
     } finally {
-      live.delete(stopper);
-      await load.close();
+      live.delete(fresh);
+      await fresh.stop();
     }
   }
   const spec = SPECS[workload];
@@ -292,7 +308,7 @@ function targetText(name: string): string {
   return parts.join(", ");
 }
 
-function table(rows: Row[], runs: number, load: string, persistBase: string): string {
+function table(rows: Row[], runs: number, load: string, persistBase: string, raw: Row[]): string {
   const names = [...new Set(rows.map((r) => r.workload))];
   const get = (name: string, target: Target) => rows.find((r) => r.workload === name && r.target === target);
   const out: string[] = [];
@@ -331,6 +347,28 @@ function table(rows: Row[], runs: number, load: string, persistBase: string): st
         `| ${ph(pr, "framesPerS")} · ${ph(br, "framesPerS")} | ${pr?.phase ? `${pr.phase.seqGaps} · ${pr.phase.seqBackwards}` : "–"} ; ${br?.phase ? `${br.phase.seqGaps} · ${br.phase.seqBackwards}` : "–"} ` +
         `| ${ph(pr, "genCpuPct")} · ${ph(br, "genCpuPct")} ; ${ph(pr, "genSendLateMaxMs", f1)} · ${ph(br, "genSendLateMaxMs", f1)} |`,
     );
+  }
+  if (runs > 1) {
+    out.push("");
+    out.push("Per run — p99 ms and loss %, project · baseline:");
+    out.push("");
+    out.push(`| workload | ${Array.from({ length: runs }, (_, i) => `run ${i + 1}`).join(" | ")} |`);
+    out.push(`|---|${"---|".repeat(runs)}`);
+    for (const name of names) {
+      if (name === "idle") continue;
+      const cells = Array.from({ length: runs }, (_, i) => {
+        const pr = raw.find((r) => r.workload === name && r.target === "project" && r.run === i)?.phase;
+        const br = raw.find((r) => r.workload === name && r.target === "baseline" && r.run === i)?.phase;
+        return `${f1(pr?.p99)} (${fl(pr?.lossPct)}%) · ${f1(br?.p99)} (${fl(br?.lossPct)}%)`;
+      });
+      out.push(`| ${name} | ${cells.join(" | ")} |`);
+    }
+    const idle = Array.from({ length: runs }, (_, i) => {
+      const pr = raw.find((r) => r.workload === "idle" && r.target === "project" && r.run === i)?.idle;
+      const br = raw.find((r) => r.workload === "idle" && r.target === "baseline" && r.run === i)?.idle;
+      return `${f1(pr?.kbPerSocket)} · ${f1(br?.kbPerSocket)} KB/socket`;
+    });
+    if (names.includes("idle")) out.push(`| idle | ${idle.join(" | ")} |`);
   }
   out.unshift(
     `Roomcast bench, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ` +
@@ -374,7 +412,7 @@ async function main(): Promise<void> {
   if (opts.json) return;
   const keys = [...new Set(all.map((r) => `${r.workload}\u0000${r.target}`))];
   const merged = keys.map((k) => medianRow(all.filter((r) => `${r.workload}\u0000${r.target}` === k)));
-  let text = table(merged, opts.runs, `${loadAtStart} / ${loadavg()[0]!.toFixed(1)}`, opts.persistBase);
+  let text = table(merged, opts.runs, `${loadAtStart} / ${loadavg()[0]!.toFixed(1)}`, opts.persistBase, all);
   if (opts.duration !== 10) text = text.replace("10 s per phase unless noted", `${opts.duration} s per phase`);
   process.stdout.write(`${text}\n`);
 }
