@@ -335,7 +335,7 @@ function table(rows: Row[], runs: number, load: string, persistBase: string, raw
   out.push("");
   out.push("Diagnostics (project · baseline): server CPU is its whole process tree, 100% = one core; the generator column is its busiest process (a load generator near 100% would be the bottleneck).");
   out.push("");
-  out.push("| workload | connect p50 / max ms | server CPU % | server RSS peak MB | frames received/s | seq gaps · reorders | generator CPU % · worst send lag ms |");
+  out.push("| workload | connect p50 / max ms | server CPU % | server RSS peak MB | frames received/s (avg over sending + 2 s drain) | seq gaps · reorders | generator CPU % · worst send lag ms |");
   out.push("|---|---|---|---|---|---|---|");
   for (const name of names) {
     const pr = get(name, "project");
