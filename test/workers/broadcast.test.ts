@@ -16,6 +16,7 @@ function message(seq: number): ChatMessage {
 }
 
 const timerOf = (b: Broadcaster) => (b as unknown as { timer: unknown }).timer;
+const queuedOf = (b: Broadcaster) => (b as unknown as { parts: unknown[] }).parts.length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function drained(b: Broadcaster, maxMs = 5000): Promise<void> {
   const until = Date.now() + maxMs;
@@ -49,6 +50,12 @@ describe("Broadcaster", () => {
     }
     await drained(b);
     expect(timerOf(b)).toBeUndefined();
+    expect(queuedOf(b)).toBe(0);
+    // Later traffic must not bring anything of the burst back.
+    await sleep(120);
+    b.frame(message(++seq));
+    await drained(b);
+    expect(queuedOf(b)).toBe(0);
     const want = Array.from({ length: seq }, (_, i) => i + 1);
     for (const s of sockets) expect(seqs(s.frames())).toEqual(want);
     // Coalesced: far fewer payloads than messages, and one save per flush.
