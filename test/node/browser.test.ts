@@ -450,7 +450,8 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
       edit: (m) => {
         if (!m.includes('"type":"welcome"')) return m;
         const w = JSON.parse(m);
-        w.history[0].ts = twoDaysAgo; // as if it had been sent two days ago
+        // As if it had been sent two days ago. (A later reconnect's welcome may have no history.)
+        if (w.history.length > 0) w.history[0].ts = twoDaysAgo;
         return JSON.stringify(w);
       },
     });
