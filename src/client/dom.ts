@@ -1,7 +1,7 @@
 /**
  * @module
- * The page's only way to make elements: text always goes in as `textContent` (never
- * `innerHTML`), so a message can never inject markup.
+ * The page's only way to make elements: text always goes in as `textContent` and is never parsed
+ * as HTML, so a message can never inject markup.
  */
 type Child = Node | string | null | undefined | false;
 

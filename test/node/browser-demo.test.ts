@@ -1,73 +1,12 @@
 /**
- * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
- * first, through wrangler.toml's [build]). Without Chromium a plain `npm test` warns loudly and
- * skips this file; under CI=true it fails.
+ * The page in Chromium: the classroom demo and what a person sees and does.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, haveChromium, launchChromium } from "../support/browser";
-import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
-
-if (!haveChromium) {
-  const why = `Chromium not found at ${CHROMIUM} (install it with \`apt-get install chromium\` or set CHROMIUM)`;
-  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}: the browser tests cannot run under CI.`);
-  console.warn(`\n${"!".repeat(78)}\n!! SKIPPING THE BROWSER TESTS: ${why}.\n${"!".repeat(78)}\n`);
-}
-
-const WAIT = { timeout: 15_000 };
+import { describe, expect, it } from "vitest";
+import { haveChromium, log, online, say, texts, usePageHarness, users, WAIT } from "./page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium", () => {
-  let dev: WranglerDev;
-  let browser: Browser;
-  let persistTo: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
-    [dev, browser] = await Promise.all([startWranglerDev({ persistTo }), launchChromium()]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(persistTo, { recursive: true, force: true });
-  });
-
-  const room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
-
-  async function newContext(options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ locale: "en-US", ...options });
-    contexts.push(ctx);
-    return ctx;
-  }
-
-  /** Opens the page in a new tab of `ctx` and joins `room` as `name`. */
-  async function joined(ctx: BrowserContext, roomName: string, name: string, before?: (p: Page) => void): Promise<Page> {
-    const page = await ctx.newPage();
-    before?.(page);
-    page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
-    await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
-    await page.getByLabel("Name").fill(name);
-    await page.getByRole("button", { name: "Join" }).click();
-    await online(page);
-    return page;
-  }
-
-  const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(WAIT);
-  const log = (page: Page) => page.getByRole("log");
-  const users = (page: Page) => page.getByRole("list", { name: "Online users" }).locator("li");
-
-  async function say(page: Page, text: string): Promise<void> {
-    // By id: the label is "Message" in English and "پیام" in Persian.
-    await page.locator("#message").fill(text);
-    await page.locator("#message").press("Enter");
-  }
-
-  /** Texts of the messages in a tab's log, pending ones included. */
-  const texts = (page: Page) => log(page).locator(".msg .text").allTextContents();
+  const h = usePageHarness();
+  const { room, newContext, joined, joinedThrough } = h;
 
   it("runs the course demo: two tabs, two names, one room, live messages and online list", async () => {
     const ctx = await newContext();
@@ -148,7 +87,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const r = room();
     await joined(await newContext(), r, "Sara");
     const page = await (await newContext()).newPage();
-    await page.goto(`${dev.url}/#${r}`);
+    await page.goto(`${h.url}/#${r}`);
     expect(await page.getByLabel("Room").inputValue()).toBe(r);
     await page.getByLabel("Name").fill("sara");
     await page.getByRole("button", { name: "Join" }).click();
@@ -166,7 +105,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await page.getByRole("button", { name: "Leave" }).click();
     await page.getByRole("button", { name: "Join" }).waitFor(WAIT);
     const again = await ctx.newPage();
-    await again.goto(dev.url);
+    await again.goto(h.url);
     expect(await again.getByLabel("Name").inputValue()).toBe("Sara");
     expect(await again.getByLabel("Room").inputValue()).toBe(r);
   });
@@ -198,7 +137,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
 
   it("follows prefers-color-scheme: light and dark", async () => {
     const page = await (await newContext({ colorScheme: "light" })).newPage();
-    await page.goto(dev.url);
+    await page.goto(h.url);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe("rgb(246, 247, 249)");
     await page.emulateMedia({ colorScheme: "dark" });
@@ -207,7 +146,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
 
   it("speaks Persian to a Persian browser, with a toggle to English", async () => {
     const page = await (await newContext({ locale: "fa-IR" })).newPage();
-    await page.goto(`${dev.url}/?room=${room()}`);
+    await page.goto(`${h.url}/?room=${room()}`);
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(["fa", "rtl"]);
     await page.getByLabel("نام").fill("سارا");
     await page.getByRole("button", { name: "ورود" }).click();
@@ -270,99 +209,6 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await omid.getByRole("button", { name: "New messages" }).isHidden()).toBe(true);
   });
 
-  /** Joins through a proxy that lets the test drop frames in either direction. */
-  async function joinedThrough(
-    ctx: BrowserContext,
-    roomName: string,
-    name: string,
-    drop: { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string },
-  ): Promise<Page> {
-    const page = await ctx.newPage();
-    await page.routeWebSocket(/\/ws\//, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((m) => {
-        if (typeof m === "string" && drop.toServer?.(m)) return;
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        if (typeof m === "string" && drop.toPage?.(m)) return;
-        ws.send(typeof m === "string" && drop.edit ? drop.edit(m) : m);
-      });
-    });
-    await page.goto(`${dev.url}/?room=${encodeURIComponent(roomName)}`);
-    await page.getByLabel("Name").fill(name);
-    await page.getByRole("button", { name: "Join" }).click();
-    await online(page);
-    return page;
-  }
-
-  /** True the first time `text` is seen in a message frame, false after. */
-  const once = (text: string) => {
-    let done = false;
-    return (m: string) => {
-      if (done || !m.includes(`"text":"${text}"`) || m.includes('"type":"welcome"')) return false;
-      return (done = true);
-    };
-  };
-
-  it("resumes when seq jumps: a lost frame is fetched again and nothing shows twice", async () => {
-    const r = room();
-    const sara = await joined(await newContext(), r, "Sara");
-    const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
-    for (const text of ["one", "two", "three"]) {
-      await say(sara, text);
-      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
-    }
-    await expect.poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
-      .toEqual(["one", "two", "three"]);
-    await say(sara, "four");
-    await expect.poll(() => texts(omid), WAIT).toEqual(["one", "two", "three", "four"]);
-    expect(await users(sara).allTextContents()).toEqual(["Sara (you)", "Omid"]);
-    expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
-  });
-
-  it("sends again when no acknowledgement comes, and the server's dedupe keeps it single", async () => {
-    const r = room();
-    const omid = await joined(await newContext(), r, "Omid");
-    const sara = await joinedThrough(await newContext(), r, "Sara", { toPage: once("echo lost") });
-    await say(sara, "echo lost");
-    await log(omid).getByText("echo lost").waitFor(WAIT);
-    expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
-    expect(await texts(sara)).toEqual(["echo lost"]);
-    expect(await texts(omid)).toEqual(["echo lost"]);
-  });
-
-  it("keeps a message the server never got, and sends it again", async () => {
-    const r = room();
-    const omid = await joined(await newContext(), r, "Omid");
-    const sara = await joinedThrough(await newContext(), r, "Sara", { toServer: once("dropped on the way") });
-    await say(sara, "dropped on the way");
-    await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
-    expect(await texts(sara)).toEqual(["dropped on the way"]);
-  });
-
-  it("rides out rate_limited: a burst of messages all arrive, once each, in order", async () => {
-    const r = room();
-    const omid = await joined(await newContext(), r, "Omid");
-    const received: string[] = [];
-    const sara = await joined(await newContext(), r, "Sara", (page) =>
-      page.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))));
-    const burst = Array.from({ length: 16 }, (_, i) => `burst ${i + 1}`);
-    await sara.evaluate((lines) => {
-      const box = document.querySelector<HTMLTextAreaElement>("#message")!;
-      for (const line of lines) {
-        box.value = line;
-        box.form!.requestSubmit();
-      }
-    }, burst);
-    await expect.poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 }).toEqual(burst);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
-    expect(await texts(sara)).toEqual(burst);
-    expect(received.some((f) => f.includes('"code":"rate_limited"')), "the server did refuse some").toBe(true);
-  }, 60_000);
-
   it("composer: Enter sends, Shift+Enter is a new line, a code-point counter near the limit", async () => {
     const page = await joined(await newContext(), room(), "Sara");
     const box = page.getByLabel("Message");
@@ -386,7 +232,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
 
   it("works with the keyboard alone, with a visible focus", async () => {
     const page = await (await newContext()).newPage();
-    await page.goto(`${dev.url}/?room=${room()}`);
+    await page.goto(`${h.url}/?room=${room()}`);
     for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement?.id)) !== "name"; i++) {
       await page.keyboard.press("Tab");
     }
@@ -410,7 +256,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const session = await first.evaluate(() => sessionStorage.getItem("roomcast.session"));
     const second = await ctx.newPage();
     await second.addInitScript((s) => sessionStorage.setItem("roomcast.session", s!), session);
-    await second.goto(`${dev.url}/?room=${r}`);
+    await second.goto(`${h.url}/?room=${r}`);
     await second.getByLabel("Name").fill("Sara");
     await second.getByRole("button", { name: "Join" }).click();
     await online(second);
@@ -460,37 +306,4 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(days).toHaveLength(2);
     expect(days[0]).toBe(new Intl.DateTimeFormat("en-GB", { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(twoDaysAgo));
   });
-
-  it("says so when the welcome reports a gap", async () => {
-    const page = await joinedThrough(await newContext(), room(), "Sara", {
-      edit: (m) => (m.includes('"type":"welcome"') ? JSON.stringify({ ...JSON.parse(m), gap: true }) : m),
-    });
-    await log(page).getByText("Some messages are missing here").waitFor(WAIT);
-  });
-
-  // Last: it restarts the server.
-  it("reconnects by itself after wrangler dev restarts; a message written meanwhile arrives once", async () => {
-    const ctx = await newContext();
-    const r = room();
-    const sara = await joined(ctx, r, "Sara");
-    const omid = await joined(ctx, r, "Omid");
-    await say(sara, "before");
-    await expect.poll(() => texts(omid), WAIT).toEqual(["before"]);
-
-    await dev.stop();
-    await sara.locator('#status[data-state="reconnecting"]').waitFor(WAIT);
-    expect(await sara.locator("#status").textContent()).toMatch(/^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/);
-    await say(sara, "written while down");
-    await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(WAIT);
-
-    dev = await startWranglerDev({ persistTo, port: dev.port });
-    await online(sara);
-    await online(omid);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
-    await expect.poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
-      .toEqual(["before", "written while down"]);
-    expect(await texts(sara)).toEqual(["before", "written while down"]);
-    await say(omid, "after");
-    await expect.poll(() => texts(sara), WAIT).toEqual(["before", "written while down", "after"]);
-  }, 90_000);
 });

@@ -1,0 +1,102 @@
+/**
+ * The page in Chromium when the network misbehaves: lost frames, rate limits, a server restart.
+ */
+import { describe, expect, it } from "vitest";
+import { haveChromium, log, online, once, say, texts, usePageHarness, users, WAIT } from "./page-harness";
+
+describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
+  const h = usePageHarness();
+  const { room, newContext, joined, joinedThrough } = h;
+
+  it("resumes when seq jumps: a lost frame is fetched again and nothing shows twice", async () => {
+    const r = room();
+    const sara = await joined(await newContext(), r, "Sara");
+    const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
+    for (const text of ["one", "two", "three"]) {
+      await say(sara, text);
+      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    }
+    await expect.poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
+      .toEqual(["one", "two", "three"]);
+    await say(sara, "four");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["one", "two", "three", "four"]);
+    expect(await users(sara).allTextContents()).toEqual(["Sara (you)", "Omid"]);
+    expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
+  });
+
+  it("sends again when no acknowledgement comes, and the server's dedupe keeps it single", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const sara = await joinedThrough(await newContext(), r, "Sara", { toPage: once("echo lost") });
+    await say(sara, "echo lost");
+    await log(omid).getByText("echo lost").waitFor(WAIT);
+    expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(["echo lost"]);
+    expect(await texts(omid)).toEqual(["echo lost"]);
+  });
+
+  it("keeps a message the server never got, and sends it again", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const sara = await joinedThrough(await newContext(), r, "Sara", { toServer: once("dropped on the way") });
+    await say(sara, "dropped on the way");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(["dropped on the way"]);
+  });
+
+  it("rides out rate_limited: a burst of messages all arrive, once each, in order", async () => {
+    const r = room();
+    const omid = await joined(await newContext(), r, "Omid");
+    const received: string[] = [];
+    const sara = await joined(await newContext(), r, "Sara", (page) =>
+      page.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))));
+    const burst = Array.from({ length: 16 }, (_, i) => `burst ${i + 1}`);
+    await sara.evaluate((lines) => {
+      const box = document.querySelector<HTMLTextAreaElement>("#message")!;
+      for (const line of lines) {
+        box.value = line;
+        box.form!.requestSubmit();
+      }
+    }, burst);
+    await expect.poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 }).toEqual(burst);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    expect(await texts(sara)).toEqual(burst);
+    expect(received.some((f) => f.includes('"code":"rate_limited"')), "the server did refuse some").toBe(true);
+  }, 60_000);
+
+  it("says so when the welcome reports a gap", async () => {
+    const page = await joinedThrough(await newContext(), room(), "Sara", {
+      edit: (m) => (m.includes('"type":"welcome"') ? JSON.stringify({ ...JSON.parse(m), gap: true }) : m),
+    });
+    await log(page).getByText("Some messages are missing here").waitFor(WAIT);
+  });
+
+  // Last: it restarts the server.
+
+  it("reconnects by itself after wrangler dev restarts; a message written meanwhile arrives once", async () => {
+    const ctx = await newContext();
+    const r = room();
+    const sara = await joined(ctx, r, "Sara");
+    const omid = await joined(ctx, r, "Omid");
+    await say(sara, "before");
+    await expect.poll(() => texts(omid), WAIT).toEqual(["before"]);
+
+    await h.dev.stop();
+    await sara.locator('#status[data-state="reconnecting"]').waitFor(WAIT);
+    expect(await sara.locator("#status").textContent()).toMatch(/^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/);
+    await say(sara, "written while down");
+    await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(WAIT);
+
+    await h.restartDev();
+    await online(sara);
+    await online(omid);
+    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await expect.poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
+      .toEqual(["before", "written while down"]);
+    expect(await texts(sara)).toEqual(["before", "written while down"]);
+    await say(omid, "after");
+    await expect.poll(() => texts(sara), WAIT).toEqual(["before", "written while down", "after"]);
+  }, 90_000);
+});

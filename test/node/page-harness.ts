@@ -1,0 +1,119 @@
+/**
+ * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
+ * first, through wrangler.toml's [build]): one server and one browser per test file, and the
+ * helpers the browser tests share. Without Chromium a plain `npm test` warns loudly and skips the
+ * browser tests; under CI=true they fail.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { CHROMIUM, haveChromium, launchChromium } from "../support/browser";
+import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
+
+export { haveChromium };
+
+if (!haveChromium) {
+  const why = `Chromium not found at ${CHROMIUM} (install it with \`apt-get install chromium\` or set CHROMIUM)`;
+  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}: the browser tests cannot run under CI.`);
+  console.warn(`\n${"!".repeat(78)}\n!! SKIPPING THE BROWSER TESTS: ${why}.\n${"!".repeat(78)}\n`);
+}
+
+export const WAIT = { timeout: 15_000 };
+
+type Drop = { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string };
+
+export class PageHarness {
+  dev!: WranglerDev;
+  private browser!: Browser;
+  private persistTo = "";
+
+  get url(): string {
+    return this.dev.url;
+  }
+
+  async start(): Promise<void> {
+    this.persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
+    [this.dev, this.browser] = await Promise.all([startWranglerDev({ persistTo: this.persistTo }), launchChromium()]);
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await this.dev?.stop();
+    if (this.persistTo !== "") rmSync(this.persistTo, { recursive: true, force: true });
+  }
+
+  /** Starts `wrangler dev` again on the same port with the same `--persist-to`. */
+  async restartDev(): Promise<void> {
+    this.dev = await startWranglerDev({ persistTo: this.persistTo, port: this.dev.port });
+  }
+
+  room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
+
+  newContext = (options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> =>
+    this.browser.newContext({ locale: "en-US", ...options });
+
+  /** Opens the page in a new tab of `ctx` and joins `room` as `name`. */
+  joined = async (ctx: BrowserContext, roomName: string, name: string, before?: (p: Page) => void): Promise<Page> => {
+    const page = await ctx.newPage();
+    before?.(page);
+    page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
+    return this.join(page, roomName, name);
+  };
+
+  /** Joins through a proxy that lets the test drop or edit frames in either direction. */
+  joinedThrough = async (ctx: BrowserContext, roomName: string, name: string, drop: Drop): Promise<Page> => {
+    const page = await ctx.newPage();
+    await page.routeWebSocket(/\/ws\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (typeof m === "string" && drop.toServer?.(m)) return;
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        if (typeof m === "string" && drop.toPage?.(m)) return;
+        ws.send(typeof m === "string" && drop.edit ? drop.edit(m) : m);
+      });
+    });
+    return this.join(page, roomName, name);
+  };
+
+  private async join(page: Page, roomName: string, name: string): Promise<Page> {
+    await page.goto(`${this.url}/?room=${encodeURIComponent(roomName)}`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByRole("button", { name: "Join" }).click();
+    await online(page);
+    return page;
+  }
+}
+
+/** One server and one browser for the calling test file. */
+export function usePageHarness(): PageHarness {
+  const h = new PageHarness();
+  beforeAll(() => h.start(), 90_000);
+  afterAll(() => h.stop());
+  return h;
+}
+
+export const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(WAIT);
+export const log = (page: Page) => page.getByRole("log");
+export const users = (page: Page) => page.getByRole("list", { name: "Online users" }).locator("li");
+
+export async function say(page: Page, text: string): Promise<void> {
+  // By id: the label is "Message" in English and "پیام" in Persian.
+  await page.locator("#message").fill(text);
+  await page.locator("#message").press("Enter");
+}
+
+/** Texts of the messages in a tab's log, pending ones included. */
+export const texts = (page: Page) => log(page).locator(".msg .text").allTextContents();
+
+/** True the first time `text` is seen in a message frame, false after. */
+export function once(text: string): (m: string) => boolean {
+  let done = false;
+  return (m: string) => {
+    if (done || !m.includes(`"text":"${text}"`) || m.includes('"type":"welcome"')) return false;
+    return (done = true);
+  };
+}
