@@ -35,11 +35,11 @@ export class Broadcaster {
   /** Sockets whose own frame (typing) is queued and must not come back to them. */
   private senders = new Set<WebSocket>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Sends the budget holds (a token bucket; it may go below zero after a forced flush). */
+  /** Sends the budget holds (a token bucket; a direct `flush()` may take it below zero). */
   private budget = Infinity;
   private budgetAt = 0;
   /** The highest message seq already sent to everyone. */
-  lastFlushedSeq: number;
+  private lastFlushedSeq: number;
 
   constructor(
     private readonly sockets: () => WebSocket[],
@@ -87,13 +87,12 @@ export class Broadcaster {
     return seq > this.lastFlushedSeq;
   }
 
-  /** Sends everything queued now. Also called before a welcome is built and by the timer. */
-  flush(): void {
+  /** Sends everything queued now (from the timer, or at once when the budget allows). */
+  flush(sockets: WebSocket[] = this.sockets()): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.parts.length === 0) return;
     this.beforeFlush();
-    const sockets = this.sockets();
     this.refill(Date.now(), sockets.length);
     this.budget -= sockets.length;
     const { parts, startOf, senders } = this;
@@ -120,9 +119,10 @@ export class Broadcaster {
   /** Flushes now if the budget allows a flush to every socket, else when it will. */
   private schedule(): void {
     if (this.timer !== undefined) return;
-    const cost = this.sockets().length;
+    const sockets = this.sockets();
+    const cost = sockets.length;
     this.refill(Date.now(), cost);
-    if (this.budget >= cost) return this.flush();
+    if (this.budget >= cost) return this.flush(sockets);
     this.timer = setTimeout(() => this.flush(), ((cost - this.budget) * 1000) / SENDS_PER_SECOND);
   }
 

@@ -62,7 +62,7 @@ export class MessageStore {
   save(): void {
     if (this.unsaved.length === 0) return;
     const rows = this.unsaved;
-    this.unsaved = [];
+    // Kept queued until the write succeeds: a failed write throws before anything is sent.
     this.storage.transactionSync(() => {
       for (const m of rows) {
         this.sql.exec(
@@ -72,6 +72,7 @@ export class MessageStore {
       }
       this.sql.exec("DELETE FROM messages WHERE seq <= ?", this.lastSeq - this.keep());
     });
+    this.unsaved = [];
   }
 
   /** The kept message of this name with this client id, if any. */

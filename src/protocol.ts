@@ -163,12 +163,22 @@ const WORD = "[\\p{L}\\p{M}\\p{N}\\u200C_.\\-]";
 const ROOM_RE = new RegExp(`^${WORD}+$`, "u");
 const NAME_RE = new RegExp(`^${WORD}+(?: ${WORD}+)*$`, "u");
 const ONLY_DOTS = /^\.+$/;
+// ZWNJ where Persian uses it: after a letter (or its marks) and before a letter.
+const JOINING_ZWNJ = /(?<=[\p{L}\p{M}])\u200C(?=\p{L})/gu;
+// Invisible characters that the letter and mark classes let through (the Hangul filler,
+// variation selectors, the combining grapheme joiner, …): they would make look-alike names.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/** Letters, marks, digits and `-_.` (and `space` for names); nothing invisible; not only dots. */
+function isVisibleWord(s: string, re: RegExp): boolean {
+  return re.test(s) && !ONLY_DOTS.test(s) && !INVISIBLE.test(s.replace(JOINING_ZWNJ, ""));
+}
 
 /** Returns the NFC room name, or null when it breaks the contract. Case-sensitive. */
 export function parseRoomName(raw: string): string | null {
   const room = raw.normalize("NFC");
   const n = codePointLength(room);
-  if (n < 1 || n > LIMITS.roomMaxChars || !ROOM_RE.test(room) || ONLY_DOTS.test(room)) return null;
+  if (n < 1 || n > LIMITS.roomMaxChars || !isVisibleWord(room, ROOM_RE)) return null;
   return room;
 }
 
@@ -176,7 +186,7 @@ export function parseRoomName(raw: string): string | null {
 export function parseUserName(raw: string): string | null {
   const name = raw.normalize("NFC").trim();
   const n = codePointLength(name);
-  if (n < 1 || n > LIMITS.nameMaxChars || !NAME_RE.test(name) || ONLY_DOTS.test(name)) return null;
+  if (n < 1 || n > LIMITS.nameMaxChars || !isVisibleWord(name, NAME_RE)) return null;
   return name;
 }
 

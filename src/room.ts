@@ -68,16 +68,18 @@ export class ChatRoom extends DurableObject<Env> {
 
     const now = Date.now();
     const key = nameKey(join.name);
-    const holder = this.members().find((m) => m.key === key);
+    let present = this.members();
+    const holder = present.find((m) => m.key === key);
     let replaced: Present | undefined;
     if (holder !== undefined) {
       if (join.session !== undefined && holder.session === join.session) replaced = holder;
       else if (this.isDead(holder, now)) this.drop(holder, "heartbeat_timeout", CLOSE_HEARTBEAT);
       else return refuseUpgrade("name_taken");
+      present = present.filter((m) => m !== holder);
     }
-    if (replaced === undefined && this.members().length >= this.config.maxUsers) {
-      this.sweep(now);
-      if (this.members().length >= this.config.maxUsers) return refuseUpgrade("room_full");
+    if (replaced === undefined && present.length >= this.config.maxUsers) {
+      present = this.sweep(present, now);
+      if (present.length >= this.config.maxUsers) return refuseUpgrade("room_full");
     }
 
     const { 0: client, 1: server } = new WebSocketPair();
@@ -93,14 +95,15 @@ export class ChatRoom extends DurableObject<Env> {
     server.serializeAttachment({ roomcast: member } satisfies Attachment);
 
     // A same-session takeover: the old tab is told and closed; the others see no change.
-    if (replaced !== undefined) this.drop(replaced, "replaced", CLOSE_REPLACED);
-    server.send(JSON.stringify(this.welcome(member, join.since, handshake)));
+    if (replaced !== undefined) this.drop(replaced, "replaced", CLOSE_REPLACED, false);
+    const users = [...present, member].map(toUser).sort(byJoinedAt);
+    server.send(JSON.stringify(this.welcome(member, users, join.since, handshake)));
     if (replaced === undefined) this.outbox.join(key, toUser(member), server);
     else this.outbox.welcomed(server);
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  private welcome(member: Member, since: number | undefined, handshake: WelcomeFrame["handshake"]): WelcomeFrame {
+  private welcome(member: Member, users: User[], since: number | undefined, handshake: WelcomeFrame["handshake"]): WelcomeFrame {
     const resume = since === undefined
       ? { messages: this.store.recent(this.config.historyOnJoin), gap: false }
       : this.store.since(since, LIMITS.resumeMaxMessages);
@@ -108,7 +111,7 @@ export class ChatRoom extends DurableObject<Env> {
       type: "welcome",
       room: member.room,
       you: member.name,
-      users: this.users(),
+      users,
       seq: this.store.seq,
       limits: {
         textMaxChars: LIMITS.textMaxChars,
@@ -163,42 +166,40 @@ export class ChatRoom extends DurableObject<Env> {
   // --- close ----------------------------------------------------------------------------------
 
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      this.leave(ws);
-    } finally {
-      // Complete the close handshake, so clients see a clean close and never 1006.
-      const echo = code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
-      closeQuietly(ws, echo, reason);
-    }
+    // Complete the close handshake first (so clients see a clean close, never 1006, and the
+    // leaving socket is not sent its own leave); closeQuietly cannot throw.
+    const echo = code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+    closeQuietly(ws, echo, reason);
+    this.leave(ws);
   }
 
   async webSocketError(ws: WebSocket): Promise<void> {
-    try {
-      this.leave(ws);
-    } finally {
-      closeQuietly(ws, 1011, "error");
-    }
+    closeQuietly(ws, 1011, "error");
+    this.leave(ws);
   }
 
-  /** Removes a socket's member from presence, unless a takeover already handed its name on. */
+  /** Removes a socket's member from presence, once. A replaced socket is already gone. */
   private leave(ws: WebSocket): void {
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
-    markGone(ws, member);
-    if (this.members().some((m) => m.key === member.key)) return;
+    markGone(ws);
     this.outbox.leave(member.key, member.name);
   }
 
   // --- heartbeat ------------------------------------------------------------------------------
 
   async alarm(): Promise<void> {
-    this.sweep(Date.now());
+    this.sweep(this.members(), Date.now());
     if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
   }
 
-  /** Closes every socket whose last ping (or connect, if it never pinged) is too old. */
-  private sweep(now: number): void {
-    for (const m of this.members()) if (this.isDead(m, now)) this.drop(m, "heartbeat_timeout", CLOSE_HEARTBEAT);
+  /** Closes every socket whose last ping (or connect, if it never pinged) is too old; returns the rest. */
+  private sweep(present: Present[], now: number): Present[] {
+    return present.filter((m) => {
+      if (!this.isDead(m, now)) return true;
+      this.drop(m, "heartbeat_timeout", CLOSE_HEARTBEAT);
+      return false;
+    });
   }
 
   private isDead(member: Present, now: number): boolean {
@@ -206,12 +207,16 @@ export class ChatRoom extends DurableObject<Env> {
     return now - Math.max(pingedAt, member.connectedAt) > LIMITS.heartbeatTimeoutMs;
   }
 
-  /** Ends a member's socket from the room's side: an error frame, then a close. */
-  private drop({ ws }: Present, code: ErrorCode, closeCode: number): void {
+  /**
+   * Ends a member's socket from the room's side: an error frame, then a close. The others hear
+   * of the leave unless `announce` is false (a takeover: the name stays).
+   */
+  private drop({ ws }: Present, code: ErrorCode, closeCode: number, announce = true): void {
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
-    this.leave(ws);
+    if (announce) this.leave(ws);
+    else markGone(ws);
   }
 
   // --- state, derived from the sockets ---------------------------------------------------------
@@ -235,7 +240,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private users(): User[] {
-    return this.members().map(toUser).sort((a, b) => a.joinedAt - b.joinedAt);
+    return this.members().map(toUser).sort(byJoinedAt);
   }
 
   private bucketOf(ws: WebSocket, now: number): TokenBucket {
@@ -260,9 +265,12 @@ function memberOf(ws: WebSocket): Member | undefined {
   return (ws.deserializeAttachment() as Attachment | null)?.roomcast;
 }
 
-function markGone(ws: WebSocket, member: Member): void {
-  ws.serializeAttachment({ roomcast: { ...member, gone: true } } satisfies Attachment);
+function markGone(ws: WebSocket): void {
+  const member = memberOf(ws);
+  if (member !== undefined) ws.serializeAttachment({ roomcast: { ...member, gone: true } } satisfies Attachment);
 }
+
+const byJoinedAt = (a: User, b: User): number => a.joinedAt - b.joinedAt;
 
 function toUser(m: Member): User {
   return { name: m.name, joinedAt: m.joinedAt };

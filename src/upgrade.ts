@@ -32,6 +32,8 @@ const SHOWN_HEADERS = ["host", "connection", "upgrade", "sec-websocket-key", "se
 /** The upgrade request's headers as received, and the `101` answer that goes with them. */
 export async function describeHandshake(request: Request): Promise<Handshake> {
   const url = new URL(request.url);
+  // The page shows this on a projector: a visible session would let anyone take the name over.
+  if (url.searchParams.has("session")) url.searchParams.set("session", "…");
   const headers: Record<string, string> = {};
   for (const name of SHOWN_HEADERS) {
     const value = request.headers.get(name);

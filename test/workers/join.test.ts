@@ -36,6 +36,14 @@ describe("joining", () => {
     });
   });
 
+  it("never shows the session in the handshake (it would let a classmate take the name over)", async () => {
+    const room = uniqueRoom();
+    const s = session();
+    const sara = await join(room, "Sara", { session: s, since: 0 });
+    expect(JSON.stringify(sara.welcome)).not.toContain(s);
+    expect(sara.welcome.handshake.request.path).toBe(`/ws/${room}/Sara?session=%E2%80%A6&since=0`);
+  });
+
   it("tells the others with a presence diff, never the full list", async () => {
     const room = uniqueRoom();
     const sara = await join(room, "Sara");
@@ -95,6 +103,7 @@ describe("joining", () => {
       ["a zero-width space", "room\u200B"],
       ["a slash-like symbol", "room#1"],
       ["an emoji", "room😀"],
+      ["a variation selector", "room\uFE0F"],
     ])("refuses %s with invalid_room and 4400", async (_, room) => {
       await expectRefused(await open(room, "Sara"), "invalid_room", 4400);
     });
@@ -124,6 +133,11 @@ describe("joining", () => {
       ["a tab", "Sara\tAli"],
       ["a zero-width joiner", "Sa\u200Dra"],
       ["a symbol", "Sara<script>"],
+      ["the invisible Hangul filler", "\u3164"],
+      ["a lone ZWNJ", "\u200C"],
+      ["a ZWNJ that joins nothing", "Sara\u200C"],
+      ["a variation selector (a look-alike of Sara)", "Sara\uFE0F"],
+      ["a combining grapheme joiner", "Sa\u034Fra"],
     ])("refuses %s with invalid_name and 4400", async (_, name) => {
       await expectRefused(await open(uniqueRoom(), name), "invalid_name", 4400);
     });
