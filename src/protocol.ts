@@ -247,6 +247,9 @@ const TypingSchema = v.object({ type: v.literal("typing") });
 // Control characters other than newline and tab (C0, DEL, C1).
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 
+/** Message text as the server keeps it: line breaks as `\n`, trimmed. */
+export const normaliseText = (raw: string): string => raw.replace(/\r\n?/g, "\n").trim();
+
 export type ParsedClientFrame =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: ErrorCode; id?: string };
@@ -280,7 +283,7 @@ export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame 
   }
   const msg = v.safeParse(MessageSchema, raw);
   if (!msg.success) return bad("bad_frame", id);
-  const text = msg.output.text.replace(/\r\n?/g, "\n").trim();
+  const text = normaliseText(msg.output.text);
   if (text.length === 0) return bad("empty_text", id);
   if (codePointLength(text) > LIMITS.textMaxChars) return bad("text_too_long", id);
   if (FORBIDDEN_CONTROL.test(text)) return bad("invalid_text", id);

@@ -71,8 +71,9 @@ function updateTitle(): void {
   document.title = unread > 0 ? `(${i18n.num(unread)}) ${base}` : base;
 }
 
-function showJoin(alert: string): void {
-  chat?.leave(true);
+/** Back to the form. Unsent messages are dropped only when the user chose to leave. */
+function showJoin(alert: string, discardUnsent = false): void {
+  chat?.leave(discardUnsent);
   chat = null;
   seat.set(null);
   chatView.hidden = true;
@@ -125,7 +126,7 @@ joinForm.addEventListener("submit", (e) => {
   join(room, name);
 });
 
-leaveButton.addEventListener("click", () => showJoin(""));
+leaveButton.addEventListener("click", () => showJoin("", true));
 
 byId("lang").addEventListener("click", () => {
   const next: Lang = i18n.lang === "fa" ? "en" : "fa";

@@ -80,6 +80,12 @@ export const keptOutbox = {
 export function roomFromUrl(loc: Pick<Location, "search" | "hash">): string | null {
   const q = new URLSearchParams(loc.search).get("room");
   if (q !== null && q !== "") return q;
-  const h = decodeURIComponent(loc.hash.replace(/^#/, ""));
+  const raw = loc.hash.replace(/^#/, "");
+  let h = raw;
+  try {
+    h = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape (`/#%E0`): keep the text; the form's validation will say what is wrong.
+  }
   return h === "" ? null : h;
 }

@@ -4,7 +4,7 @@
  * counter appears near the limit (code points, as the server counts), and typing is announced
  * at most once per the contract's typing interval.
  */
-import { LIMITS, codePointLength } from "../protocol";
+import { LIMITS, codePointLength, normaliseText } from "../protocol";
 import type { I18n } from "./i18n";
 
 /** The counter shows from this many code points below the limit. */
@@ -24,7 +24,7 @@ export class ComposerView {
   ) {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const text = box.value.replace(/\r\n?/g, "\n").trim();
+      const text = normaliseText(box.value);
       if (text === "" || codePointLength(text) > LIMITS.textMaxChars) return;
       onSend(text);
       box.value = "";
