@@ -1,12 +1,41 @@
 /**
  * The page in Chromium when the network misbehaves: lost frames, rate limits, a server restart.
  */
+import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { haveChromium, log, online, once, say, texts, usePageHarness, users, WAIT } from "./page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
   const h = usePageHarness();
   const { room, newContext, joined, joinedThrough } = h;
+
+  it.each([
+    ["the online event", () => dispatchEvent(new Event("online"))],
+    ["the tab becoming visible", () => document.dispatchEvent(new Event("visibilitychange"))],
+  ])("retries at once on %s instead of waiting out the backoff", async (_, fire) => {
+    const page = await (await newContext()).newPage();
+    let serverUp = true;
+    let current: WebSocketRoute | undefined;
+    await page.routeWebSocket(/\/ws\//, (ws) => {
+      current = ws;
+      if (serverUp) ws.connectToServer();
+      else void ws.close({ code: 1011, reason: "down" }); // every attempt fails at once
+    });
+    await page.goto(`${h.url}/?room=${room()}`);
+    await page.getByLabel("Name").fill("Sara");
+    await page.getByRole("button", { name: "Join" }).click();
+    await online(page);
+
+    serverUp = false;
+    await current!.close({ code: 1011, reason: "down" });
+    // Failures back off 0.5, 1, 2, 4 s…: wait until the next try is more than 3 s away.
+    const waitLeft = async () => Number(/Reconnecting in (\d+) s/.exec((await page.locator("#status").textContent()) ?? "")?.[1] ?? 0);
+    await expect.poll(waitLeft, { message: "the backoff grows to 4 s or more", ...WAIT }).toBeGreaterThanOrEqual(4);
+    serverUp = true;
+    await page.evaluate(fire);
+    // Online well before the timer's own retry (over 3 s away) could have brought it back.
+    await page.locator('#status[data-state="online"]').waitFor({ timeout: 2500 });
+  });
 
   it("resumes when seq jumps: a lost frame is fetched again and nothing shows twice", async () => {
     const r = room();
