@@ -21,10 +21,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
       if (serverUp) ws.connectToServer();
       else void ws.close({ code: 1011, reason: "down" }); // every attempt fails at once
     });
-    await page.goto(`${h.url}/?room=${room()}`);
-    await page.getByLabel("Name").fill("Sara");
-    await page.getByRole("button", { name: "Join" }).click();
-    await online(page);
+    await h.enter(page, room(), "Sara");
 
     serverUp = false;
     await current!.close({ code: 1011, reason: "down" });

@@ -59,7 +59,7 @@ export class PageHarness {
     const page = await ctx.newPage();
     before?.(page);
     page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
-    return this.join(page, roomName, name);
+    return this.enter(page, roomName, name);
   };
 
   /** Joins through a proxy that lets the test drop or edit frames in either direction. */
@@ -76,16 +76,17 @@ export class PageHarness {
         ws.send(typeof m === "string" && drop.edit ? drop.edit(m) : m);
       });
     });
-    return this.join(page, roomName, name);
+    return this.enter(page, roomName, name);
   };
 
-  private async join(page: Page, roomName: string, name: string): Promise<Page> {
+  /** Fills in the form on `page` and joins `room` as `name`. */
+  enter = async (page: Page, roomName: string, name: string): Promise<Page> => {
     await page.goto(`${this.url}/?room=${encodeURIComponent(roomName)}`);
     await page.getByLabel("Name").fill(name);
     await page.getByRole("button", { name: "Join" }).click();
     await online(page);
     return page;
-  }
+  };
 }
 
 /** One server and one browser for the calling test file. */
