@@ -32,8 +32,6 @@ export class Broadcaster {
   private parts: Part[] = [];
   /** Sockets that joined while frames were queued: they start at their welcome. */
   private startOf = new Map<WebSocket, number>();
-  /** Sockets whose own frame (typing) is queued and must not come back to them. */
-  private senders = new Set<WebSocket>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Sends the budget holds (a token bucket; a direct `flush()` may take it below zero). */
   private budget = Infinity;
@@ -54,10 +52,7 @@ export class Broadcaster {
   frame(frame: ServerFrame, from?: WebSocket): void {
     const part: Part = { kind: "frame", json: JSON.stringify(frame) };
     if (frame.type === "message") part.seq = frame.seq;
-    if (from !== undefined) {
-      part.from = from;
-      this.senders.add(from);
-    }
+    if (from !== undefined) part.from = from;
     this.parts.push(part);
     this.schedule();
   }
@@ -95,12 +90,15 @@ export class Broadcaster {
     this.beforeFlush();
     this.refill(Date.now(), sockets.length);
     this.budget -= sockets.length;
-    const { parts, startOf, senders } = this;
+    const { parts, startOf } = this;
     this.parts = [];
     this.startOf = new Map();
-    this.senders = new Set();
+    // Sockets whose own frame (typing) is queued: it must not come back to them.
+    const senders = new Set<WebSocket>();
     for (const p of parts) {
-      if (p.kind === "frame" && p.seq !== undefined) this.lastFlushedSeq = p.seq;
+      if (p.kind !== "frame") continue;
+      if (p.seq !== undefined) this.lastFlushedSeq = p.seq;
+      if (p.from !== undefined) senders.add(p.from);
     }
     const shared = new Map<number, string | null>();
     for (const ws of sockets) {

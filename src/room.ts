@@ -28,7 +28,6 @@ const OPEN = 1;
 interface Member {
   room: string;
   name: string;
-  key: string;
   session?: string;
   /** When the name joined (kept across a same-session takeover): presence shows this. */
   joinedAt: number;
@@ -38,8 +37,8 @@ interface Member {
   gone?: true;
 }
 type Attachment = { roomcast?: Member };
-/** A member with its socket. */
-type Present = Member & { ws: WebSocket };
+/** A member with its socket and its name's key (names compare case-insensitively). */
+type Present = Member & { ws: WebSocket; key: string };
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly config: RoomConfig;
@@ -87,7 +86,6 @@ export class ChatRoom extends DurableObject<Env> {
     const member: Member = {
       room: join.room,
       name: replaced?.name ?? join.name,
-      key,
       joinedAt: replaced?.joinedAt ?? now,
       connectedAt: now,
     };
@@ -146,7 +144,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   private message(ws: WebSocket, member: Member, frame: ClientMessage): void {
     if (frame.id !== undefined) {
-      const original = this.store.findById(member.key, frame.id);
+      const original = this.store.findById(nameKey(member.name), frame.id);
       if (original !== null) {
         // A resend (the client's outbox): acknowledge to the sender alone, store nothing. If the
         // original is still queued, its broadcast is the acknowledgement.
@@ -154,7 +152,7 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       }
     }
-    this.outbox.frame(this.store.add(member.key, member.name, frame.text, frame.id));
+    this.outbox.frame(this.store.add(nameKey(member.name), member.name, frame.text, frame.id));
   }
 
   private typing(ws: WebSocket, member: Member, now: number): void {
@@ -183,7 +181,7 @@ export class ChatRoom extends DurableObject<Env> {
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
     markGone(ws);
-    this.outbox.leave(member.key, member.name);
+    this.outbox.leave(nameKey(member.name), member.name);
   }
 
   // --- heartbeat ------------------------------------------------------------------------------
@@ -234,7 +232,7 @@ export class ChatRoom extends DurableObject<Env> {
     const out: Present[] = [];
     for (const ws of this.openSockets()) {
       const m = memberOf(ws);
-      if (m !== undefined && !m.gone) out.push({ ...m, ws });
+      if (m !== undefined && !m.gone) out.push({ ...m, ws, key: nameKey(m.name) });
     }
     return out;
   }

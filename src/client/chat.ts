@@ -138,7 +138,7 @@ export class Chat {
   private error(e: ErrorFrame): void {
     if (e.code === "rate_limited") return this.outbox.rateLimited(Date.now());
     if (e.id !== undefined && this.outbox.has(e.id)) {
-      this.outbox.fail(e.id);
+      this.outbox.ack(e.id);
       this.v.log.failed(e.id, this.i18n.error(e.code));
       this.keepOutbox();
     }

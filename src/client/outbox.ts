@@ -75,16 +75,11 @@ export class Outbox {
     }
   }
 
-  /** The echoed message with this id arrived: it is delivered. */
+  /** The echoed message with this id arrived, or the server refused its text for good: it leaves. */
   ack(id: string): Pending | undefined {
     const item = this.items.get(id);
     this.items.delete(id);
     return item;
-  }
-
-  /** The server refused this message's text for good (too long, empty, …). */
-  fail(id: string): Pending | undefined {
-    return this.ack(id);
   }
 
   /** Puts back messages kept across a reload; they all go again. */

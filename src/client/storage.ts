@@ -73,7 +73,7 @@ export const keptOutbox = {
       return null;
     }
   },
-  set: (value: unknown) => set(tab, "outbox", JSON.stringify(value)),
+  set: (value: unknown) => set(tab, "outbox", value === null ? null : JSON.stringify(value)),
 };
 
 /** `/?room=demo` or `/#demo`: a link a teacher can share. */
