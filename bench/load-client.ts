@@ -40,10 +40,7 @@ export interface PhaseReport {
   frames: number;
 }
 
-export type FromChild =
-  | { ev: "connected"; times: number[]; failures: string[] }
-  | PhaseReport
-  | { ev: "closed" };
+export type FromChild = { ev: "connected"; times: number[]; failures: string[] } | PhaseReport | { ev: "closed" };
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -170,32 +167,41 @@ function runPhase(id: number, rate: number, startAt: number, durationMs: number,
     };
     setTimeout(tick, Math.max(0, startAt + offset - now()));
   });
-  setTimeout(() => {
-    phaseActive = true;
-  }, Math.max(0, startAt - now() - 50));
+  setTimeout(
+    () => {
+      phaseActive = true;
+    },
+    Math.max(0, startAt - now() - 50),
+  );
   let cpu0: NodeJS.CpuUsage;
   let wall0 = 0;
-  setTimeout(() => {
-    cpu0 = process.cpuUsage();
-    wall0 = now();
-  }, Math.max(0, startAt - now()));
-  setTimeout(() => {
-    phaseActive = false;
-    const cpu = process.cpuUsage(cpu0);
-    send({
-      ev: "phase",
-      sentByRoom,
-      received,
-      hist: hist.entries(),
-      max: hist.max,
-      seqGaps,
-      seqBackwards,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      wallMs: now() - wall0,
-      sendLateMax,
-      frames,
-    });
-  }, Math.max(0, endAt + graceMs - now()));
+  setTimeout(
+    () => {
+      cpu0 = process.cpuUsage();
+      wall0 = now();
+    },
+    Math.max(0, startAt - now()),
+  );
+  setTimeout(
+    () => {
+      phaseActive = false;
+      const cpu = process.cpuUsage(cpu0);
+      send({
+        ev: "phase",
+        sentByRoom,
+        received,
+        hist: hist.entries(),
+        max: hist.max,
+        seqGaps,
+        seqBackwards,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: now() - wall0,
+        sendLateMax,
+        frames,
+      });
+    },
+    Math.max(0, endAt + graceMs - now()),
+  );
 }
 
 function send(m: FromChild): void {

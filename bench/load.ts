@@ -87,7 +87,11 @@ export class LoadGenerator {
     try {
       const replies = await Promise.all(
         children.map((child, k) =>
-          load.ask(child, { cmd: "connect", url, clients: shares[k]!, concurrency: opts.concurrency ?? 25 }, "connected"),
+          load.ask(
+            child,
+            { cmd: "connect", url, clients: shares[k]!, concurrency: opts.concurrency ?? 25 },
+            "connected",
+          ),
         ),
       );
       const times: number[] = [];
@@ -97,7 +101,8 @@ export class LoadGenerator {
         times.push(...r.times);
         failures.push(...r.failures);
       }
-      for (const share of shares) for (const s of share) load.roomSize.set(s.room, (load.roomSize.get(s.room) ?? 0) + 1);
+      for (const share of shares)
+        for (const s of share) load.roomSize.set(s.room, (load.roomSize.get(s.room) ?? 0) + 1);
       for (const f of failures) {
         const room = f.slice(0, f.indexOf("/"));
         load.roomSize.set(room, (load.roomSize.get(room) ?? 1) - 1);
@@ -132,7 +137,11 @@ export class LoadGenerator {
     try {
       replies = await Promise.all(
         this.children.map((c) =>
-          this.ask(c, { cmd: "phase", id, rate, startAt, durationMs: durationS * 1000, graceMs: graceS * 1000 }, "phase"),
+          this.ask(
+            c,
+            { cmd: "phase", id, rate, startAt, durationMs: durationS * 1000, graceMs: graceS * 1000 },
+            "phase",
+          ),
         ),
       );
     } finally {

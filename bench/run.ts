@@ -42,7 +42,10 @@ function parseArgs(argv: string[]) {
     };
     const name = a.split("=")[0];
     if (name === "--workloads") {
-      const list = value().split(",").map((s) => s.trim()).filter(Boolean);
+      const list = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const w of list) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}`);
       opts.workloads = list as Workload[];
     } else if (name === "--duration") opts.duration = Number(value());
@@ -185,7 +188,13 @@ async function stopAll(): Promise<void> {
   await Promise.allSettled(all.map((x) => x.stop()));
 }
 
-async function measure(workload: Workload, target: Target, server: Server, run: number, opts: ReturnType<typeof parseArgs>): Promise<Row[]> {
+async function measure(
+  workload: Workload,
+  target: Target,
+  server: Server,
+  run: number,
+  opts: ReturnType<typeof parseArgs>,
+): Promise<Row[]> {
   const prefix = `${workload}-${target}-${run}-${Date.now().toString(36)}`;
   const tag = `${workload} ${target}${opts.runs > 1 ? ` run ${run + 1}/${opts.runs}` : ""}`;
   if (workload === "idle") {
@@ -198,29 +207,39 @@ async function measure(workload: Workload, target: Target, server: Server, run: 
       // garbage a join storm makes (welcomes, presence); the delta below is what sockets keep.
       progress(`${tag}: warm-up, ${IDLE_SOCKETS} sockets in and out`);
       const warm = await LoadGenerator.connect(
-        fresh.url, { rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix: `${prefix}-warm` }, fresh.pid, { processes: opts.processes },
+        fresh.url,
+        { rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix: `${prefix}-warm` },
+        fresh.pid,
+        { processes: opts.processes },
       );
       await warm.load.close();
       await new Promise((r) => setTimeout(r, 3000));
       const before = rssBytes(processTree(fresh.pid));
       progress(`${tag}: connecting ${IDLE_SOCKETS} idle sockets`);
       const layout: Layout = { rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix };
-      const { load, connect } = await LoadGenerator.connect(fresh.url, layout, fresh.pid, { processes: opts.processes });
+      const { load, connect } = await LoadGenerator.connect(fresh.url, layout, fresh.pid, {
+        processes: opts.processes,
+      });
       const stopper = { stop: () => load.close() };
       live.add(stopper);
       try {
         progress(`${tag}: settling`);
         await new Promise((r) => setTimeout(r, 3000));
         const after = rssBytes(processTree(fresh.pid));
-        return [{
-          workload, target, run, connect,
-          idle: {
-            sockets: connect.connected,
-            rssBeforeMb: before / 2 ** 20,
-            rssAfterMb: after / 2 ** 20,
-            kbPerSocket: (after - before) / 1024 / Math.max(1, connect.connected),
+        return [
+          {
+            workload,
+            target,
+            run,
+            connect,
+            idle: {
+              sockets: connect.connected,
+              rssBeforeMb: before / 2 ** 20,
+              rssAfterMb: after / 2 ** 20,
+              kbPerSocket: (after - before) / 1024 / Math.max(1, connect.connected),
+            },
           },
-        }];
+        ];
       } finally {
         live.delete(stopper);
         await load.close();
@@ -238,12 +257,16 @@ async function measure(workload: Workload, target: Target, server: Server, run: 
   live.add(stopper);
   try {
     if (connect.failures.length > 0) {
-      process.stderr.write(`\n[bench] ${tag}: ${connect.failures.length} connections failed, e.g. ${connect.failures[0]}\n`);
+      process.stderr.write(
+        `\n[bench] ${tag}: ${connect.failures.length} connections failed, e.g. ${connect.failures[0]}\n`,
+      );
     }
     const rows: Row[] = [];
     for (const rate of spec.rates) {
       const name = spec.rates.length > 1 ? `${workload} ${rate}/s` : workload;
-      progress(`${tag}: ${spec.rooms}×${spec.clients}, ${spec.senders} senders/room at ${rate}/s for ${opts.duration}s + 2s drain`);
+      progress(
+        `${tag}: ${spec.rooms}×${spec.clients}, ${spec.senders} senders/room at ${rate}/s for ${opts.duration}s + 2s drain`,
+      );
       const phase = await load.phase(rate, opts.duration, 2);
       rows.push({ workload: name, target, run, connect, phase });
       // Let the previous phase's backlog drain before the next one starts.
@@ -280,9 +303,12 @@ function medianRow(rows: Row[]): Row {
 
 // --- table ------------------------------------------------------------------------------------
 
-const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : Math.round(n).toLocaleString("en-US"));
-const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString("en-US"));
-const fl = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : n === 0 ? "0" : n < 0.01 ? "<0.01" : n.toFixed(2));
+const f0 = (n: number | undefined) =>
+  n === undefined || Number.isNaN(n) ? "–" : Math.round(n).toLocaleString("en-US");
+const f1 = (n: number | undefined) =>
+  n === undefined || Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString("en-US");
+const fl = (n: number | undefined) =>
+  n === undefined || Number.isNaN(n) ? "–" : n === 0 ? "0" : n < 0.01 ? "<0.01" : n.toFixed(2);
 const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || !(b > 0) || Number.isNaN(a) ? "–" : `${(a / b).toFixed(2)}×`;
 
@@ -292,7 +318,8 @@ function verdict(name: string, p: PhaseResult | undefined, b: PhaseResult | unde
   const fails: string[] = [];
   if (t.loss !== undefined && p.lossPct > t.loss) fails.push(`loss ${fl(p.lossPct)}%`);
   if (t.p99 !== undefined && !(p.p99 <= t.p99)) fails.push(`p99 ${f1(p.p99)} > ${t.p99}`);
-  if (t.minDelivered !== undefined && !(p.deliveredPerS >= t.minDelivered)) fails.push(`${f0(p.deliveredPerS)}/s < ${f0(t.minDelivered)}`);
+  if (t.minDelivered !== undefined && !(p.deliveredPerS >= t.minDelivered))
+    fails.push(`${f0(p.deliveredPerS)}/s < ${f0(t.minDelivered)}`);
   if (t.beatBaseline && b !== undefined && !(p.deliveredPerS > b.deliveredPerS)) fails.push("not above baseline");
   return fails.length === 0 ? "pass" : `FAIL (${fails.join(", ")})`;
 }
@@ -312,7 +339,9 @@ function table(rows: Row[], runs: number, load: string, persistBase: string, raw
   const names = [...new Set(rows.map((r) => r.workload))];
   const get = (name: string, target: Target) => rows.find((r) => r.workload === name && r.target === target);
   const out: string[] = [];
-  out.push("| workload | offered deliveries/s | delivered/s project · baseline · ratio | loss % project · baseline | p50 ms project · baseline | p99 ms project · baseline · ratio | max ms project · baseline | target (project) | result |");
+  out.push(
+    "| workload | offered deliveries/s | delivered/s project · baseline · ratio | loss % project · baseline | p50 ms project · baseline | p99 ms project · baseline · ratio | max ms project · baseline | target (project) | result |",
+  );
   out.push("|---|---:|---|---|---|---|---|---|---|");
   for (const name of names) {
     const p = get(name, "project")?.phase;
@@ -333,9 +362,13 @@ function table(rows: Row[], runs: number, load: string, persistBase: string, raw
     );
   }
   out.push("");
-  out.push("Diagnostics (project · baseline): server CPU is its whole process tree, 100% = one core; the generator column is its busiest process (a load generator near 100% would be the bottleneck).");
+  out.push(
+    "Diagnostics (project · baseline): server CPU is its whole process tree, 100% = one core; the generator column is its busiest process (a load generator near 100% would be the bottleneck).",
+  );
   out.push("");
-  out.push("| workload | connect p50 / max ms | server CPU % | server RSS peak MB | frames received/s (avg over sending + 2 s drain) | seq gaps · reorders | generator CPU % · worst send lag ms |");
+  out.push(
+    "| workload | connect p50 / max ms | server CPU % | server RSS peak MB | frames received/s (avg over sending + 2 s drain) | seq gaps · reorders | generator CPU % · worst send lag ms |",
+  );
   out.push("|---|---|---|---|---|---|---|");
   for (const name of names) {
     const pr = get(name, "project");

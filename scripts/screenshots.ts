@@ -13,7 +13,12 @@ const OUT = join(ROOT, "docs/screenshots");
 const DESKTOP = { width: 1280, height: 760 };
 const PHONE = { width: 390, height: 844 };
 
-async function open(browser: Browser, url: string, name: string, opts: { lang: "en" | "fa"; phone?: boolean; dark?: boolean }): Promise<Page> {
+async function open(
+  browser: Browser,
+  url: string,
+  name: string,
+  opts: { lang: "en" | "fa"; phone?: boolean; dark?: boolean },
+): Promise<Page> {
   const ctx = await browser.newContext({
     locale: opts.lang === "fa" ? "fa-IR" : "en-US",
     viewport: opts.phone ? PHONE : DESKTOP,
@@ -52,7 +57,10 @@ try {
   await sara.locator("#message").pressSequentially("دارم می‌نویسم", { delay: 250 });
   await omid.locator("#typing").filter({ hasText: "typing" }).waitFor();
 
-  const shots: [string, Page][] = [["desktop-en", omid], ["desktop-fa", sara]];
+  const shots: [string, Page][] = [
+    ["desktop-en", omid],
+    ["desktop-fa", sara],
+  ];
   for (const [file, page] of shots) await page.screenshot({ path: join(OUT, `${file}.png`) });
 
   const phoneEn = await open(browser, dev.url, "Nima", { lang: "en", phone: true });
@@ -61,7 +69,10 @@ try {
   await phoneFa.screenshot({ path: join(OUT, "phone-fa-dark.png") });
 
   await omid.getByRole("button", { name: "Under the hood" }).click();
-  await omid.locator(".frame", { hasText: "Great. Now" }).filter({ has: omid.locator(".dir.out") }).click();
+  await omid
+    .locator(".frame", { hasText: "Great. Now" })
+    .filter({ has: omid.locator(".dir.out") })
+    .click();
   await omid.locator(".stack").scrollIntoViewIfNeeded();
   await omid.screenshot({ path: join(OUT, "under-the-hood.png") });
   console.log(`Screenshots written to ${OUT}`);

@@ -67,7 +67,12 @@ export class MessageStore {
       for (const m of rows) {
         this.sql.exec(
           "INSERT INTO messages (seq, ts, name, name_key, text, client_id) VALUES (?, ?, ?, ?, ?, ?)",
-          m.seq, m.ts, m.from, m.key, m.text, m.id ?? null,
+          m.seq,
+          m.ts,
+          m.from,
+          m.key,
+          m.text,
+          m.id ?? null,
         );
       }
       this.sql.exec("DELETE FROM messages WHERE seq <= ?", this.lastSeq - this.keep());
@@ -106,7 +111,8 @@ export class MessageStore {
     const rows = this.sql
       .exec<Row>(
         "SELECT seq, ts, name, text, client_id FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?",
-        since, max,
+        since,
+        max,
       )
       .toArray()
       .reverse();

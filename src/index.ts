@@ -26,8 +26,7 @@ app.get("/ws/:room/:client", async (c) => {
   const origin = c.req.header("origin");
   // Cross-site WebSocket hijacking: a page elsewhere must not speak for our users. Clients
   // without an Origin (not browsers) are allowed.
-  if (origin !== undefined && origin !== new URL(c.req.url).origin &&
-      !allowedOrigins(c.env).includes(origin)) {
+  if (origin !== undefined && origin !== new URL(c.req.url).origin && !allowedOrigins(c.env).includes(origin)) {
     throw new HttpError(403, "forbidden_origin", "This origin may not open a WebSocket here.");
   }
   const join = parseJoinRequest(c.req.param("room"), c.req.param("client"), new URL(c.req.url).searchParams);

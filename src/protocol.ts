@@ -201,11 +201,7 @@ export interface JoinRequest {
 }
 
 /** Validates the parts of `GET /ws/:room/:client?session=&since=`; the first failure wins. */
-export function parseJoinRequest(
-  rawRoom: string,
-  rawName: string,
-  query: URLSearchParams,
-): JoinRequest | RefusalCode {
+export function parseJoinRequest(rawRoom: string, rawName: string, query: URLSearchParams): JoinRequest | RefusalCode {
   const room = parseRoomName(rawRoom);
   if (room === null) return "invalid_room";
   const name = parseUserName(rawName);
@@ -250,9 +246,7 @@ const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 /** Message text as the server keeps it: line breaks as `\n`, trimmed. */
 export const normaliseText = (raw: string): string => raw.replace(/\r\n?/g, "\n").trim();
 
-export type ParsedClientFrame =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; code: ErrorCode; id?: string };
+export type ParsedClientFrame = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; id?: string };
 
 const utf8Length = (s: string): number => {
   // Cheap bounds first: a UTF-16 unit is 1–3 UTF-8 bytes.

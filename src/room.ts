@@ -11,9 +11,22 @@ import { readConfig, type RoomConfig } from "./config";
 import type { Env } from "./env";
 import { MessageStore } from "./history";
 import {
-  CLOSE_HEARTBEAT, CLOSE_REPLACED, LIMITS, PING, PONG, errorFrame, nameKey, parseClientFrame,
-  peekFrameId, type ClientMessage, type ErrorCode, type JoinRequest, type RoomSnapshot,
-  type ServerFrame, type User, type WelcomeFrame,
+  CLOSE_HEARTBEAT,
+  CLOSE_REPLACED,
+  LIMITS,
+  PING,
+  PONG,
+  errorFrame,
+  nameKey,
+  parseClientFrame,
+  peekFrameId,
+  type ClientMessage,
+  type ErrorCode,
+  type JoinRequest,
+  type RoomSnapshot,
+  type ServerFrame,
+  type User,
+  type WelcomeFrame,
 } from "./protocol";
 import { TokenBucket } from "./rate-limit";
 import { describeHandshake, refuseUpgrade } from "./upgrade";
@@ -54,7 +67,11 @@ export class ChatRoom extends DurableObject<Env> {
     // Answered by the runtime without waking the room; the time is our heartbeat.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.store = new MessageStore(ctx.storage, () => this.config.historyLimit);
-    this.outbox = new Broadcaster(() => this.openSockets(), () => this.store.save(), this.store.seq);
+    this.outbox = new Broadcaster(
+      () => this.openSockets(),
+      () => this.store.save(),
+      this.store.seq,
+    );
   }
 
   // --- join -----------------------------------------------------------------------------------
@@ -101,10 +118,16 @@ export class ChatRoom extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  private welcome(member: Member, users: User[], since: number | undefined, handshake: WelcomeFrame["handshake"]): WelcomeFrame {
-    const resume = since === undefined
-      ? { messages: this.store.recent(this.config.historyOnJoin), gap: false }
-      : this.store.since(since, LIMITS.resumeMaxMessages);
+  private welcome(
+    member: Member,
+    users: User[],
+    since: number | undefined,
+    handshake: WelcomeFrame["handshake"],
+  ): WelcomeFrame {
+    const resume =
+      since === undefined
+        ? { messages: this.store.recent(this.config.historyOnJoin), gap: false }
+        : this.store.since(since, LIMITS.resumeMaxMessages);
     const frame: WelcomeFrame = {
       type: "welcome",
       room: member.room,

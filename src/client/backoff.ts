@@ -16,7 +16,11 @@ export interface BackoffOptions {
 export const RECONNECT: BackoffOptions = { baseMs: 500, capMs: 10_000, factor: 2, jitter: 0.2 };
 
 /** The wait before retry number `attempt` (0 for the first retry after a drop). */
-export function reconnectDelay(attempt: number, random: () => number = Math.random, o: BackoffOptions = RECONNECT): number {
+export function reconnectDelay(
+  attempt: number,
+  random: () => number = Math.random,
+  o: BackoffOptions = RECONNECT,
+): number {
   const ceiling = Math.min(o.capMs, o.baseMs * o.factor ** Math.max(0, attempt));
   const jittered = ceiling * (1 - o.jitter + 2 * o.jitter * random());
   return Math.round(Math.min(o.capMs, jittered));

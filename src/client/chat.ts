@@ -4,7 +4,14 @@
  * (nothing lost, nothing twice) and the views. Follow a message from the composer: `send` →
  * outbox → `Connection.send` → the room → `frames` → `LogView.message` in every tab.
  */
-import { nameKey, type ChatMessage, type ErrorFrame, type RefusalCode, type ServerFrame, type WelcomeFrame } from "../protocol";
+import {
+  nameKey,
+  type ChatMessage,
+  type ErrorFrame,
+  type RefusalCode,
+  type ServerFrame,
+  type WelcomeFrame,
+} from "../protocol";
 import { Connection, type Status } from "./connection";
 import type { I18n } from "./i18n";
 import { Outbox, type Pending } from "./outbox";

@@ -5,8 +5,17 @@
  * refusal or a `replaced`. No DOM: the socket class and timers are injectable for tests.
  */
 import {
-  CLOSE_HEARTBEAT, CLOSE_REPLACED, LIMITS, PING, PONG, REFUSAL_STATUS, closeCodeFor, parseServerData,
-  type ClientFrame, type RefusalCode, type ServerFrame,
+  CLOSE_HEARTBEAT,
+  CLOSE_REPLACED,
+  LIMITS,
+  PING,
+  PONG,
+  REFUSAL_STATUS,
+  closeCodeFor,
+  parseServerData,
+  type ClientFrame,
+  type RefusalCode,
+  type ServerFrame,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 
@@ -42,9 +51,7 @@ export interface ConnectionOptions {
 }
 
 const isRefusal = (code: string): code is RefusalCode => code in REFUSAL_STATUS;
-const REFUSAL_CLOSE = new Map(
-  (Object.keys(REFUSAL_STATUS) as RefusalCode[]).map((c) => [closeCodeFor(c), c]),
-);
+const REFUSAL_CLOSE = new Map((Object.keys(REFUSAL_STATUS) as RefusalCode[]).map((c) => [closeCodeFor(c), c]));
 
 export class Connection {
   private ws: WebSocket | null = null;

@@ -32,8 +32,7 @@ export function wsHeader(payloadBytes: number, mask?: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
-export const hex = (bytes: Uint8Array): string =>
-  [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+export const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
 
 /** Without options; with the common timestamp option it is 32 (estimated either way). */
 export const TCP_HEADER_BYTES = 20;

@@ -216,7 +216,12 @@ export class I18n {
   }
 
   date(ts: number): string {
-    return new Intl.DateTimeFormat(this.locale, { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(ts);
+    return new Intl.DateTimeFormat(this.locale, {
+      weekday: "long",
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+    }).format(ts);
   }
 
   /** A readable sentence for an error code (refusals and message errors). */

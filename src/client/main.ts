@@ -43,7 +43,11 @@ const status = new StatusView(i18n, byId("status"), {
 });
 const hood = new HoodView(i18n, byId("hood"), hoodToggle);
 const composer = new ComposerView(
-  i18n, byId("composer"), messageBox, byId("counter"), byId("send"),
+  i18n,
+  byId("composer"),
+  messageBox,
+  byId("counter"),
+  byId("send"),
   (text) => chat?.send(text),
   () => chat?.typing(),
 );
@@ -52,7 +56,8 @@ function applyLanguage(lang: Lang): void {
   i18n.lang = lang;
   document.documentElement.lang = lang;
   document.documentElement.dir = lang === "fa" ? "rtl" : "ltr";
-  for (const node of document.querySelectorAll<HTMLElement>("[data-t]")) node.textContent = i18n.t(node.dataset.t as Key);
+  for (const node of document.querySelectorAll<HTMLElement>("[data-t]"))
+    node.textContent = i18n.t(node.dataset.t as Key);
   for (const node of document.querySelectorAll<HTMLElement>("[data-t-label]")) {
     node.setAttribute("aria-label", i18n.t(node.dataset.tLabel as Key));
   }
@@ -98,12 +103,19 @@ function join(room: string, name: string): void {
   leaveButton.hidden = false;
   hoodToggle.hidden = false;
   seat.set({ room, name });
-  chat = new Chat(i18n, room, name, session, { log, people, status, hood }, {
-    refused: (code: RefusalCode) => {
-      showJoin(i18n.error(code));
-      if (code === "name_taken" || code === "invalid_name") nameInput.select();
+  chat = new Chat(
+    i18n,
+    room,
+    name,
+    session,
+    { log, people, status, hood },
+    {
+      refused: (code: RefusalCode) => {
+        showJoin(i18n.error(code));
+        if (code === "name_taken" || code === "invalid_name") nameInput.select();
+      },
     },
-  });
+  );
   updateTitle();
   messageBox.focus();
 }

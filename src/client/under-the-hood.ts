@@ -113,7 +113,10 @@ export class HoodView {
     for (const f of [...this.frames].reverse()) {
       const b = el(
         "button",
-        { class: f === this.chosen ? "frame chosen" : "frame", attrs: { type: "button", "aria-pressed": String(f === this.chosen) } },
+        {
+          class: f === this.chosen ? "frame chosen" : "frame",
+          attrs: { type: "button", "aria-pressed": String(f === this.chosen) },
+        },
         el("span", { class: `dir ${f.dir}`, text: f.dir === "out" ? `↑ ${t.t("hoodOut")}` : `↓ ${t.t("hoodIn")}` }),
         el("time", { text: t.clock(f.ts) }),
         el("span", { class: "size", text: t.t("bytes", { n: f.bytes }) }),
@@ -159,7 +162,12 @@ export class HoodView {
       "div",
       { class: "stack" },
       el("table", {}, el("tbody", {}, ...rows)),
-      el("p", { dir: "auto" }, t.t("headerBytes", { hex: "" }), el("code", { dir: "ltr", text: hex(wsHeader(f.bytes, mask)) })),
+      el(
+        "p",
+        { dir: "auto" },
+        t.t("headerBytes", { hex: "" }),
+        el("code", { dir: "ltr", text: hex(wsHeader(f.bytes, mask)) }),
+      ),
       out ? el("p", { class: "note", text: t.t("maskNote") }) : null,
       el("p", { class: "note", text: t.t("linkNote") }),
       el("h4", { text: t.t("polling") }),
@@ -172,10 +180,16 @@ export class HoodView {
           row(t.t("pollReq"), t.t("bytes", { n: poll.requestHeaders })),
           row(t.t("pollRes"), t.t("bytes", { n: poll.responseHeaders })),
           row(t.t("pollBody"), t.t("bytes", { n: poll.body })),
-          row(t.t("pollTcpIp"), t.t("bytes", { n: poll.total - poll.requestHeaders - poll.responseHeaders - poll.body })),
+          row(
+            t.t("pollTcpIp"),
+            t.t("bytes", { n: poll.total - poll.requestHeaders - poll.responseHeaders - poll.body }),
+          ),
         ),
       ),
-      el("p", { class: "compare", text: t.t("pollVs", { ws: wire, http: poll.total, x: Math.round((poll.total / wire) * 10) / 10 }) }),
+      el("p", {
+        class: "compare",
+        text: t.t("pollVs", { ws: wire, http: poll.total, x: Math.round((poll.total / wire) * 10) / 10 }),
+      }),
     );
   }
 }

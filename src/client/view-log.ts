@@ -39,17 +39,20 @@ export class LogView {
   }
 
   message(m: ChatMessage, own: boolean, fromHistory = false): void {
-    this.append(() => {
-      this.separator(m.ts);
-      const item = el(
-        "li",
-        { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
-        el("span", { class: "from", dir: "auto", text: m.from }),
-        this.timeEl(m.ts),
-        el("p", { class: "text", dir: "auto", text: m.text }),
-      );
-      this.list.append(item);
-    }, own ? "own" : fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other");
+    this.append(
+      () => {
+        this.separator(m.ts);
+        const item = el(
+          "li",
+          { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
+          el("span", { class: "from", dir: "auto", text: m.from }),
+          this.timeEl(m.ts),
+          el("p", { class: "text", dir: "auto", text: m.text }),
+        );
+        this.list.append(item);
+      },
+      own ? "own" : fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other",
+    );
     if (!own && !fromHistory) this.countUnread();
   }
 
@@ -57,7 +60,13 @@ export class LogView {
   system(key: Key, name: string, ts: number): void {
     this.append(() => {
       this.separator(ts);
-      const line = el("li", { class: "system", attrs: { "data-key": key } }, ...withNames(this.i18n.raw(key), { name }), " ", this.timeEl(ts));
+      const line = el(
+        "li",
+        { class: "system", attrs: { "data-key": key } },
+        ...withNames(this.i18n.raw(key), { name }),
+        " ",
+        this.timeEl(ts),
+      );
       line.dataset.name = name;
       this.list.append(line);
     }, "other-quiet");
@@ -102,10 +111,15 @@ export class LogView {
     for (const d of this.scroller.querySelectorAll<HTMLElement>(".day[data-ts]")) {
       d.textContent = this.i18n.date(Number(d.dataset.ts));
     }
-    for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state")) s.textContent = this.i18n.t("pending");
+    for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state"))
+      s.textContent = this.i18n.t("pending");
     for (const line of this.list.querySelectorAll<HTMLElement>(".system[data-key]")) {
       const time = line.querySelector("time");
-      line.replaceChildren(...withNames(this.i18n.raw(line.dataset.key as Key), { name: line.dataset.name ?? "" }), " ", time ?? "");
+      line.replaceChildren(
+        ...withNames(this.i18n.raw(line.dataset.key as Key), { name: line.dataset.name ?? "" }),
+        " ",
+        time ?? "",
+      );
     }
   }
 
@@ -146,10 +160,15 @@ export class LogView {
     const day = dayKey(ts);
     if (day === this.lastDay) return;
     this.lastDay = day;
-    this.list.append(el("li", { class: "day", attrs: { "data-ts": String(ts), role: "separator" }, text: this.i18n.date(ts) }));
+    this.list.append(
+      el("li", { class: "day", attrs: { "data-ts": String(ts), role: "separator" }, text: this.i18n.date(ts) }),
+    );
   }
 
   private timeEl(ts: number): HTMLTimeElement {
-    return el("time", { attrs: { datetime: new Date(ts).toISOString(), "data-ts": String(ts) }, text: this.i18n.time(ts) });
+    return el("time", {
+      attrs: { datetime: new Date(ts).toISOString(), "data-ts": String(ts) },
+      text: this.i18n.time(ts),
+    });
   }
 }

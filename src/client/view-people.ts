@@ -88,6 +88,8 @@ export class PeopleView {
   private renderTyping(): void {
     const names = [...this.typists.values()].map((t) => t.name);
     const key = names.length === 1 ? "typing1" : names.length === 2 ? "typing2" : "typingMany";
-    this.typingLine.replaceChildren(...(names.length === 0 ? [] : withNames(this.i18n.raw(key), { a: names[0]!, b: names[1] ?? "" })));
+    this.typingLine.replaceChildren(
+      ...(names.length === 0 ? [] : withNames(this.i18n.raw(key), { a: names[0]!, b: names[1] ?? "" })),
+    );
   }
 }

@@ -93,7 +93,8 @@ describe("Broadcaster", () => {
       vi.advanceTimersByTime((i * 7919) % 4); // irregular but repeatable gaps
     }
     vi.runAllTimers();
-    for (const s of [sockets[0]!, sockets[199]!]) expect(seqs(s)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    for (const s of [sockets[0]!, sockets[199]!])
+      expect(seqs(s)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
     expect(vi.getTimerCount()).toBe(0);
     expect(outbox.isPending(2000)).toBe(false);
     // Coalesced: far fewer payloads than messages, and one storage write per flush.
@@ -156,7 +157,11 @@ describe("Broadcaster", () => {
       outbox.leave("old", "Old");
       outbox.join("old", { name: "Old", joinedAt: 2 }, new FakeSocket() as unknown as WebSocket);
       outbox.flush();
-      expect(sockets[3]!.frames.at(-1)).toEqual({ type: "presence", joined: [{ name: "Old", joinedAt: 2 }], left: ["Old"] });
+      expect(sockets[3]!.frames.at(-1)).toEqual({
+        type: "presence",
+        joined: [{ name: "Old", joinedAt: 2 }],
+        left: ["Old"],
+      });
     });
 
     it("skips, for a welcomed socket, what was queued before its welcome", () => {

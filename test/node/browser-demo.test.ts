@@ -14,7 +14,8 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(ctx, r, "Sara");
     const omid = await joined(ctx, r, "Omid");
 
-    await expect.poll(() => users(sara).allTextContents(), { message: "Sara's tab lists both", ...WAIT })
+    await expect
+      .poll(() => users(sara).allTextContents(), { message: "Sara's tab lists both", ...WAIT })
       .toEqual(["Sara (you)", "Omid"]);
     await say(sara, "Hello from Sara");
     await log(omid).getByText("Hello from Sara").waitFor(WAIT);
@@ -22,10 +23,13 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await expect.poll(() => item.locator(".from").textContent()).toBe("Sara");
     expect(await item.locator("time").textContent()).toMatch(/^\d\d:\d\d$/);
     expect(await log(sara).locator(".msg.own", { hasText: "Hello from Sara" }).count()).toBe(1);
-    await expect.poll(() => omid.locator("#typing").textContent(), { message: "typing line cleared by the message" }).toBe("");
+    await expect
+      .poll(() => omid.locator("#typing").textContent(), { message: "typing line cleared by the message" })
+      .toBe("");
 
     await sara.close();
-    await expect.poll(() => users(omid).allTextContents(), { message: "Sara leaves Omid's list", ...WAIT })
+    await expect
+      .poll(() => users(omid).allTextContents(), { message: "Sara leaves Omid's list", ...WAIT })
       .toEqual(["Omid (you)"]);
     expect(await omid.locator("#online-heading").textContent()).toBe("Online (1)");
     await log(omid).locator(".system", { hasText: "Sara left" }).waitFor(WAIT);
@@ -91,9 +95,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await page.getByLabel("Room").inputValue()).toBe(r);
     await page.getByLabel("Name").fill("sara");
     await page.getByRole("button", { name: "Join" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent(), WAIT).toBe(
-      "That name is already in use in this room. Pick another name.",
-    );
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), WAIT)
+      .toBe("That name is already in use in this room. Pick another name.");
     expect(await page.getByRole("button", { name: "Join" }).isVisible()).toBe(true);
     expect(await page.locator("#status").getAttribute("data-state")).toBe("left");
   });
@@ -147,7 +151,10 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
   it("speaks Persian to a Persian browser, with a toggle to English", async () => {
     const page = await (await newContext({ locale: "fa-IR" })).newPage();
     await page.goto(`${h.url}/?room=${room()}`);
-    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(["fa", "rtl"]);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
+      "fa",
+      "rtl",
+    ]);
     await page.getByLabel("نام").fill("سارا");
     await page.getByRole("button", { name: "ورود" }).click();
     await online(page);
@@ -264,7 +271,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await first.locator("#status").textContent()).toContain("open in another tab");
     expect(await users(second).allTextContents()).toEqual(["Sara (you)"]);
     await say(second, "still one Sara");
-    await log(second).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await log(second)
+      .locator(".pending")
+      .waitFor({ state: "detached", ...WAIT });
     expect(await first.locator("#status").getAttribute("data-state")).toBe("replaced");
 
     await first.getByRole("button", { name: "Use it here" }).click();
@@ -276,7 +285,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const r = room();
     const sara = await joined(await newContext(), r, "Sara");
     await say(sara, "before reload");
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await log(sara)
+      .locator(".pending")
+      .waitFor({ state: "detached", ...WAIT });
     await sara.reload();
     await online(sara);
     expect(await sara.locator("#join").isHidden()).toBe(true);
@@ -289,7 +300,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(await newContext(), r, "Sara");
     for (const text of ["old news", "today's news"]) {
       await say(sara, text);
-      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+      await log(sara)
+        .locator(".pending")
+        .waitFor({ state: "detached", ...WAIT });
     }
     const twoDaysAgo = Date.now() - 2 * 86_400_000;
     const late = await joinedThrough(await newContext(), r, "Late", {
@@ -304,6 +317,10 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await expect.poll(() => texts(late), WAIT).toEqual(["old news", "today's news"]);
     const days = await log(late).locator(".day").allTextContents();
     expect(days).toHaveLength(2);
-    expect(days[0]).toBe(new Intl.DateTimeFormat("en-GB", { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(twoDaysAgo));
+    expect(days[0]).toBe(
+      new Intl.DateTimeFormat("en-GB", { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(
+        twoDaysAgo,
+      ),
+    );
   });
 });

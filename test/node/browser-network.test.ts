@@ -26,7 +26,8 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     serverUp = false;
     await current!.close({ code: 1011, reason: "down" });
     // Failures back off 0.5, 1, 2, 4 s…: wait until the next try is more than 3 s away.
-    const waitLeft = async () => Number(/Reconnecting in (\d+) s/.exec((await page.locator("#status").textContent()) ?? "")?.[1] ?? 0);
+    const waitLeft = async () =>
+      Number(/Reconnecting in (\d+) s/.exec((await page.locator("#status").textContent()) ?? "")?.[1] ?? 0);
     await expect.poll(waitLeft, { message: "the backoff grows to 4 s or more", ...WAIT }).toBeGreaterThanOrEqual(4);
     serverUp = true;
     await page.evaluate(fire);
@@ -40,9 +41,12 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
     for (const text of ["one", "two", "three"]) {
       await say(sara, text);
-      await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+      await log(sara)
+        .locator(".pending")
+        .waitFor({ state: "detached", ...WAIT });
     }
-    await expect.poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
+    await expect
+      .poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
       .toEqual(["one", "two", "three"]);
     await say(sara, "four");
     await expect.poll(() => texts(omid), WAIT).toEqual(["one", "two", "three", "four"]);
@@ -57,7 +61,9 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     await say(sara, "echo lost");
     await log(omid).getByText("echo lost").waitFor(WAIT);
     expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await log(sara)
+      .locator(".pending")
+      .waitFor({ state: "detached", ...WAIT });
     expect(await texts(sara)).toEqual(["echo lost"]);
     expect(await texts(omid)).toEqual(["echo lost"]);
   });
@@ -68,7 +74,9 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const sara = await joinedThrough(await newContext(), r, "Sara", { toServer: once("dropped on the way") });
     await say(sara, "dropped on the way");
     await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await log(sara)
+      .locator(".pending")
+      .waitFor({ state: "detached", ...WAIT });
     expect(await texts(sara)).toEqual(["dropped on the way"]);
   });
 
@@ -77,7 +85,8 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const omid = await joined(await newContext(), r, "Omid");
     const received: string[] = [];
     const sara = await joined(await newContext(), r, "Sara", (page) =>
-      page.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))));
+      page.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))),
+    );
     const burst = Array.from({ length: 16 }, (_, i) => `burst ${i + 1}`);
     await sara.evaluate((lines) => {
       const box = document.querySelector<HTMLTextAreaElement>("#message")!;
@@ -86,10 +95,17 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
         box.form!.requestSubmit();
       }
     }, burst);
-    await expect.poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 }).toEqual(burst);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
+    await expect
+      .poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 })
+      .toEqual(burst);
+    await log(sara)
+      .locator(".pending")
+      .waitFor({ state: "detached", ...WAIT });
     expect(await texts(sara)).toEqual(burst);
-    expect(received.some((f) => f.includes('"code":"rate_limited"')), "the server did refuse some").toBe(true);
+    expect(
+      received.some((f) => f.includes('"code":"rate_limited"')),
+      "the server did refuse some",
+    ).toBe(true);
   }, 60_000);
 
   it("says so when the welcome reports a gap", async () => {
@@ -111,15 +127,20 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
 
     await h.dev.stop();
     await sara.locator('#status[data-state="reconnecting"]').waitFor(WAIT);
-    expect(await sara.locator("#status").textContent()).toMatch(/^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/);
+    expect(await sara.locator("#status").textContent()).toMatch(
+      /^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/,
+    );
     await say(sara, "written while down");
     await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(WAIT);
 
     await h.restartDev();
     await online(sara);
     await online(omid);
-    await log(sara).locator(".pending").waitFor({ state: "detached", ...WAIT });
-    await expect.poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
+    await log(sara)
+      .locator(".pending")
+      .waitFor({ state: "detached", ...WAIT });
+    await expect
+      .poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
       .toEqual(["before", "written while down"]);
     expect(await texts(sara)).toEqual(["before", "written while down"]);
     await say(omid, "after");

@@ -35,7 +35,16 @@ class FakeSocket {
   }
 }
 
-const welcome = { type: "welcome", room: "demo", you: "Sara", users: [], seq: 3, limits: {}, history: [], handshake: {} } as unknown as ServerFrame;
+const welcome = {
+  type: "welcome",
+  room: "demo",
+  you: "Sara",
+  users: [],
+  seq: 3,
+  limits: {},
+  history: [],
+  handshake: {},
+} as unknown as ServerFrame;
 
 function connect(overrides: Partial<ConnectionOptions> = {}) {
   const statuses: Status[] = [];

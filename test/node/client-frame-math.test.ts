@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  IP_HEADER_BYTES, TCP_HEADER_BYTES, hex, pollingCost, pollingRequest, stackSteps, utf8Bytes, wsHeader, wsHeaderBytes,
+  IP_HEADER_BYTES,
+  TCP_HEADER_BYTES,
+  hex,
+  pollingCost,
+  pollingRequest,
+  stackSteps,
+  utf8Bytes,
+  wsHeader,
+  wsHeaderBytes,
 } from "../../src/client/frame-math";
 
 describe("RFC 6455 frame header size", () => {
@@ -50,14 +58,22 @@ describe("one message down the stack", () => {
   });
 
   it("costs far more as an HTTP polling request", () => {
-    const ctx = { host: "127.0.0.1:8787", room: "demo", origin: "http://127.0.0.1:8787", userAgent: "Mozilla/5.0", language: "en" };
+    const ctx = {
+      host: "127.0.0.1:8787",
+      room: "demo",
+      origin: "http://127.0.0.1:8787",
+      userAgent: "Mozilla/5.0",
+      language: "en",
+    };
     const req = pollingRequest(ctx, 40);
     expect(req.startsWith("POST /api/rooms/demo/messages HTTP/1.1\r\n")).toBe(true);
     expect(req.endsWith("\r\n\r\n")).toBe(true);
     expect(req).toContain("Content-Length: 40\r\n");
     const cost = pollingCost(ctx, 40);
     expect(cost.requestHeaders).toBe(utf8Bytes(req));
-    expect(cost.total).toBe(cost.requestHeaders + cost.responseHeaders + cost.body + 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES));
+    expect(cost.total).toBe(
+      cost.requestHeaders + cost.responseHeaders + cost.body + 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES),
+    );
     expect(cost.total).toBeGreaterThan(3 * stackSteps(40, true)[3]!.total);
   });
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { DEFAULTS, readConfig, allowedOrigins } from "../../src/config";
 import { ROOT } from "../support/wrangler-dev";
 
-
 describe("configuration", () => {
   it("wrangler.toml's [vars] hold the contract's defaults", () => {
     const toml = readFileSync(`${ROOT}/wrangler.toml`, "utf8");

@@ -32,7 +32,11 @@ describe("a real wrangler dev, stopped and started again", () => {
     const again = await ali.nextOf("welcome");
     expect(again.seq).toBe(3);
     expect(again.limits.rateBurst).toBe(7);
-    expect(again.history.map((m) => [m.seq, m.text])).toEqual([[1, "one"], [2, "two"], [3, "three"]]);
+    expect(again.history.map((m) => [m.seq, m.text])).toEqual([
+      [1, "one"],
+      [2, "two"],
+      [3, "three"],
+    ]);
     ali.send({ type: "message", text: "four" });
     expect(await ali.nextOf("message")).toMatchObject({ seq: 4, from: "Ali", text: "four" });
     ali.close();

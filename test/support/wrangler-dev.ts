@@ -42,9 +42,17 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const args = [
-    "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port),
-    "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false",
-    "--log-level", "warn",
+    "wrangler",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "warn",
   ];
   if (options.persistTo !== undefined) args.push("--persist-to", options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);

@@ -20,7 +20,10 @@ describe("broadcast under load", () => {
     }
     // A pending timer would keep the room from hibernating.
     const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
-    const timer = await runInDurableObject(stub, (instance) => (instance as unknown as { outbox: { timer?: unknown } }).outbox.timer);
+    const timer = await runInDurableObject(
+      stub,
+      (instance) => (instance as unknown as { outbox: { timer?: unknown } }).outbox.timer,
+    );
     expect(timer).toBeUndefined();
   });
 });

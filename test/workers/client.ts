@@ -4,7 +4,11 @@
  */
 import { SELF } from "cloudflare:test";
 import {
-  parseServerData, type ChatMessage, type ErrorFrame, type PresenceFrame, type ServerFrame,
+  parseServerData,
+  type ChatMessage,
+  type ErrorFrame,
+  type PresenceFrame,
+  type ServerFrame,
   type WelcomeFrame,
 } from "../../src/protocol";
 
@@ -51,7 +55,9 @@ export class TestClient {
       if (value !== undefined) return value;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`timed out after ${ms} ms waiting for ${what}; unread frames: ${JSON.stringify(this.frames.slice(this.cursor))}`);
+        throw new Error(
+          `timed out after ${ms} ms waiting for ${what}; unread frames: ${JSON.stringify(this.frames.slice(this.cursor))}`,
+        );
       }
       await new Promise<void>((r) => {
         const t = setTimeout(r, left);
@@ -129,7 +135,11 @@ export async function open(room: string, name: string, options: ConnectOptions =
 }
 
 /** Opens and consumes the welcome. */
-export async function join(room: string, name: string, options: ConnectOptions = {}): Promise<TestClient & { welcome: WelcomeFrame }> {
+export async function join(
+  room: string,
+  name: string,
+  options: ConnectOptions = {},
+): Promise<TestClient & { welcome: WelcomeFrame }> {
   const client = await open(room, name, options);
   const welcome = await client.nextOf("welcome");
   return Object.assign(client, { welcome });

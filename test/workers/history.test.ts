@@ -73,7 +73,12 @@ describe("history", () => {
     // (the room keeps 30 here), then the room is evicted so it reads them back.
     await runInDurableObject(stub, (_i, state) => {
       for (let seq = 1; seq <= 600; seq++) {
-        state.storage.sql.exec("INSERT INTO messages (seq, ts, name, name_key, text) VALUES (?, ?, 'x', 'x', ?)", seq, Date.now(), `t${seq}`);
+        state.storage.sql.exec(
+          "INSERT INTO messages (seq, ts, name, name_key, text) VALUES (?, ?, 'x', 'x', ?)",
+          seq,
+          Date.now(),
+          `t${seq}`,
+        );
       }
     });
     await evictDurableObject(stub);

@@ -39,7 +39,12 @@ describe("HTTP", () => {
 
   it("allows its own origin, the ALLOWED_ORIGINS list, and no Origin at all", async () => {
     const room = uniqueRoom();
-    for (const [name, origin] of [["own", ORIGIN], ["listed", "https://teacher.example"], ["slash", "https://mirror.example"], ["none", undefined]] as const) {
+    for (const [name, origin] of [
+      ["own", ORIGIN],
+      ["listed", "https://teacher.example"],
+      ["slash", "https://mirror.example"],
+      ["none", undefined],
+    ] as const) {
       const client = await join(room, name, origin === undefined ? {} : { origin });
       expect(client.welcome.you).toBe(name);
     }

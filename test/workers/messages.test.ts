@@ -71,7 +71,10 @@ describe("messages", () => {
     sara.say("a", "shared-id");
     ali.say("b", "shared-id");
     const got = [await sara.message(), await sara.message()];
-    expect(got.map((m) => [m.seq, m.from])).toEqual([[1, "Sara"], [2, "Ali"]]);
+    expect(got.map((m) => [m.seq, m.from])).toEqual([
+      [1, "Sara"],
+      [2, "Ali"],
+    ]);
   });
 });
 
