@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { TEST_VARS } from "./test/support/test-vars";
 
 // Two projects: the Worker and its rooms on Miniflare (workerd), and tests that must spawn
 // processes (`wrangler dev`, Chromium) in Node.
@@ -13,12 +14,7 @@ export default defineConfig({
             // Small limits so the tests can reach them; the defaults themselves are checked
             // against wrangler.toml and a real `wrangler dev` in the node project.
             miniflare: {
-              bindings: {
-                HISTORY_ON_JOIN: "5",
-                HISTORY_LIMIT: "30",
-                MAX_USERS_PER_ROOM: "6",
-                ALLOWED_ORIGINS: "https://teacher.example, https://mirror.example/",
-              },
+              bindings: TEST_VARS,
             },
           }),
         ],

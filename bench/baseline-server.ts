@@ -28,9 +28,11 @@ export function startBaseline(port = 0): Promise<{ server: Server; port: number;
     const roomName = decodeURIComponent(m[1]!);
     const from = decodeURIComponent(m[2]!);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      let room = rooms.get(roomName);
-      if (room === undefined) rooms.set(roomName, (room = { sockets: new Set(), seq: 0 }));
-      const r = room;
+      let r = rooms.get(roomName);
+      if (r === undefined) {
+        r = { sockets: new Set(), seq: 0 };
+        rooms.set(roomName, r);
+      }
       r.sockets.add(ws);
       ws.on("message", (data, isBinary) => {
         if (isBinary) return;

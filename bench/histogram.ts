@@ -12,7 +12,7 @@ export class Histogram {
   max = 0;
 
   add(ms: number): void {
-    const v = ms < 0 ? 0 : ms;
+    const v = Math.max(0, ms);
     const i = v < 100 ? Math.floor(v * 20) : Math.min(SIZE - 1, FINE + Math.floor(v - 100));
     this.counts[i]!++;
     this.count++;

@@ -62,6 +62,34 @@ export const REFUSAL_STATUS = {
 } as const satisfies Partial<Record<ErrorCode, number>>;
 export type RefusalCode = keyof typeof REFUSAL_STATUS;
 
+/**
+ * Codes that only ever travel as an HTTP error body, never down a socket (so they are not
+ * `ErrorCode`s), with their status.
+ */
+export const HTTP_ONLY_CODES = {
+  not_found: { status: 404, message: "Nothing here." },
+  internal: { status: 500, message: "Something went wrong." },
+  upgrade_required: { status: 426, message: "Expected a WebSocket upgrade." },
+  forbidden_origin: { status: 403, message: "This origin may not open a WebSocket here." },
+} as const;
+export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
+
+/** Every HTTP error answers with this body: an HTTP-only code, or a refusal with its status. */
+export type HttpErrorCode = HttpOnlyCode | RefusalCode;
+export interface HttpErrorBody {
+  error: { code: HttpErrorCode; message: string };
+}
+
+/** The status and message of an HTTP error code. */
+export function httpError(code: HttpErrorCode): { status: number; body: HttpErrorBody } {
+  if (code in HTTP_ONLY_CODES) {
+    const { status, message } = HTTP_ONLY_CODES[code as HttpOnlyCode];
+    return { status, body: { error: { code, message } } };
+  }
+  const refusal = code as RefusalCode;
+  return { status: REFUSAL_STATUS[refusal], body: { error: { code, message: ERROR_CODES[refusal] } } };
+}
+
 export const CLOSE_REPLACED = 4001;
 export const CLOSE_HEARTBEAT = 4408;
 export const closeCodeFor = (code: RefusalCode): number => 4000 + REFUSAL_STATUS[code];
@@ -83,6 +111,17 @@ export interface ChatMessage {
   text: string;
   id?: string;
 }
+
+/** The upgrade request's headers that the teaching panel shows, in this order. */
+export const HANDSHAKE_HEADERS = [
+  "host",
+  "connection",
+  "upgrade",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+  "origin",
+] as const;
 
 /** The upgrade as the Worker saw it, for the page's teaching panel. */
 export interface Handshake {
@@ -241,6 +280,7 @@ const MessageSchema = v.object({
 const TypingSchema = v.object({ type: v.literal("typing") });
 
 // Control characters other than newline and tab (C0, DEL, C1).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 
 /** Message text as the server keeps it: line breaks as `\n`, trimmed. */
@@ -288,6 +328,16 @@ export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame 
 
 function bad(code: ErrorCode, id: string | undefined): ParsedClientFrame {
   return id === undefined ? { ok: false, code } : { ok: false, code, id };
+}
+
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** 132 random bits as 22 characters of [A-Za-z0-9_-]: a message `id` or a `session`. */
+export function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(22));
+  let id = "";
+  for (const b of bytes) id += ID_ALPHABET[b & 63];
+  return id;
 }
 
 /** Best effort: the `id` of a frame that is dropped before validation (rate limit). */

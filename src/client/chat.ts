@@ -1,11 +1,14 @@
 /**
  * @module
- * One stay in one room: wires the connection to the timeline (each seq once), the outbox
- * (nothing lost, nothing twice) and the views. Follow a message from the composer: `send` →
- * outbox → `Connection.send` → the room → `frames` → `LogView.message` in every tab.
+ * One stay in one room, and the message's path through the page. `send` puts a message in the
+ * outbox (written, not yet confirmed) and hands it to the `Connection`; every frame that comes
+ * back goes through `receive`, where the timeline shows each seq once, in order, and the echo of
+ * our own message confirms it. The outbox and the timeline are pure logic, tested without a
+ * DOM; `Chat` wires them to the connection and the views.
  */
 import {
   nameKey,
+  randomId,
   type ChatMessage,
   type ErrorFrame,
   type RefusalCode,
@@ -14,16 +17,18 @@ import {
 } from "../protocol";
 import { Connection, type Status } from "./connection";
 import type { I18n } from "./i18n";
-import { Outbox, type Pending } from "./outbox";
 import { keptOutbox } from "./storage";
-import { Timeline } from "./timeline";
-import type { HoodView } from "./under-the-hood";
+import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
 import type { StatusView } from "./view-status";
 
 /** How often the outbox looks for messages to send again. */
-const PUMP_MS = 1000;
+const RESEND_CHECK_MS = 1000;
+/** Unconfirmed for this long: send it again. */
+export const RESEND_AFTER_MS = 4000;
+/** After `rate_limited`, wait this long before sending again. */
+export const RATE_LIMIT_BACKOFF_MS = 1200;
 
 export interface ChatViews {
   log: LogView;
@@ -33,7 +38,7 @@ export interface ChatViews {
 }
 
 export interface ChatEvents {
-  /** The room refused us (the join form shows why) . */
+  /** The room refused us (the join form shows why). */
   refused: (code: RefusalCode) => void;
 }
 
@@ -42,14 +47,14 @@ export class Chat {
   readonly outbox = new Outbox();
   readonly conn: Connection;
   private me: string;
-  private readonly pump: ReturnType<typeof setInterval>;
+  private readonly resendCheck: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly i18n: I18n,
     readonly room: string,
     name: string,
     session: string,
-    private readonly v: ChatViews,
+    private readonly views: ChatViews,
     private readonly events: ChatEvents,
   ) {
     this.me = name;
@@ -59,20 +64,23 @@ export class Chat {
       name,
       session,
       since: () => this.timeline.since,
-      onFrames: (frames) => frames.forEach((f) => this.frame(f)),
+      onFrames: (frames) => {
+        for (const f of frames) this.receive(f);
+      },
       onStatus: (s) => this.status(s),
-      onWire: (dir, data) => v.hood.frame(dir, data),
+      onWire: (dir, data) => views.hood.frame(dir, data),
     });
     this.restoreOutbox();
-    this.pump = setInterval(() => this.flush(), PUMP_MS);
+    this.resendCheck = setInterval(() => this.sendDue(), RESEND_CHECK_MS);
     this.conn.open();
   }
 
+  /** Step 6 of the course's flow: the composer's text, on its way to the room as JSON. */
   send(text: string): void {
     const p = this.outbox.add(text, Date.now());
-    this.v.log.pending(p.id, p.text, p.createdAt);
+    this.views.log.pending(p.id, p.text, p.createdAt);
     this.keepOutbox();
-    this.flush();
+    this.sendDue();
   }
 
   typing(): void {
@@ -81,26 +89,27 @@ export class Chat {
 
   /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
   leave(discard: boolean): void {
-    clearInterval(this.pump);
+    clearInterval(this.resendCheck);
     this.conn.leave();
     if (discard) keptOutbox.set(null);
   }
 
-  private frame(f: ServerFrame): void {
+  /** Step 8: one frame from the room. */
+  private receive(f: ServerFrame): void {
     switch (f.type) {
       case "welcome":
         return this.welcome(f);
       case "message":
         return this.message(f);
       case "presence": {
-        const changed = this.v.people.apply(f.joined, f.left);
+        const changed = this.views.people.apply(f.joined, f.left);
         const now = Date.now();
-        for (const name of changed.left) this.v.log.system("left", name, now);
-        for (const name of changed.joined) this.v.log.system("joined", name, now);
+        for (const name of changed.left) this.views.log.system("left", name, now);
+        for (const name of changed.joined) this.views.log.system("joined", name, now);
         return;
       }
       case "typing":
-        return this.v.people.typing(f.from);
+        return this.views.people.typing(f.from);
       case "error":
         return this.error(f);
     }
@@ -109,59 +118,60 @@ export class Chat {
   private welcome(w: WelcomeFrame): void {
     this.me = w.you;
     const result = this.timeline.welcome(w);
-    if (result.reset) this.v.log.notice(this.i18n.t("resetNotice"));
-    if (result.gap) this.v.log.notice(this.i18n.t("gap"));
+    if (result.reset) this.views.log.notice(this.i18n.t("resetNotice"));
+    if (result.gap) this.views.log.notice(this.i18n.t("gap"));
     for (const m of result.show) this.show(m, true);
     // History may already hold some of our pending messages (sent just before a drop).
-    for (const m of w.history) this.acked(m);
-    this.v.people.set(w.users, w.you);
-    this.v.hood.setHandshake(w.handshake, w.room);
+    for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
+    this.views.people.set(w.users, w.you);
+    this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
     this.outbox.resendAll();
-    this.flush();
+    this.sendDue();
   }
 
   private message(m: ChatMessage): void {
     const verdict = this.timeline.accept(m);
     if (verdict === "gap") return this.conn.resume();
     if (verdict === "show") this.show(m, false);
-    this.acked(m);
+    else if (this.confirm(m)) this.views.log.removePending(m.id!);
   }
 
+  /** Shows a message; our own pending line becomes it (the same element, now in seq order). */
   private show(m: ChatMessage, fromHistory: boolean): void {
     const own = nameKey(m.from) === nameKey(this.me);
-    if (own && m.id !== undefined) this.acked(m);
-    this.v.people.stopTyping(m.from);
-    this.v.log.message(m, own, fromHistory);
+    this.views.people.stopTyping(m.from);
+    if (own && this.confirm(m)) this.views.log.confirm(m.id!, m);
+    else this.views.log.message(m, own, fromHistory);
   }
 
-  /** The echo of one of our messages: it leaves the outbox and its pending line. */
-  private acked(m: ChatMessage): void {
-    if (m.id === undefined || nameKey(m.from) !== nameKey(this.me) || !this.outbox.has(m.id)) return;
-    this.outbox.ack(m.id);
-    this.v.log.removePending(m.id);
+  /** The echo of one of our messages confirms it: it leaves the outbox. True when it was waiting there. */
+  private confirm(m: ChatMessage): boolean {
+    if (m.id === undefined || nameKey(m.from) !== nameKey(this.me) || !this.outbox.has(m.id)) return false;
+    this.outbox.confirm(m.id);
     this.keepOutbox();
+    return true;
   }
 
   private error(e: ErrorFrame): void {
     if (e.code === "rate_limited") return this.outbox.rateLimited(Date.now());
     if (e.id !== undefined && this.outbox.has(e.id)) {
-      this.outbox.ack(e.id);
-      this.v.log.failed(e.id, this.i18n.error(e.code));
+      this.outbox.confirm(e.id);
+      this.views.log.failed(e.id, this.i18n.error(e.code));
       this.keepOutbox();
     }
     // Refusals, `replaced` and heartbeat: the close that follows decides (see Connection).
   }
 
   private status(s: Status): void {
-    this.v.status.set(s);
+    this.views.status.set(s);
     if (s.kind === "refused") {
-      clearInterval(this.pump);
+      clearInterval(this.resendCheck);
       this.events.refused(s.code);
     }
   }
 
-  /** Sends what is due; safe to call any time (the outbox knows what was sent when). */
-  private flush(): void {
+  /** Hands the socket what is due; safe to call any time (the outbox knows what was sent when). */
+  private sendDue(): void {
     if (this.conn.status.kind !== "online") return;
     for (const p of this.outbox.takeDue(Date.now())) this.conn.send({ type: "message", text: p.text, id: p.id });
   }
@@ -174,6 +184,146 @@ export class Chat {
   private restoreOutbox(): void {
     const kept = keptOutbox.get() as { room?: string; name?: string; items?: Pending[] } | null;
     if (kept?.room !== this.room || kept.name !== nameKey(this.me) || !Array.isArray(kept.items)) return;
-    for (const p of this.outbox.restore(kept.items)) this.v.log.pending(p.id, p.text, p.createdAt);
+    for (const p of this.outbox.restore(kept.items)) this.views.log.pending(p.id, p.text, p.createdAt);
+  }
+}
+
+// --- the outbox -------------------------------------------------------------------------------
+
+/** A message written but not yet confirmed. */
+export interface Pending {
+  /** The client `id` the room dedupes by. */
+  id: string;
+  text: string;
+  createdAt: number;
+  /** When it was last handed to the socket; null while it still has to go. */
+  sentAt: number | null;
+  /** Not before this time (after `rate_limited`). */
+  notBefore: number;
+}
+
+/**
+ * Messages written but not yet confirmed. Each is sent when possible, sent again after a
+ * reconnect, after `rate_limited` and after a few seconds without a confirmation (the room
+ * dedupes by `id`), and leaves only when the echoed `message` with its `id` arrives (or the room
+ * refuses its text).
+ */
+export class Outbox {
+  private readonly items = new Map<string, Pending>();
+
+  constructor(private readonly newId: () => string = randomId) {}
+
+  add(text: string, now: number): Pending {
+    const item: Pending = { id: this.newId(), text, createdAt: now, sentAt: null, notBefore: 0 };
+    this.items.set(item.id, item);
+    return item;
+  }
+
+  /** What should go out now, oldest first; each is marked as sent at `now`. */
+  takeDue(now: number): Pending[] {
+    const due: Pending[] = [];
+    for (const item of this.items.values()) {
+      if (now < item.notBefore) continue;
+      if (item.sentAt !== null && now - item.sentAt < RESEND_AFTER_MS) continue;
+      item.sentAt = now;
+      due.push(item);
+    }
+    return due;
+  }
+
+  /** A new socket: everything unconfirmed goes again at once. */
+  resendAll(): void {
+    for (const item of this.items.values()) {
+      item.sentAt = null;
+      item.notBefore = 0;
+    }
+  }
+
+  /**
+   * `rate_limited`: the room dropped a frame (the one with `id`, if it said) and, most likely,
+   * the ones sent after it; everything pending waits a moment and goes again in order (the
+   * room dedupes what did get through).
+   */
+  rateLimited(now: number): void {
+    for (const item of this.items.values()) {
+      item.sentAt = null;
+      item.notBefore = now + RATE_LIMIT_BACKOFF_MS;
+    }
+  }
+
+  /** The echoed message with this id arrived, or the room refused its text for good: it leaves. */
+  confirm(id: string): Pending | undefined {
+    const item = this.items.get(id);
+    this.items.delete(id);
+    return item;
+  }
+
+  /** Puts back messages kept across a reload; they all go again. */
+  restore(items: readonly Pick<Pending, "id" | "text" | "createdAt">[]): Pending[] {
+    const back: Pending[] = [];
+    for (const { id, text, createdAt } of items) {
+      if (this.items.has(id)) continue;
+      const item: Pending = { id, text, createdAt, sentAt: null, notBefore: 0 };
+      this.items.set(id, item);
+      back.push(item);
+    }
+    return back;
+  }
+
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+
+  list(): Pending[] {
+    return [...this.items.values()];
+  }
+}
+
+// --- the timeline -----------------------------------------------------------------------------
+
+export type Verdict = "show" | "duplicate" | "gap";
+
+export interface WelcomeResult {
+  /** History to show, oldest first, without what is already shown. */
+  show: ChatMessage[];
+  /** Some messages after the last shown one are gone for good (the room said `gap`). */
+  gap: boolean;
+  /** The room's counter went backwards: its storage was reset, the old seqs mean nothing. */
+  reset: boolean;
+}
+
+/**
+ * Which messages the page shows: each `seq` once, in order. A message whose `seq` jumps past the
+ * next expected one means frames were lost, so the chat resumes (`since=last`) instead of
+ * showing it.
+ */
+export class Timeline {
+  /** The highest seq shown (or skipped on purpose as older history): what `since` sends. */
+  last = 0;
+  /** True once a welcome arrived: before that there is nothing to resume from. */
+  started = false;
+
+  /** The `since` to reconnect with, or undefined for a first join (recent history). */
+  get since(): number | undefined {
+    return this.started ? this.last : undefined;
+  }
+
+  /** Takes a welcome's history; afterwards everything up to `welcome.seq` counts as seen. */
+  welcome(w: Pick<WelcomeFrame, "seq" | "history" | "gap">): WelcomeResult {
+    const reset = this.started && w.seq < this.last;
+    if (reset) this.last = 0;
+    const show = w.history.filter((m) => !this.started || reset || m.seq > this.last);
+    const gap = w.gap === true;
+    this.last = Math.max(this.last, w.seq, ...show.map((m) => m.seq));
+    this.started = true;
+    return { show, gap, reset };
+  }
+
+  /** A live message: shown when it is the next one, a duplicate when already shown. */
+  accept(m: Pick<ChatMessage, "seq">): Verdict {
+    if (m.seq <= this.last) return "duplicate";
+    if (m.seq > this.last + 1) return "gap";
+    this.last = m.seq;
+    return "show";
   }
 }

@@ -23,6 +23,11 @@ import { reconnectDelay } from "./backoff";
 export const PING_EVERY_MS = Math.min(20_000, LIMITS.pingEveryMs);
 /** A socket that answers nothing (not even `pong`) this long after a ping is dead. */
 export const PONG_TIMEOUT_MS = 10_000;
+/**
+ * A socket with no `welcome` this long after `new WebSocket` is given up and counts as a failed
+ * attempt: a proxy that swallows the upgrade would otherwise leave the page waiting forever.
+ */
+export const WELCOME_TIMEOUT_MS = 10_000;
 
 export type Status =
   | { kind: "connecting"; attempt: number }
@@ -47,7 +52,6 @@ export interface ConnectionOptions {
   onWire?: (dir: "in" | "out", data: string) => void;
   WebSocketImpl?: typeof WebSocket;
   random?: () => number;
-  now?: () => number;
 }
 
 const isRefusal = (code: string): code is RefusalCode => code in REFUSAL_STATUS;
@@ -59,6 +63,7 @@ export class Connection {
   private stale: WebSocket | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
   private lastPing = 0;
@@ -67,17 +72,22 @@ export class Connection {
   private stopped = false;
   status: Status = { kind: "connecting", attempt: 0 };
 
-  constructor(private readonly o: ConnectionOptions) {}
+  constructor(private readonly options: ConnectionOptions) {}
 
   private get now(): number {
-    return (this.o.now ?? Date.now)();
+    return Date.now();
+  }
+
+  /** The extensions the open socket negotiated (`permessage-deflate` when the server took the offer). */
+  get extensions(): string {
+    return this.ws?.extensions ?? "";
   }
 
   url(): string {
-    const q = new URLSearchParams({ session: this.o.session });
-    const since = this.o.since();
+    const q = new URLSearchParams({ session: this.options.session });
+    const since = this.options.since();
     if (since !== undefined) q.set("since", String(since));
-    return `${this.o.base}/ws/${encodeURIComponent(this.o.room)}/${encodeURIComponent(this.o.name)}?${q}`;
+    return `${this.options.base}/ws/${encodeURIComponent(this.options.room)}/${encodeURIComponent(this.options.name)}?${q}`;
   }
 
   open(): void {
@@ -86,8 +96,10 @@ export class Connection {
     if (this.stopped) return;
     this.ending = null;
     this.setStatus({ kind: "connecting", attempt: this.attempt });
-    const ws = new (this.o.WebSocketImpl ?? WebSocket)(this.url());
+    const ws = new (this.options.WebSocketImpl ?? WebSocket)(this.url());
     this.ws = ws;
+    clearTimeout(this.welcomeTimer);
+    this.welcomeTimer = setTimeout(() => this.noWelcome(ws), WELCOME_TIMEOUT_MS);
     ws.onopen = () => {
       this.lastHeard = this.now;
       this.lastPing = 0;
@@ -102,7 +114,7 @@ export class Connection {
     if (this.ws === null || this.ws.readyState !== 1 || this.status.kind !== "online") return false;
     const data = JSON.stringify(frame);
     this.ws.send(data);
-    this.o.onWire?.("out", data);
+    this.options.onWire?.("out", data);
     return true;
   }
 
@@ -126,6 +138,7 @@ export class Connection {
   leave(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.welcomeTimer);
     this.stopPing();
     this.dropStale();
     const ws = this.ws;
@@ -140,7 +153,7 @@ export class Connection {
   private receive(ws: WebSocket, data: string): void {
     if (ws !== this.ws) return;
     this.lastHeard = this.now;
-    this.o.onWire?.("in", data);
+    this.options.onWire?.("in", data);
     if (data === PONG) return;
     let frames: ServerFrame[];
     try {
@@ -150,6 +163,7 @@ export class Connection {
     }
     for (const f of frames) {
       if (f.type === "welcome") {
+        clearTimeout(this.welcomeTimer);
         this.attempt = 0;
         this.dropStale();
         this.setStatus({ kind: "online" });
@@ -157,14 +171,26 @@ export class Connection {
         this.ending = f.code;
       }
     }
-    this.o.onFrames(frames);
+    this.options.onFrames(frames);
     // The server closes right after such an error; act now rather than wait for the close
     // handshake (browsers may take seconds to report it).
     if (this.ending !== null && ws === this.ws) this.closed(ws, 0, this.ending);
   }
 
+  /** No welcome in time: this attempt failed; close it (even mid-handshake) and back off. */
+  private noWelcome(ws: WebSocket): void {
+    if (ws !== this.ws || this.status.kind === "online") return;
+    this.ws = null;
+    detach(ws);
+    ws.close();
+    this.stopPing();
+    this.dropStale();
+    this.scheduleRetry("timeout");
+  }
+
   private closed(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
+    clearTimeout(this.welcomeTimer);
     this.ws = null;
     detach(ws);
     this.stopPing();
@@ -182,7 +208,7 @@ export class Connection {
   }
 
   private scheduleRetry(why: string): void {
-    const delay = reconnectDelay(this.attempt++, this.o.random);
+    const delay = reconnectDelay(this.attempt++, this.options.random);
     this.setStatus({ kind: "reconnecting", at: this.now + delay, why });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
@@ -211,12 +237,12 @@ export class Connection {
     }
     this.lastPing = this.now;
     ws.send(PING);
-    this.o.onWire?.("out", PING);
+    this.options.onWire?.("out", PING);
   }
 
   private setStatus(s: Status): void {
     this.status = s;
-    this.o.onStatus(s);
+    this.options.onStatus(s);
   }
 }
 

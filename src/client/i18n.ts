@@ -33,6 +33,7 @@ const en = {
   why_restart: "the server restarted",
   why_heartbeat: "the heartbeat timed out",
   why_silent: "no answer to ping",
+  why_timeout: "the server did not answer the handshake",
   offlineNet: "Offline: no network. Retrying when it is back.",
   replaced: "Offline: this room is open in another tab with your name.",
   useHere: "Use it here",
@@ -47,7 +48,6 @@ const en = {
   failed: "not sent: {why}",
   gap: "Some messages are missing here: they are older than what the room keeps.",
   resetNotice: "The room's history was reset.",
-  today: "Today",
   counter: "{n} / {max}",
   emptyName: "Please enter a name.",
   // Refusals and other errors, as sentences for the form.
@@ -66,6 +66,7 @@ const en = {
   hoodResponse: "The answer",
   hoodAcceptNote: "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)), RFC 6455 §4.2.2",
   hoodFrames: "Frames on this socket",
+  compressedNote: "permessage-deflate is on: sizes are of the JSON before compression; fewer bytes cross the wire.",
   hoodPick: "Pick a frame to see its path down the stack.",
   hoodStack: "One frame down the stack",
   hoodIn: "received",
@@ -118,6 +119,7 @@ const fa: Record<Key, string> = {
   why_restart: "سرور دوباره راه‌اندازی شد",
   why_heartbeat: "ضربان قلب اتصال دیر رسید",
   why_silent: "پاسخی به ping نیامد",
+  why_timeout: "سرور به دست‌دادن پاسخ نداد",
   offlineNet: "آفلاین: شبکه در دسترس نیست. با برگشتن شبکه دوباره وصل می‌شود.",
   replaced: "آفلاین: این اتاق با نام شما در زبانهٔ دیگری باز است.",
   useHere: "همین‌جا ادامه بده",
@@ -132,7 +134,6 @@ const fa: Record<Key, string> = {
   failed: "ارسال نشد: {why}",
   gap: "چند پیام این‌جا نیست: قدیمی‌تر از چیزی هستند که اتاق نگه می‌دارد.",
   resetNotice: "تاریخچهٔ اتاق از نو شروع شد.",
-  today: "امروز",
   counter: "{n} / {max}",
   emptyName: "لطفاً یک نام وارد کنید.",
   err_invalid_room: "نام اتاق معتبر نیست: حرف، رقم و - _ . (حداکثر ۶۴).",
@@ -149,6 +150,8 @@ const fa: Record<Key, string> = {
   hoodResponse: "پاسخ",
   hoodAcceptNote: "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))، RFC 6455 §4.2.2",
   hoodFrames: "فریم‌های این سوکت",
+  compressedNote:
+    "فشرده‌سازی permessage-deflate روشن است: اندازه‌ها مال JSON پیش از فشرده‌سازی‌اند و بایت‌های کمتری از سیم می‌گذرند.",
   hoodPick: "یک فریم انتخاب کنید تا مسیرش را در پشته ببینید.",
   hoodStack: "یک فریم در پشتهٔ پروتکل",
   hoodIn: "دریافتی",
@@ -216,12 +219,14 @@ export class I18n {
   }
 
   date(ts: number): string {
-    return new Intl.DateTimeFormat(this.locale, {
-      weekday: "long",
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-    }).format(ts);
+    const day = { year: "numeric", month: "long", day: "numeric" } as const;
+    // ICU's fa pattern comes out as "۱۴۰۵ آذر ۴, چهارشنبه" (a Latin comma, year first): Persian
+    // writes the weekday first and no comma, "چهارشنبه ۴ آذر ۱۴۰۵", as CLDR's full date does.
+    if (this.lang === "fa") {
+      const weekday = new Intl.DateTimeFormat(this.locale, { weekday: "long" }).format(ts);
+      return `${weekday} ${new Intl.DateTimeFormat(this.locale, day).format(ts)}`;
+    }
+    return new Intl.DateTimeFormat(this.locale, { weekday: "long", ...day }).format(ts);
   }
 
   /** A readable sentence for an error code (refusals and message errors). */

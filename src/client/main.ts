@@ -8,7 +8,7 @@ import { Chat } from "./chat";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
 import { remembered, roomFromUrl, seat, sessionId } from "./storage";
-import { HoodView } from "./under-the-hood";
+import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { LogView } from "./view-log";
 import { PeopleView } from "./view-people";

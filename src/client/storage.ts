@@ -4,8 +4,7 @@
  * id and the room it is in (sessionStorage: a reload takes over its own name), and the
  * language the reader picked. Storage can be unavailable (private mode): then nothing is kept.
  */
-import { LIMITS } from "../protocol";
-import { randomId } from "./outbox";
+import { LIMITS, randomId } from "../protocol";
 
 function get(store: () => Storage, key: string): string | null {
   try {

@@ -15,7 +15,7 @@ export class ComposerView {
 
   constructor(
     private readonly i18n: I18n,
-    private readonly form: HTMLFormElement,
+    form: HTMLFormElement,
     private readonly box: HTMLTextAreaElement,
     private readonly counter: HTMLElement,
     private readonly send: HTMLButtonElement,

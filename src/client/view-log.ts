@@ -91,6 +91,24 @@ export class LogView {
     }, "own");
   }
 
+  /**
+   * Our own message came back with its seq: its pending line (the same element, so a reader or a
+   * screen reader on it stays there) moves to its place in the log and loses its pending look.
+   */
+  confirm(id: string, m: ChatMessage): void {
+    const item = this.pendingList.querySelector<HTMLLIElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (item === null) return this.message(m, true);
+    this.append(() => {
+      this.separator(m.ts);
+      item.classList.remove("pending", "failed");
+      item.dataset.seq = String(m.seq);
+      item.querySelector(".state")?.remove();
+      item.querySelector(".from")?.replaceChildren(m.from);
+      item.querySelector("time")?.replaceWith(this.timeEl(m.ts));
+      this.list.append(item);
+    }, "own");
+  }
+
   removePending(id: string): void {
     this.pendingList.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
   }

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLOSE_HEARTBEAT, CLOSE_REPLACED, PING, type ServerFrame } from "../../src/protocol";
-import { Connection, PING_EVERY_MS, type ConnectionOptions, type Status } from "../../src/client/connection";
+import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
+import NodeWebSocket from "ws";
+import {
+  Connection,
+  PING_EVERY_MS,
+  WELCOME_TIMEOUT_MS,
+  type ConnectionOptions,
+  type Status,
+} from "../../src/client/connection";
 
 /** A stand-in socket: the test opens, feeds and closes it. */
 class FakeSocket {
@@ -204,5 +212,70 @@ describe("connection", () => {
     vi.advanceTimersByTime(60_000);
     expect(FakeSocket.all).toHaveLength(1);
     expect(conn.status.kind).toBe("left");
+  });
+});
+
+/** `ws` reports an aborted handshake as an error event; a browser just fires close. */
+class QuietWebSocket extends NodeWebSocket {
+  constructor(url: string) {
+    super(url);
+    this.on("error", () => {});
+  }
+}
+
+describe("connection to a server that accepts TCP and never answers the handshake", () => {
+  let server: Server;
+  let port = 0;
+  const held: Socket[] = [];
+  let arrived: () => void = () => {};
+  /** Resolves when the server has accepted `n` connections (a real event, not a timer). */
+  const accepted = (n: number) =>
+    new Promise<void>((resolve) => {
+      arrived = () => held.length >= n && resolve();
+      arrived();
+    });
+  beforeEach(async () => {
+    // Accepts, reads nothing, says nothing.
+    server = createServer((s) => {
+      held.push(s);
+      arrived();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    for (const s of held.splice(0)) s.destroy();
+    await new Promise((r) => server.close(r));
+  });
+
+  it("gives the attempt up after WELCOME_TIMEOUT_MS and backs off, counting it as failed", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+    const statuses: Status[] = [];
+    const conn = new Connection({
+      base: `ws://127.0.0.1:${port}`,
+      room: "demo",
+      name: "Sara",
+      session: "session-1234",
+      since: () => undefined,
+      onFrames: () => {},
+      onStatus: (s) => statuses.push(s),
+      WebSocketImpl: QuietWebSocket as unknown as typeof WebSocket,
+      random: () => 0.5,
+    });
+    conn.open();
+    await accepted(1);
+    vi.advanceTimersByTime(WELCOME_TIMEOUT_MS - 1);
+    expect(statuses, JSON.stringify(statuses)).toEqual([{ kind: "connecting", attempt: 0 }]);
+    vi.advanceTimersByTime(1);
+    expect(conn.status).toMatchObject({ kind: "reconnecting", why: "timeout" });
+    const first = conn.status.kind === "reconnecting" ? conn.status.at - Date.now() : NaN;
+    // The retry opens a second socket that hangs too; its backoff is twice as long.
+    vi.advanceTimersByTime(first);
+    await accepted(2);
+    vi.advanceTimersByTime(WELCOME_TIMEOUT_MS);
+    const second = conn.status.kind === "reconnecting" ? conn.status.at - Date.now() : NaN;
+    expect(second).toBe(first * 2);
+    conn.leave();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/protocol";
-import { Outbox, RATE_LIMIT_BACKOFF_MS, RESEND_AFTER_MS, randomId } from "../../src/client/outbox";
+import { Outbox, RATE_LIMIT_BACKOFF_MS, RESEND_AFTER_MS } from "../../src/client/chat";
+import { LIMITS, randomId } from "../../src/protocol";
 
 const ids = () => {
   let n = 0;
@@ -19,7 +19,8 @@ describe("outbox", () => {
     o.add("hello", 0);
     expect(o.takeDue(0).map((p) => p.text)).toEqual(["hello"]);
     expect(o.takeDue(RESEND_AFTER_MS - 1)).toEqual([]);
-    expect(o.takeDue(RESEND_AFTER_MS).map((p) => p.attempts)).toEqual([2]);
+    expect(o.takeDue(RESEND_AFTER_MS).map((p) => p.text)).toEqual(["hello"]);
+    expect(o.takeDue(RESEND_AFTER_MS + 1)).toEqual([]);
   });
 
   it("keeps the order messages were written in", () => {
@@ -49,15 +50,15 @@ describe("outbox", () => {
     expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS).map((x) => x.text)).toEqual(["a", "b"]);
   });
 
-  it("an ack removes it for good: no resend, no second ack", () => {
+  it("a confirmation removes it for good: no resend, no second confirmation", () => {
     const o = new Outbox(ids());
     const p = o.add("once", 0);
     o.takeDue(0);
-    expect(o.ack(p.id)?.text).toBe("once");
-    expect(o.ack(p.id)).toBeUndefined();
+    expect(o.confirm(p.id)?.text).toBe("once");
+    expect(o.confirm(p.id)).toBeUndefined();
     o.resendAll();
     expect(o.takeDue(RESEND_AFTER_MS * 10)).toEqual([]);
-    expect(o.size).toBe(0);
+    expect(o.list()).toEqual([]);
   });
 
   it("restores kept messages once, however often restore is called", () => {

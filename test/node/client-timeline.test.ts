@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/protocol";
-import { Timeline } from "../../src/client/timeline";
+import { Timeline } from "../../src/client/chat";
 
 const msg = (seq: number): ChatMessage => ({ type: "message", seq, ts: seq * 1000, from: "Sara", text: `m${seq}` });
 const welcome = (seq: number, history: ChatMessage[], gap?: true) => (gap ? { seq, history, gap } : { seq, history });

@@ -115,6 +115,7 @@ export function once(text: string): (m: string) => boolean {
   let done = false;
   return (m: string) => {
     if (done || !m.includes(`"text":"${text}"`) || m.includes('"type":"welcome"')) return false;
-    return (done = true);
+    done = true;
+    return true;
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
-import { NodeClient } from "./ws-client";
+import { NodeClient } from "../support/node-client";
 
 describe("a real wrangler dev, stopped and started again", () => {
   const persistTo = mkdtempSync(join(tmpdir(), "roomcast-persist-"));

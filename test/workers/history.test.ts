@@ -1,11 +1,12 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CLOSE_HEARTBEAT, LIMITS } from "../../src/protocol";
-import { join, uniqueRoom, type TestClient } from "./client";
-import { backdateConnections } from "./join.test";
+import { backdateConnections, join, uniqueRoom, type TestClient } from "../support/worker-client";
+import { roomStub } from "../../src/room/chat-room";
+import { TEST_CONFIG } from "../support/test-vars";
 
-// The workers project runs with HISTORY_ON_JOIN=5 and HISTORY_LIMIT=30 (vitest.config.ts).
-const stubOf = (room: string) => env.ROOMS.get(env.ROOMS.idFromName(room));
+const { historyOnJoin, historyLimit } = TEST_CONFIG;
+const stubOf = (room: string) => roomStub(env, room);
 
 /** Sends `count` messages through as many speakers as the rate limit needs; returns them. */
 async function fill(room: string, count: number, listener: TestClient) {
@@ -24,23 +25,26 @@ describe("history", () => {
   it("gives a late joiner the last HISTORY_ON_JOIN messages, oldest first", async () => {
     const room = uniqueRoom();
     const sara = await join(room, "Sara");
-    for (let i = 1; i <= 7; i++) sara.say(`m${i}`);
-    for (let i = 1; i <= 7; i++) await sara.message();
+    const sent = historyOnJoin + 2;
+    for (let i = 1; i <= sent; i++) sara.say(`m${i}`);
+    for (let i = 1; i <= sent; i++) await sara.message();
     const late = await join(room, "Late");
-    expect(late.welcome.seq).toBe(7);
-    expect(late.welcome.history.map((m) => [m.seq, m.text, m.from])).toEqual(
-      [3, 4, 5, 6, 7].map((n) => [n, `m${n}`, "Sara"]),
-    );
+    expect(late.welcome.seq).toBe(sent);
+    const newest = Array.from({ length: historyOnJoin }, (_, i) => sent - historyOnJoin + 1 + i);
+    expect(late.welcome.history.map((m) => [m.seq, m.text, m.from])).toEqual(newest.map((n) => [n, `m${n}`, "Sara"]));
     expect(late.welcome.gap).toBeUndefined();
   });
 
   it("keeps only the last HISTORY_LIMIT messages, and seq keeps counting", async () => {
     const room = uniqueRoom();
     const listener = await join(room, "Listener");
-    await fill(room, 40, listener);
+    const sent = historyLimit + 10;
+    await fill(room, sent, listener);
     const resume = await join(room, "Resumer", { since: 0 });
-    expect(resume.welcome.seq).toBe(40);
-    expect(resume.welcome.history.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 11));
+    expect(resume.welcome.seq).toBe(sent);
+    expect(resume.welcome.history.map((m) => m.seq)).toEqual(
+      Array.from({ length: historyLimit }, (_, i) => i + sent - historyLimit + 1),
+    );
     expect(resume.welcome.gap).toBe(true);
   });
 
@@ -70,7 +74,7 @@ describe("history", () => {
     const stub = stubOf(room);
     await join(room, "Sara");
     // More kept messages than a resume may carry: written straight into this room's storage
-    // (the room keeps 30 here), then the room is evicted so it reads them back.
+    // (more than the room keeps here), then the room is evicted so it reads them back.
     await runInDurableObject(stub, (_i, state) => {
       for (let seq = 1; seq <= 600; seq++) {
         state.storage.sql.exec(

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { join, open, ORIGIN, uniqueRoom } from "./client";
+import { join, open, ORIGIN, uniqueRoom } from "../support/worker-client";
 
 describe("HTTP", () => {
   it("serves the page at /", async () => {

@@ -1,7 +1,7 @@
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CLOSE_HEARTBEAT, LIMITS } from "../../src/protocol";
-import { join, open, session, uniqueRoom, type TestClient } from "./client";
+import { TEST_CONFIG } from "../support/test-vars";
+import { backdateConnections, join, open, session, uniqueRoom, type TestClient } from "../support/worker-client";
 
 /** A refused join: one error frame, then a close with 4000 + status and the code as reason. */
 async function expectRefused(client: TestClient, code: string, closeCode: number) {
@@ -66,6 +66,16 @@ describe("joining", () => {
     expect(await sara.presence()).toEqual({ type: "presence", joined: [], left: ["Ali"] });
     const late = await join(room, "Mina");
     expect(late.welcome.users.map((u) => u.name)).toEqual(["Sara", "Mina"]);
+  });
+
+  it("removes a member whose close carried no status code (1005)", async () => {
+    const room = uniqueRoom();
+    const sara = await join(room, "Sara");
+    const ali = await join(room, "Ali");
+    await sara.presence();
+    ali.ws.close(); // a close frame with no code: the room sees 1005 and has nothing to echo
+    expect(await sara.presence()).toEqual({ type: "presence", joined: [], left: ["Ali"] });
+    expect((await join(room, "Mina")).welcome.users.map((u) => u.name)).toEqual(["Sara", "Mina"]);
   });
 
   describe("room names", () => {
@@ -219,21 +229,7 @@ describe("joining", () => {
 
   it("refuses the connection after MAX_USERS_PER_ROOM with room_full and 4503", async () => {
     const room = uniqueRoom();
-    for (let i = 0; i < 6; i++) await join(room, `user${i}`);
+    for (let i = 0; i < TEST_CONFIG.maxUsers; i++) await join(room, `user${i}`);
     await expectRefused(await open(room, "late"), "room_full", 4503);
   });
 });
-
-/** Makes a name's sockets look as if they connected `ms` ago and never pinged. */
-export async function backdateConnections(room: string, name: string, ms: number): Promise<void> {
-  const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
-  await runInDurableObject(stub, (_instance, state) => {
-    for (const ws of state.getWebSockets()) {
-      const att = ws.deserializeAttachment() as { roomcast: { name: string; connectedAt: number } };
-      if (att.roomcast.name === name) {
-        att.roomcast.connectedAt -= ms;
-        ws.serializeAttachment(att);
-      }
-    }
-  });
-}

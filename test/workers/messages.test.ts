@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, LIMITS } from "../../src/protocol";
-import { join, uniqueRoom } from "./client";
+import { join, uniqueRoom } from "../support/worker-client";
 
 /** Two people in a fresh room, each past the other's join. */
 async function pair() {

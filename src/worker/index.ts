@@ -5,29 +5,25 @@
  * waking a room: non-upgrade requests (426), cross-site upgrades (403), malformed joins.
  */
 import { Hono } from "hono";
-import { allowedOrigins } from "./config";
-import type { Env } from "./env";
+import { allowedOrigins } from "../config";
+import { parseJoinRequest, parseRoomName } from "../protocol";
+import { JOIN_HEADER, roomStub } from "../room/chat-room";
+import { refuseUpgrade } from "../room/handshake";
 import { HttpError } from "./http-error";
-import { ERROR_CODES, parseJoinRequest, parseRoomName } from "./protocol";
-import { refuseUpgrade } from "./upgrade";
 
-import { JOIN_HEADER } from "./room";
-
-export { ChatRoom } from "./room";
+export { ChatRoom } from "../room/chat-room";
 
 const app = new Hono<{ Bindings: Env }>();
 
 app.get("/ws/:room/:client", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    throw new HttpError(426, "upgrade_required", "Expected a WebSocket upgrade.", {
-      Upgrade: "websocket",
-    });
+    throw new HttpError("upgrade_required", { Upgrade: "websocket" });
   }
   const origin = c.req.header("origin");
   // Cross-site WebSocket hijacking: a page elsewhere must not speak for our users. Clients
   // without an Origin (not browsers) are allowed.
   if (origin !== undefined && origin !== new URL(c.req.url).origin && !allowedOrigins(c.env).includes(origin)) {
-    throw new HttpError(403, "forbidden_origin", "This origin may not open a WebSocket here.");
+    throw new HttpError("forbidden_origin");
   }
   const join = parseJoinRequest(c.req.param("room"), c.req.param("client"), new URL(c.req.url).searchParams);
   if (typeof join === "string") return refuseUpgrade(join);
@@ -38,23 +34,19 @@ app.get("/ws/:room/:client", async (c) => {
 
 app.get("/api/rooms/:room", async (c) => {
   const room = parseRoomName(c.req.param("room"));
-  if (room === null) throw new HttpError(400, "invalid_room", ERROR_CODES.invalid_room);
+  if (room === null) throw new HttpError("invalid_room");
   return c.json(await roomStub(c.env, room).snapshot(room));
 });
 
 app.notFound((c) => {
   if (c.env.ASSETS !== undefined && c.req.method === "GET") return c.env.ASSETS.fetch(c.req.raw);
-  return c.json({ error: { code: "not_found", message: "Nothing here." } }, 404);
+  return new HttpError("not_found").toResponse();
 });
 
 app.onError((err) => {
   if (err instanceof HttpError) return err.toResponse();
   console.error(err);
-  return Response.json({ error: { code: "internal", message: "Something went wrong." } }, { status: 500 });
+  return new HttpError("internal").toResponse();
 });
-
-function roomStub(env: Env, room: string) {
-  return env.ROOMS.get(env.ROOMS.idFromName(room));
-}
 
 export default app;

@@ -3,7 +3,7 @@
  * The HTTP side of a WebSocket upgrade: refusing a join in a way a browser can read, and the
  * handshake as the page's teaching panel shows it.
  */
-import { closeCodeFor, errorFrame, type Handshake, type RefusalCode } from "./protocol";
+import { HANDSHAKE_HEADERS, closeCodeFor, errorFrame, type Handshake, type RefusalCode } from "../protocol";
 
 /**
  * A browser cannot read the status of a refused handshake, so a refusal completes the upgrade,
@@ -27,15 +27,13 @@ export async function secWebSocketAccept(key: string): Promise<string> {
   return btoa(bin);
 }
 
-const SHOWN_HEADERS = ["host", "connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "origin"];
-
 /** The upgrade request's headers as received, and the `101` answer that goes with them. */
 export async function describeHandshake(request: Request): Promise<Handshake> {
   const url = new URL(request.url);
   // The page shows this on a projector: a visible session would let anyone take the name over.
   if (url.searchParams.has("session")) url.searchParams.set("session", "…");
   const headers: Record<string, string> = {};
-  for (const name of SHOWN_HEADERS) {
+  for (const name of HANDSHAKE_HEADERS) {
     const value = request.headers.get(name);
     if (value !== null) headers[name] = value;
   }

@@ -1,29 +1,27 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/protocol";
-import { join, uniqueRoom } from "./client";
+import { type ChatRoom, roomStub } from "../../src/room/chat-room";
+import { TEST_CONFIG } from "../support/test-vars";
+import { join, uniqueRoom } from "../support/worker-client";
 
-describe("broadcast under load", () => {
+describe("fan-out under load", () => {
   it("keeps seq consecutive for every socket, with nothing lost or doubled, and no timer left", async () => {
     const room = uniqueRoom();
     const people = [];
-    for (let i = 0; i < 6; i++) people.push(await join(room, `p${i}`));
+    for (let i = 0; i < TEST_CONFIG.maxUsers; i++) people.push(await join(room, `p${i}`));
     // Everyone sends a full burst at once: the room coalesces, possibly into arrays.
     for (const p of people) for (let i = 0; i < 10; i++) p.say(`${p.welcome.you}:${i}`, `${p.welcome.you}-${i}`);
+    const total = people.length * 10;
     for (const p of people) {
       const seqs: number[] = [];
-      while (seqs.length < 60) {
-        const f = await p.next(`message ${seqs.length + 1} of 60 for ${p.welcome.you}`);
+      while (seqs.length < total) {
+        const f = await p.next(`message ${seqs.length + 1} of ${total} for ${p.welcome.you}`);
         if (f.type === "message") seqs.push((f as ChatMessage).seq);
       }
-      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     }
     // A pending timer would keep the room from hibernating.
-    const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
-    const timer = await runInDurableObject(
-      stub,
-      (instance) => (instance as unknown as { outbox: { timer?: unknown } }).outbox.timer,
-    );
-    expect(timer).toBeUndefined();
+    expect(await runInDurableObject(roomStub(env, room), (instance: ChatRoom) => instance.fanout.idle)).toBe(true);
   });
 });

@@ -1,16 +1,12 @@
 /**
- * A real WebSocket through the Worker, as a test sees it: every server frame in order (arrays
- * flattened), each wait bounded by a timeout whose message says what was expected.
+ * @module
+ * A real WebSocket through the Worker (`SELF`), as a workers-pool test sees it, and the room
+ * helpers those tests share.
  */
-import { SELF } from "cloudflare:test";
-import {
-  parseServerData,
-  type ChatMessage,
-  type ErrorFrame,
-  type PresenceFrame,
-  type ServerFrame,
-  type WelcomeFrame,
-} from "../../src/protocol";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { roomStub } from "../../src/room/chat-room";
+import type { ChatMessage, ErrorFrame, PresenceFrame, WelcomeFrame } from "../../src/protocol";
+import { FrameQueue } from "./frame-queue";
 
 export const ORIGIN = "http://example.com";
 const WAIT_MS = 3000;
@@ -20,62 +16,18 @@ export interface Closed {
   reason: string;
 }
 
-export class TestClient {
-  /** Every frame received, in order; `next` consumes from `cursor`. */
-  readonly frames: ServerFrame[] = [];
-  /** Raw text messages that are not JSON (the `pong` answer). */
-  readonly texts: string[] = [];
-  private cursor = 0;
-  private waiters: (() => void)[] = [];
+export class TestClient extends FrameQueue {
   readonly closed: Promise<Closed>;
 
   constructor(readonly ws: WebSocket) {
-    ws.addEventListener("message", (e) => {
-      const data = e.data as string;
-      if (data === "pong") this.texts.push(data);
-      else this.frames.push(...parseServerData(data));
-      this.wake();
-    });
+    super(WAIT_MS);
+    ws.addEventListener("message", (e) => this.push(e.data as string));
     this.closed = new Promise((resolve) =>
       ws.addEventListener("close", (e) => {
         resolve({ code: e.code, reason: e.reason });
         this.wake();
       }),
     );
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  private async until<T>(what: string, ready: () => T | undefined, ms = WAIT_MS): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = ready();
-      if (value !== undefined) return value;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(
-          `timed out after ${ms} ms waiting for ${what}; unread frames: ${JSON.stringify(this.frames.slice(this.cursor))}`,
-        );
-      }
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiters.push(() => (clearTimeout(t), r()));
-      });
-    }
-  }
-
-  /** The next frame, whatever it is. */
-  next(what = "a frame"): Promise<ServerFrame> {
-    return this.until(what, () => (this.cursor < this.frames.length ? this.frames[this.cursor++] : undefined));
-  }
-
-  /** The next frame, which must be of this type. */
-  async nextOf<T extends ServerFrame["type"]>(type: T): Promise<Extract<ServerFrame, { type: T }>> {
-    const frame = await this.next(`a ${type} frame`);
-    if (frame.type !== type) throw new Error(`expected a ${type} frame, got ${JSON.stringify(frame)}`);
-    return frame as Extract<ServerFrame, { type: T }>;
   }
 
   message(): Promise<ChatMessage> {
@@ -91,11 +43,6 @@ export class TestClient {
   /** Waits for `n` raw text answers (pongs). */
   textCount(n: number): Promise<string[]> {
     return this.until(`${n} text answers`, () => (this.texts.length >= n ? this.texts : undefined));
-  }
-
-  /** Nothing is left unread (use after a barrier frame). */
-  get unread(): ServerFrame[] {
-    return this.frames.slice(this.cursor);
   }
 
   send(frame: unknown): void {
@@ -149,3 +96,16 @@ export async function join(
 export const uniqueRoom = (prefix = "room"): string => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 
 export const session = (): string => crypto.randomUUID().replaceAll("-", "");
+
+/** Makes a name's sockets look as if they connected `ms` ago and never pinged. */
+export async function backdateConnections(room: string, name: string, ms: number): Promise<void> {
+  await runInDurableObject(roomStub(env, room), (_instance, state) => {
+    for (const ws of state.getWebSockets()) {
+      const att = ws.deserializeAttachment() as { roomcast: { name: string; connectedAt: number } };
+      if (att.roomcast.name === name) {
+        att.roomcast.connectedAt -= ms;
+        ws.serializeAttachment(att);
+      }
+    }
+  });
+}

@@ -6,7 +6,7 @@
  * New messages get their seq at once but are written in one transaction per flush, before they
  * are sent: one commit per flush instead of one per message keeps a busy room ahead.
  */
-import type { ChatMessage } from "./protocol";
+import type { ChatMessage } from "../protocol";
 
 interface Row extends Record<string, SqlStorageValue> {
   seq: number;

@@ -6,10 +6,7 @@
  * close → alarm.
  */
 import { DurableObject } from "cloudflare:workers";
-import { Broadcaster, sendQuietly } from "./broadcast";
-import { readConfig, type RoomConfig } from "./config";
-import type { Env } from "./env";
-import { MessageStore } from "./history";
+import { readConfig, type RoomConfig } from "../config";
 import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
@@ -27,15 +24,25 @@ import {
   type ServerFrame,
   type User,
   type WelcomeFrame,
-} from "./protocol";
+} from "../protocol";
+import { decideAdmission } from "./admission";
+import { Fanout, sendQuietly } from "./fanout";
+import { describeHandshake, refuseUpgrade } from "./handshake";
+import { MessageStore } from "./history";
 import { TokenBucket } from "./rate-limit";
-import { describeHandshake, refuseUpgrade } from "./upgrade";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
 export const JOIN_HEADER = "x-roomcast-join";
 /** While sockets remain, an alarm looks for dead ones this often. */
 const SWEEP_MS = 30_000;
 const OPEN = 1;
+/** Close codes that no close frame carried (RFC 6455 §7.4.1): there is nothing to echo. */
+const NO_ECHO = new Set([1005, 1006, 1015]);
+
+/** The room's Durable Object, looked up by name: one per room, wherever in the world. */
+export function roomStub(env: Env, room: string): DurableObjectStub<ChatRoom> {
+  return env.ROOMS.get(env.ROOMS.idFromName(room));
+}
 
 /** What a socket's attachment holds, under a key of its own. */
 interface Member {
@@ -50,13 +57,14 @@ interface Member {
   gone?: true;
 }
 type Attachment = { roomcast?: Member };
-/** A member with its socket and its name's key (names compare case-insensitively). */
-type Present = Member & { ws: WebSocket; key: string };
+/** A member in the room now: with its socket and its name's key (names compare case-insensitively). */
+type Occupant = Member & { ws: WebSocket; key: string };
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly config: RoomConfig;
   private readonly store: MessageStore;
-  private readonly outbox: Broadcaster;
+  /** What every socket is sent; public so a test can see that nothing is left queued. */
+  readonly fanout: Fanout;
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
   private readonly typedAt = new WeakMap<WebSocket, number>();
@@ -67,7 +75,7 @@ export class ChatRoom extends DurableObject<Env> {
     // Answered by the runtime without waking the room; the time is our heartbeat.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.store = new MessageStore(ctx.storage, () => this.config.historyLimit);
-    this.outbox = new Broadcaster(
+    this.fanout = new Fanout(
       () => this.openSockets(),
       () => this.store.save(),
       this.store.seq,
@@ -78,43 +86,46 @@ export class ChatRoom extends DurableObject<Env> {
 
   async fetch(request: Request): Promise<Response> {
     const join = JSON.parse(decodeURIComponent(request.headers.get(JOIN_HEADER) ?? "")) as JoinRequest;
-    // Every await happens before the checks, so nothing can interleave between check and accept.
+    // Every await happens before the decision, so nothing can interleave between it and accept.
     const handshake = await describeHandshake(request);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
 
     const now = Date.now();
-    const key = nameKey(join.name);
-    let present = this.members();
-    const holder = present.find((m) => m.key === key);
-    let replaced: Present | undefined;
-    if (holder !== undefined) {
-      if (join.session !== undefined && holder.session === join.session) replaced = holder;
-      else if (this.isDead(holder, now)) this.drop(holder, "heartbeat_timeout", CLOSE_HEARTBEAT);
-      else return refuseUpgrade("name_taken");
-      present = present.filter((m) => m !== holder);
-    }
-    if (replaced === undefined && present.length >= this.config.maxUsers) {
-      present = this.sweep(present, now);
-      if (present.length >= this.config.maxUsers) return refuseUpgrade("room_full");
-    }
+    const occupants = this.occupants();
+    const candidate = { key: nameKey(join.name), ...(join.session !== undefined && { session: join.session }) };
+    const decision = decideAdmission(candidate, occupants, this.config.maxUsers, (o) => this.isDead(o, now));
+    for (const dead of decision.evict) this.drop(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    if (!decision.admit) return refuseUpgrade(decision.code);
+    const evicted = new Set(decision.evict);
+    const stayed = occupants.filter((o) => o !== decision.takeover && !evicted.has(o));
+    return this.accept(join, decision.takeover, stayed, handshake, now);
+  }
 
+  /** Accepts the socket, welcomes it, and tells the others (unless it takes over its own name). */
+  private accept(
+    join: JoinRequest,
+    takeover: Occupant | null,
+    stayed: Occupant[],
+    handshake: WelcomeFrame["handshake"],
+    now: number,
+  ): Response {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     const member: Member = {
       room: join.room,
-      name: replaced?.name ?? join.name,
-      joinedAt: replaced?.joinedAt ?? now,
+      name: takeover?.name ?? join.name,
+      joinedAt: takeover?.joinedAt ?? now,
       connectedAt: now,
     };
     if (join.session !== undefined) member.session = join.session;
     server.serializeAttachment({ roomcast: member } satisfies Attachment);
 
     // A same-session takeover: the old tab is told and closed; the others see no change.
-    if (replaced !== undefined) this.drop(replaced, "replaced", CLOSE_REPLACED, false);
-    const users = [...present, member].map(toUser).sort(byJoinedAt);
-    server.send(JSON.stringify(this.welcome(member, users, join.since, handshake)));
-    if (replaced === undefined) this.outbox.join(key, toUser(member), server);
-    else this.outbox.welcomed(server);
+    if (takeover !== null) this.drop(takeover, "replaced", CLOSE_REPLACED, false);
+    const users = [...stayed, member].map(toUser).sort(byJoinedAt);
+    this.send(server, this.welcome(member, users, join.since, handshake));
+    if (takeover === null) this.fanout.joined(nameKey(member.name), toUser(member), server);
+    else this.fanout.welcomed(server);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -156,11 +167,11 @@ export class ChatRoom extends DurableObject<Env> {
     const bucket = this.bucketOf(ws, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
-      if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs)) this.reply(ws, "rate_limited", peekFrameId(data));
+      if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs)) this.sendError(ws, "rate_limited", peekFrameId(data));
       return;
     }
     const parsed = parseClientFrame(data);
-    if (!parsed.ok) return this.reply(ws, parsed.code, parsed.id);
+    if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.id);
     if (parsed.frame.type === "typing") return this.typing(ws, member, now);
     this.message(ws, member, parsed.frame);
   }
@@ -169,28 +180,27 @@ export class ChatRoom extends DurableObject<Env> {
     if (frame.id !== undefined) {
       const original = this.store.findById(nameKey(member.name), frame.id);
       if (original !== null) {
-        // A resend (the client's outbox): acknowledge to the sender alone, store nothing. If the
+        // A resend (the page's outbox): acknowledge to the sender alone, store nothing. If the
         // original is still queued, its broadcast is the acknowledgement.
-        if (!this.outbox.isPending(original.seq)) this.send(ws, original);
+        if (!this.fanout.isQueued(original.seq)) this.send(ws, original);
         return;
       }
     }
-    this.outbox.frame(this.store.add(nameKey(member.name), member.name, frame.text, frame.id));
+    this.fanout.broadcast(this.store.add(nameKey(member.name), member.name, frame.text, frame.id));
   }
 
   private typing(ws: WebSocket, member: Member, now: number): void {
     if (now - (this.typedAt.get(ws) ?? -Infinity) < LIMITS.typingIntervalMs) return;
     this.typedAt.set(ws, now);
-    this.outbox.frame({ type: "typing", from: member.name }, ws);
+    this.fanout.broadcast({ type: "typing", from: member.name }, ws);
   }
 
   // --- close ----------------------------------------------------------------------------------
 
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    // Complete the close handshake first (so clients see a clean close, never 1006, and the
-    // leaving socket is not sent its own leave); closeQuietly cannot throw.
-    const echo = code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
-    closeQuietly(ws, echo, reason);
+    // Complete the close handshake first (so clients see a clean close, and the leaving socket
+    // is not sent its own leave). 1005/1006/1015 came in no close frame: nothing to answer.
+    if (!NO_ECHO.has(code)) closeQuietly(ws, code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, reason);
     this.leave(ws);
   }
 
@@ -204,35 +214,28 @@ export class ChatRoom extends DurableObject<Env> {
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
     markGone(ws);
-    this.outbox.leave(nameKey(member.name), member.name);
+    this.fanout.left(nameKey(member.name), member.name);
   }
 
   // --- heartbeat ------------------------------------------------------------------------------
 
   async alarm(): Promise<void> {
-    this.sweep(this.members(), Date.now());
+    const now = Date.now();
+    for (const o of this.occupants()) if (this.isDead(o, now)) this.drop(o, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
   }
 
-  /** Closes every socket whose last ping (or connect, if it never pinged) is too old; returns the rest. */
-  private sweep(present: Present[], now: number): Present[] {
-    return present.filter((m) => {
-      if (!this.isDead(m, now)) return true;
-      this.drop(m, "heartbeat_timeout", CLOSE_HEARTBEAT);
-      return false;
-    });
-  }
-
-  private isDead(member: Present, now: number): boolean {
-    const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(member.ws)?.getTime() ?? 0;
-    return now - Math.max(pingedAt, member.connectedAt) > LIMITS.heartbeatTimeoutMs;
+  /** Whether an occupant's last ping (or its connect, if it never pinged) is too old. */
+  private isDead(occupant: Occupant, now: number): boolean {
+    const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(occupant.ws)?.getTime() ?? 0;
+    return now - Math.max(pingedAt, occupant.connectedAt) > LIMITS.heartbeatTimeoutMs;
   }
 
   /**
-   * Ends a member's socket from the room's side: an error frame, then a close. The others hear
-   * of the leave unless `announce` is false (a takeover: the name stays).
+   * Ends an occupant's socket from the room's side: an error frame, then a close. The others
+   * hear of the leave unless `announce` is false (a takeover: the name stays).
    */
-  private drop({ ws }: Present, code: ErrorCode, closeCode: number, announce = true): void {
+  private drop({ ws }: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
@@ -244,24 +247,20 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** `GET /api/rooms/:room`, over RPC from the Worker. */
   snapshot(room: string): RoomSnapshot {
-    return { room, users: this.users(), seq: this.store.seq };
+    return { room, users: this.occupants().map(toUser).sort(byJoinedAt), seq: this.store.seq };
   }
 
   private openSockets(): WebSocket[] {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === OPEN);
   }
 
-  private members(): Present[] {
-    const out: Present[] = [];
+  private occupants(): Occupant[] {
+    const out: Occupant[] = [];
     for (const ws of this.openSockets()) {
       const m = memberOf(ws);
       if (m !== undefined && !m.gone) out.push({ ...m, ws, key: nameKey(m.name) });
     }
     return out;
-  }
-
-  private users(): User[] {
-    return this.members().map(toUser).sort(byJoinedAt);
   }
 
   private bucketOf(ws: WebSocket, now: number): TokenBucket {
@@ -277,7 +276,7 @@ export class ChatRoom extends DurableObject<Env> {
     sendQuietly(ws, JSON.stringify(frame));
   }
 
-  private reply(ws: WebSocket, code: ErrorCode, id?: string): void {
+  private sendError(ws: WebSocket, code: ErrorCode, id?: string): void {
     this.send(ws, errorFrame(code, id));
   }
 }

@@ -1,6 +1,6 @@
 /**
  * @module
- * The room's outbound queue: adaptive coalescing of everything every socket gets.
+ * The room's fan-out: what every socket is sent, queued and flushed with adaptive coalescing.
  *
  * A room is one thread, and its ceiling is the number of `send()` calls (a flush costs one per
  * socket). So a quiet room sends at once, and a busy one flushes at most once per interval that
@@ -9,7 +9,7 @@
  * Presence changes merge into one diff per flush, so a class joining at once costs n frames,
  * not n². A timer is pending only while something is queued, so an idle room can hibernate.
  */
-import type { PresenceFrame, ServerFrame, User } from "./protocol";
+import type { PresenceFrame, ServerFrame, User } from "../protocol";
 
 /**
  * The room's send budget, in `send()` calls per second. Local workerd manages roughly 22–25k
@@ -24,14 +24,14 @@ const SENDS_PER_SECOND = 10_000;
 const BURST_FLUSHES = 2;
 
 type Part =
-  | { kind: "frame"; json: string; seq?: number; from?: WebSocket }
+  | { kind: "frame"; json: string; seq?: number; except?: WebSocket }
   | { kind: "join"; key: string; user: User }
   | { kind: "leave"; key: string; name: string };
 
-export class Broadcaster {
+export class Fanout {
   private parts: Part[] = [];
-  /** Sockets that joined while frames were queued: they start at their welcome. */
-  private startOf = new Map<WebSocket, number>();
+  /** For sockets welcomed while parts were queued: the first part they still need. */
+  private firstPartOf = new Map<WebSocket, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Sends the budget holds (a token bucket; a direct `flush()` may take it below zero). */
   private budget = Infinity;
@@ -48,11 +48,11 @@ export class Broadcaster {
     this.lastFlushedSeq = lastSeq;
   }
 
-  /** Queues a frame for every socket, or every socket but `from`. */
-  frame(frame: ServerFrame, from?: WebSocket): void {
+  /** Queues a frame for every socket, or every socket but `except` (its sender). */
+  broadcast(frame: ServerFrame, except?: WebSocket): void {
     const part: Part = { kind: "frame", json: JSON.stringify(frame) };
     if (frame.type === "message") part.seq = frame.seq;
-    if (from !== undefined) part.from = from;
+    if (except !== undefined) part.except = except;
     this.parts.push(part);
     this.schedule();
   }
@@ -62,24 +62,30 @@ export class Broadcaster {
    * gets only what is queued after this (no duplicate, no gap).
    */
   welcomed(ws: WebSocket): void {
-    if (this.parts.length > 0) this.startOf.set(ws, this.parts.length);
+    if (this.parts.length > 0) this.firstPartOf.set(ws, this.parts.length);
   }
 
   /** A new member: the others hear of it; `ws` (already welcomed) starts after it. */
-  join(key: string, user: User, ws: WebSocket): void {
+  joined(key: string, user: User, ws: WebSocket): void {
     this.parts.push({ kind: "join", key, user });
-    this.startOf.set(ws, this.parts.length);
+    this.firstPartOf.set(ws, this.parts.length);
     this.schedule();
   }
 
-  leave(key: string, name: string): void {
+  /** A member left: the others hear of it. */
+  left(key: string, name: string): void {
     this.parts.push({ kind: "leave", key, name });
     this.schedule();
   }
 
   /** True while a message is queued but not yet sent (a resend must not be answered twice). */
-  isPending(seq: number): boolean {
+  isQueued(seq: number): boolean {
     return seq > this.lastFlushedSeq;
+  }
+
+  /** True when nothing is queued and no flush is scheduled (an idle room may hibernate). */
+  get idle(): boolean {
+    return this.parts.length === 0 && this.timer === undefined;
   }
 
   /** Sends everything queued now (from the timer, or at once when the budget allows). */
@@ -90,25 +96,25 @@ export class Broadcaster {
     this.beforeFlush();
     this.refill(Date.now(), sockets.length);
     this.budget -= sockets.length;
-    const { parts, startOf } = this;
+    const { parts, firstPartOf } = this;
     this.parts = [];
-    this.startOf = new Map();
+    this.firstPartOf = new Map();
     // Sockets whose own frame (typing) is queued: it must not come back to them.
     const senders = new Set<WebSocket>();
     for (const p of parts) {
       if (p.kind !== "frame") continue;
       if (p.seq !== undefined) this.lastFlushedSeq = p.seq;
-      if (p.from !== undefined) senders.add(p.from);
+      if (p.except !== undefined) senders.add(p.except);
     }
     const shared = new Map<number, string | null>();
     for (const ws of sockets) {
-      const start = startOf.get(ws) ?? 0;
+      const start = firstPartOf.get(ws) ?? 0;
       let payload: string | null;
       if (senders.has(ws)) {
         payload = serialise(parts, start, ws);
       } else {
+        if (!shared.has(start)) shared.set(start, serialise(parts, start));
         payload = shared.get(start) ?? null;
-        if (!shared.has(start)) shared.set(start, (payload = serialise(parts, start)));
       }
       if (payload !== null) sendQuietly(ws, payload);
     }
@@ -139,7 +145,7 @@ function serialise(parts: Part[], start: number, self?: WebSocket): string | nul
   if (presence !== null) frames.push(JSON.stringify(presence));
   for (let i = start; i < parts.length; i++) {
     const p = parts[i]!;
-    if (p.kind === "frame" && (self === undefined || p.from !== self)) frames.push(p.json);
+    if (p.kind === "frame" && (self === undefined || p.except !== self)) frames.push(p.json);
   }
   if (frames.length === 0) return null;
   return frames.length === 1 ? frames[0]! : `[${frames.join(",")}]`;

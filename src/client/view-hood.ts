@@ -4,14 +4,13 @@
  * list of the socket's frames, and one chosen frame's path down the stack (JSON → WebSocket →
  * TCP → IP) next to the cost of the same message as an HTTP polling request.
  */
-import type { Handshake } from "../protocol";
+import { HANDSHAKE_HEADERS, type Handshake } from "../protocol";
 import { el } from "./dom";
 import { hex, pollingCost, stackSteps, utf8Bytes, wsHeader, type PollingContext } from "./frame-math";
 import type { I18n } from "./i18n";
 
 /** The frame list keeps this many. */
 const KEEP_FRAMES = 100;
-const REQUEST_HEADERS = ["host", "connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "origin"];
 
 interface Frame {
   dir: "in" | "out";
@@ -25,6 +24,7 @@ export class HoodView {
   private handshake: Handshake | null = null;
   private chosen: Frame | null = null;
   private room = "";
+  private extensions = "";
 
   constructor(
     private readonly i18n: I18n,
@@ -45,9 +45,14 @@ export class HoodView {
     if (open) this.render();
   }
 
-  setHandshake(h: Handshake, room: string): void {
+  /**
+   * `extensions` is what the browser reports as negotiated (`WebSocket.extensions`): the room's
+   * own view of the 101 cannot know, since the runtime (or a proxy in front) answers the offer.
+   */
+  setHandshake(h: Handshake, room: string, extensions: string): void {
     this.handshake = h;
     this.room = room;
+    this.extensions = extensions;
     if (!this.panel.hidden) this.render();
   }
 
@@ -62,6 +67,7 @@ export class HoodView {
     this.frames = [];
     this.chosen = null;
     this.handshake = null;
+    this.extensions = "";
   }
 
   render(): void {
@@ -76,6 +82,7 @@ export class HoodView {
       el("h3", { text: t.t("hoodHandshake") }),
       this.handshakeView(),
       el("h3", { text: t.t("hoodFrames") }),
+      ...(this.extensions === "" ? [] : [el("p", { class: "note", dir: "auto", text: t.t("compressedNote") })]),
       this.frameList(),
       el("h3", { text: t.t("hoodStack") }),
       this.stackView(),
@@ -89,12 +96,13 @@ export class HoodView {
     const req = h.request;
     const reqText = [
       `${req.method} ${req.path} HTTP/1.1`,
-      ...REQUEST_HEADERS.filter((k) => req.headers[k] !== undefined).map((k) => `${title(k)}: ${req.headers[k]}`),
+      ...HANDSHAKE_HEADERS.filter((k) => req.headers[k] !== undefined).map((k) => `${title(k)}: ${req.headers[k]}`),
     ].join("\n");
     const res = h.response;
     const resText = [
       `HTTP/1.1 ${res.status} ${res.statusText}`,
       ...Object.entries(res.headers).map(([k, v]) => `${title(k)}: ${v}`),
+      ...(this.extensions === "" ? [] : [`${title("sec-websocket-extensions")}: ${this.extensions}`]),
     ].join("\n");
     return el(
       "div",

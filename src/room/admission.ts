@@ -1,0 +1,52 @@
+/**
+ * @module
+ * Who may join: a pure decision over the room's current occupants, with no socket touched.
+ * The room (`ChatRoom.fetch`) carries it out: it closes the sockets in `evict`, then refuses or
+ * accepts. The checks run in a fixed order and the first failure wins.
+ */
+import type { RefusalCode } from "../protocol";
+
+/** What the decision needs to know of an occupant. */
+export interface Seat {
+  /** The name's key (`nameKey`): two names with the same key are the same person. */
+  key: string;
+  session?: string;
+}
+
+export interface Candidate {
+  key: string;
+  session?: string;
+}
+
+export type Admission<T extends Seat> =
+  /** `takeover`: the same session's older socket, closed without a leave (the name stays). */
+  { admit: true; takeover: T | null; evict: T[] } | { admit: false; code: RefusalCode; evict: T[] };
+
+/**
+ * Decides a join. `isDead(o)` says whether an occupant's heartbeat has run out: a dead holder of
+ * the name gives it up, and a full room first sweeps its dead. `evict` lists the dead to close,
+ * whatever the verdict.
+ */
+export function decideAdmission<T extends Seat>(
+  candidate: Candidate,
+  occupants: readonly T[],
+  maxUsers: number,
+  isDead: (o: T) => boolean,
+): Admission<T> {
+  const evict: T[] = [];
+  let takeover: T | null = null;
+  let others = occupants;
+  const holder = occupants.find((o) => o.key === candidate.key);
+  if (holder !== undefined) {
+    if (candidate.session !== undefined && holder.session === candidate.session) takeover = holder;
+    else if (isDead(holder)) evict.push(holder);
+    else return { admit: false, code: "name_taken", evict };
+    others = occupants.filter((o) => o !== holder);
+  }
+  if (takeover === null && others.length >= maxUsers) {
+    const dead = others.filter(isDead);
+    evict.push(...dead);
+    if (others.length - dead.length >= maxUsers) return { admit: false, code: "room_full", evict };
+  }
+  return { admit: true, takeover, evict };
+}

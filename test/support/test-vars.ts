@@ -1,0 +1,16 @@
+/**
+ * @module
+ * The `[vars]` the workers test project runs with: small limits, so tests can reach them. The
+ * real defaults are checked against wrangler.toml and a real server in the node project. Tests
+ * read the limits from here (`TEST_CONFIG`) instead of repeating the numbers.
+ */
+import { readConfig } from "../../src/config";
+
+export const TEST_VARS = {
+  HISTORY_ON_JOIN: "5",
+  HISTORY_LIMIT: "30",
+  MAX_USERS_PER_ROOM: "6",
+  ALLOWED_ORIGINS: "https://teacher.example, https://mirror.example/",
+};
+
+export const TEST_CONFIG = readConfig(TEST_VARS);
