@@ -27,7 +27,7 @@ import {
 } from "../protocol";
 import { decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
-import { describeHandshake, refuseUpgrade } from "./handshake";
+import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade } from "./handshake";
 import { MessageStore } from "./history";
 import { TokenBucket } from "./rate-limit";
 
@@ -126,7 +126,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.send(server, this.welcome(member, users, join.since, handshake));
     if (takeover === null) this.fanout.joined(nameKey(member.name), toUser(member), server);
     else this.fanout.welcomed(server);
-    return new Response(null, { status: 101, webSocket: client });
+    return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
   }
 
   private welcome(

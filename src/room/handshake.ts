@@ -14,8 +14,19 @@ export function refuseUpgrade(code: RefusalCode): Response {
   server.accept();
   server.send(JSON.stringify(errorFrame(code)));
   server.close(closeCodeFor(code), code);
-  return new Response(null, { status: 101, webSocket: client });
+  return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
 }
+
+/**
+ * Headers for every 101 the room answers: they decline `permessage-deflate`, per socket. Every
+ * browser offers it, and workerd takes the offer unless the 101 names another extension: with no
+ * `Sec-WebSocket-Extensions` it copies the client's offer (an empty value counts as none), and
+ * any value that is not a deflate offer negotiates nothing. Compression costs each socket its
+ * own zlib state (~600 KB here) and CPU per send, for JSON frames of a few hundred bytes; see
+ * docs/performance.md for the numbers both ways and the workerd source lines. The flag
+ * `no_web_socket_compression` is not used: the dev proxies in front of the Worker ignore it.
+ */
+export const DECLINE_COMPRESSION = { "Sec-WebSocket-Extensions": "none" };
 
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
