@@ -10,6 +10,7 @@ export interface Vars {
   HISTORY_ON_JOIN?: string | number;
   HISTORY_LIMIT?: string | number;
   MAX_USERS_PER_ROOM?: string | number;
+  MAX_UNACKED_BYTES?: string | number;
   ALLOWED_ORIGINS?: string;
 }
 
@@ -19,6 +20,8 @@ export interface RoomConfig {
   historyOnJoin: number;
   historyLimit: number;
   maxUsers: number;
+  /** Bytes the room sends a socket past its last ack before it closes it as `too_slow`. */
+  maxUnackedBytes: number;
 }
 
 export const DEFAULTS: RoomConfig = {
@@ -27,6 +30,7 @@ export const DEFAULTS: RoomConfig = {
   historyOnJoin: 50,
   historyLimit: 1000,
   maxUsers: 2000,
+  maxUnackedBytes: 1024 * 1024,
 };
 
 function num(value: string | number | undefined, fallback: number, min: number): number {
@@ -42,6 +46,9 @@ export function readConfig(env: Vars): RoomConfig {
     // At least one message is kept, so the newest row always carries the room's last seq.
     historyLimit: Math.floor(num(env.HISTORY_LIMIT, DEFAULTS.historyLimit, 1)),
     maxUsers: Math.floor(num(env.MAX_USERS_PER_ROOM, DEFAULTS.maxUsers, 1)),
+    // Tests reach the bound with small values; real rooms should stay well above the 64 KiB a
+    // client may receive between two acks.
+    maxUnackedBytes: Math.floor(num(env.MAX_UNACKED_BYTES, DEFAULTS.maxUnackedBytes, 16 * 1024)),
   };
 }
 

@@ -23,6 +23,12 @@ export const LIMITS = {
   pingEveryMs: 30_000,
   /** ...and a socket silent for longer than this is dead. */
   heartbeatTimeoutMs: 90_000,
+  /** A client acks at least once per this many messages received... */
+  ackEveryMessages: 200,
+  /** ...and whenever it received this many bytes since its last ack... */
+  ackEveryBytes: 64 * 1024,
+  /** ...at most this often a second; up to this many acks a second spend no rate-limit token. */
+  acksPerSecond: 4,
   /** One `rate_limited` error per this many ms at most. */
   rateErrorIntervalMs: 1000,
 } as const;
@@ -49,6 +55,7 @@ export const ERROR_CODES = {
   binary_unsupported: "Binary frames are not supported; send JSON text.",
   frame_too_large: `The frame is larger than ${LIMITS.frameMaxBytes} bytes.`,
   rate_limited: "Too many frames; slow down.",
+  too_slow: "This connection fell too far behind (no ack); reconnect and resume with since.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -92,6 +99,8 @@ export function httpError(code: HttpErrorCode): { status: number; body: HttpErro
 
 export const CLOSE_REPLACED = 4001;
 export const CLOSE_HEARTBEAT = 4408;
+/** A socket that fell `MAX_UNACKED_BYTES` behind its acks: `too_slow`, then this close. */
+export const CLOSE_TOO_SLOW = 4008;
 export const closeCodeFor = (code: RefusalCode): number => 4000 + REFUSAL_STATUS[code];
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +279,12 @@ export interface ClientMessage {
 export interface ClientTyping {
   type: "typing";
 }
-export type ClientFrame = ClientMessage | ClientTyping;
+/** Flow control: the highest message seq the client has processed. Never answered or stored. */
+export interface ClientAck {
+  type: "ack";
+  seq: number;
+}
+export type ClientFrame = ClientMessage | ClientTyping | ClientAck;
 
 const MessageSchema = v.object({
   type: v.literal("message"),
@@ -278,6 +292,7 @@ const MessageSchema = v.object({
   id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
 });
 const TypingSchema = v.object({ type: v.literal("typing") });
+const AckSchema = v.object({ type: v.literal("ack"), seq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
 
 // Control characters other than newline and tab (C0, DEL, C1).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
@@ -309,6 +324,10 @@ export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame 
   }
   const rec = raw as Record<string, unknown>;
   const id = typeof rec.id === "string" && LIMITS.idPattern.test(rec.id) ? rec.id : undefined;
+  if (rec.type === "ack") {
+    const ack = v.safeParse(AckSchema, raw);
+    return ack.success ? { ok: true, frame: { type: "ack", seq: ack.output.seq } } : bad("bad_frame", id);
+  }
   if (rec.type === "typing") {
     return v.is(TypingSchema, raw) ? { ok: true, frame: { type: "typing" } } : bad("bad_frame", id);
   }

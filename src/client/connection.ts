@@ -7,6 +7,7 @@
 import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
+  CLOSE_TOO_SLOW,
   LIMITS,
   PING,
   PONG,
@@ -18,6 +19,7 @@ import {
   type ServerFrame,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
+import { utf8Bytes } from "./frame-math";
 
 /** Ping this often: well inside the server's `pingEveryMs`. */
 export const PING_EVERY_MS = Math.min(20_000, LIMITS.pingEveryMs);
@@ -55,6 +57,8 @@ export interface ConnectionOptions {
 }
 
 const isRefusal = (code: string): code is RefusalCode => code in REFUSAL_STATUS;
+/** Errors after which the room closes the socket; only the refusals and `replaced` are final. */
+const ENDINGS = new Set(["replaced", "heartbeat_timeout", "too_slow"]);
 const REFUSAL_CLOSE = new Map((Object.keys(REFUSAL_STATUS) as RefusalCode[]).map((c) => [closeCodeFor(c), c]));
 
 export class Connection {
@@ -68,7 +72,11 @@ export class Connection {
   private lastHeard = 0;
   private lastPing = 0;
   /** The error frame that announced the end of this socket, if any. */
-  private ending: RefusalCode | "replaced" | "heartbeat_timeout" | null = null;
+  private ending: RefusalCode | "replaced" | "heartbeat_timeout" | "too_slow" | null = null;
+  /** Flow control: what arrived on this socket since our last `ack`. */
+  private sinceAck = { messages: 0, bytes: 0 };
+  private lastAckAt = -Infinity;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   status: Status = { kind: "connecting", attempt: 0 };
 
@@ -137,6 +145,7 @@ export class Connection {
   /** The Leave button: close and never come back. */
   leave(): void {
     this.stopped = true;
+    clearTimeout(this.ackTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.welcomeTimer);
     this.stopPing();
@@ -162,16 +171,20 @@ export class Connection {
       return;
     }
     for (const f of frames) {
-      if (f.type === "welcome") {
+      if (f.type === "message") this.sinceAck.messages++;
+      else if (f.type === "welcome") {
         clearTimeout(this.welcomeTimer);
+        this.sinceAck = { messages: 0, bytes: 0 };
         this.attempt = 0;
         this.dropStale();
         this.setStatus({ kind: "online" });
-      } else if (f.type === "error" && (isRefusal(f.code) || f.code === "replaced" || f.code === "heartbeat_timeout")) {
-        this.ending = f.code;
+      } else if (f.type === "error" && (isRefusal(f.code) || ENDINGS.has(f.code))) {
+        this.ending = f.code as typeof this.ending;
       }
     }
+    this.sinceAck.bytes += utf8Bytes(data);
     this.options.onFrames(frames);
+    if (this.ending === null) this.maybeAck();
     // The server closes right after such an error; act now rather than wait for the close
     // handshake (browsers may take seconds to report it).
     if (this.ending !== null && ws === this.ws) this.closed(ws, 0, this.ending);
@@ -198,8 +211,30 @@ export class Connection {
     if (this.stopped) return;
     const end = this.ending ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
     if (end === "replaced") return this.setStatus({ kind: "replaced" });
+    if (end === "too_slow" || code === CLOSE_TOO_SLOW) return this.scheduleRetry("slow");
     if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
     this.scheduleRetry(end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : whyClosed(code, reason));
+  }
+
+  /**
+   * Acks what was processed (the timeline's last seq) once 200 messages or 64 KiB arrived since
+   * the last ack, at most 4 times a second: the room closes a socket that falls too far behind.
+   */
+  private maybeAck(): void {
+    const due = this.sinceAck.messages >= LIMITS.ackEveryMessages || this.sinceAck.bytes >= LIMITS.ackEveryBytes;
+    if (!due || this.ackTimer !== undefined) return;
+    const wait = this.lastAckAt + 1000 / LIMITS.acksPerSecond - this.now;
+    if (wait > 0) {
+      this.ackTimer = setTimeout(() => {
+        this.ackTimer = undefined;
+        this.maybeAck();
+      }, wait);
+      return;
+    }
+    const seq = this.options.since();
+    if (seq === undefined || !this.send({ type: "ack", seq })) return;
+    this.lastAckAt = this.now;
+    this.sinceAck = { messages: 0, bytes: 0 };
   }
 
   private dropStale(): void {

@@ -46,7 +46,9 @@ export class StatusView {
       case "reconnecting": {
         const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
         const known = `why_${s.why}`;
-        const why = ["why_dropped", "why_restart", "why_heartbeat", "why_silent", "why_timeout"].includes(known)
+        const why = ["why_dropped", "why_restart", "why_heartbeat", "why_silent", "why_timeout", "why_slow"].includes(
+          known,
+        )
           ? t.t(known as Key)
           : s.why;
         return this.show(t.t("reconnecting", { n, why }), this.button(t.t("retryNow"), this.actions.retryNow));

@@ -10,6 +10,7 @@ import { readConfig, type RoomConfig } from "../config";
 import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
+  CLOSE_TOO_SLOW,
   LIMITS,
   PING,
   PONG,
@@ -17,6 +18,7 @@ import {
   nameKey,
   parseClientFrame,
   peekFrameId,
+  type ClientAck,
   type ClientMessage,
   type ErrorCode,
   type JoinRequest,
@@ -38,6 +40,8 @@ const SWEEP_MS = 30_000;
 const OPEN = 1;
 /** Close codes that no close frame carried (RFC 6455 §7.4.1): there is nothing to echo. */
 const NO_ECHO = new Set([1005, 1006, 1015]);
+/** Longer than any ack frame (`{"type":"ack","seq":<15 digits>}` with some whitespace). */
+const ACK_MAX_CHARS = 64;
 
 /** The room's Durable Object, looked up by name: one per room, wherever in the world. */
 export function roomStub(env: Env, room: string): DurableObjectStub<ChatRoom> {
@@ -68,6 +72,7 @@ export class ChatRoom extends DurableObject<Env> {
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
   private readonly typedAt = new WeakMap<WebSocket, number>();
+  private readonly ackBuckets = new WeakMap<WebSocket, TokenBucket>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,6 +84,10 @@ export class ChatRoom extends DurableObject<Env> {
       () => this.openSockets(),
       () => this.store.save(),
       this.store.seq,
+      {
+        maxUnackedBytes: this.config.maxUnackedBytes,
+        tooSlow: (ws) => this.drop(ws, "too_slow", CLOSE_TOO_SLOW),
+      },
     );
   }
 
@@ -94,7 +103,7 @@ export class ChatRoom extends DurableObject<Env> {
     const occupants = this.occupants();
     const candidate = { key: nameKey(join.name), ...(join.session !== undefined && { session: join.session }) };
     const decision = decideAdmission(candidate, occupants, this.config.maxUsers, (o) => this.isDead(o, now));
-    for (const dead of decision.evict) this.drop(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    for (const dead of decision.evict) this.drop(dead.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (!decision.admit) return refuseUpgrade(decision.code);
     const evicted = new Set(decision.evict);
     const stayed = occupants.filter((o) => o !== decision.takeover && !evicted.has(o));
@@ -121,7 +130,7 @@ export class ChatRoom extends DurableObject<Env> {
     server.serializeAttachment({ roomcast: member } satisfies Attachment);
 
     // A same-session takeover: the old tab is told and closed; the others see no change.
-    if (takeover !== null) this.drop(takeover, "replaced", CLOSE_REPLACED, false);
+    if (takeover !== null) this.drop(takeover.ws, "replaced", CLOSE_REPLACED, false);
     const users = [...stayed, member].map(toUser).sort(byJoinedAt);
     this.send(server, this.welcome(member, users, join.since, handshake));
     if (takeover === null) this.fanout.joined(nameKey(member.name), toUser(member), server);
@@ -164,16 +173,28 @@ export class ChatRoom extends DurableObject<Env> {
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
     const now = Date.now();
+    // Acks are flow control, not chat: up to `acksPerSecond` of them spend no rate-limit token.
+    // Only a short frame can be one, so nothing large is parsed before the rate limit.
+    const early = typeof data === "string" && data.length <= ACK_MAX_CHARS ? parseClientFrame(data) : null;
+    if (early?.ok && early.frame.type === "ack" && this.ackBucketOf(ws, now).take(now))
+      return this.ack(ws, early.frame);
     const bucket = this.bucketOf(ws, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
       if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs)) this.sendError(ws, "rate_limited", peekFrameId(data));
       return;
     }
-    const parsed = parseClientFrame(data);
+    const parsed = early ?? parseClientFrame(data);
     if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.id);
     if (parsed.frame.type === "typing") return this.typing(ws, member, now);
+    if (parsed.frame.type === "ack") return this.ack(ws, parsed.frame);
     this.message(ws, member, parsed.frame);
+  }
+
+  /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */
+  private ack(ws: WebSocket, frame: ClientAck): void {
+    if (frame.seq > this.store.seq) return this.sendError(ws, "bad_frame");
+    this.fanout.acked(ws);
   }
 
   private message(ws: WebSocket, member: Member, frame: ClientMessage): void {
@@ -221,7 +242,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   async alarm(): Promise<void> {
     const now = Date.now();
-    for (const o of this.occupants()) if (this.isDead(o, now)) this.drop(o, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    for (const o of this.occupants()) if (this.isDead(o, now)) this.drop(o.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
   }
 
@@ -235,7 +256,7 @@ export class ChatRoom extends DurableObject<Env> {
    * Ends an occupant's socket from the room's side: an error frame, then a close. The others
    * hear of the leave unless `announce` is false (a takeover: the name stays).
    */
-  private drop({ ws }: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
+  private drop(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
@@ -261,6 +282,15 @@ export class ChatRoom extends DurableObject<Env> {
       if (m !== undefined && !m.gone) out.push({ ...m, ws, key: nameKey(m.name) });
     }
     return out;
+  }
+
+  private ackBucketOf(ws: WebSocket, now: number): TokenBucket {
+    let bucket = this.ackBuckets.get(ws);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(LIMITS.acksPerSecond, LIMITS.acksPerSecond, now);
+      this.ackBuckets.set(ws, bucket);
+    }
+    return bucket;
   }
 
   private bucketOf(ws: WebSocket, now: number): TokenBucket {

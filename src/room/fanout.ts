@@ -38,14 +38,30 @@ export class Fanout {
   private budgetAt = 0;
   /** The highest message seq already sent to everyone. */
   private lastFlushedSeq: number;
+  /**
+   * Bytes sent to each socket since its last ack. In memory only: a room that hibernated has
+   * nothing outstanding. workerd has no `bufferedAmount`, so this is the room's only view of a
+   * socket's backlog.
+   */
+  private readonly unacked = new WeakMap<WebSocket, number>();
 
   constructor(
     private readonly sockets: () => WebSocket[],
     /** Runs first in every flush: storage writes are batched per flush, before the send. */
     private readonly beforeFlush: () => void,
     lastSeq: number,
+    /** A socket that fell more than `maxUnackedBytes` behind its acks; called after the flush. */
+    private readonly backlog: { maxUnackedBytes: number; tooSlow: (ws: WebSocket) => void } = {
+      maxUnackedBytes: Infinity,
+      tooSlow: () => {},
+    },
   ) {
     this.lastFlushedSeq = lastSeq;
+  }
+
+  /** The client processed what it was sent (`ack`): its backlog starts again from zero. */
+  acked(ws: WebSocket): void {
+    this.unacked.delete(ws);
   }
 
   /** Queues a frame for every socket, or every socket but `except` (its sender). */
@@ -107,6 +123,9 @@ export class Fanout {
       if (p.except !== undefined) senders.add(p.except);
     }
     const shared = new Map<number, string | null>();
+    const sizes = new Map<string, number>();
+    const slow: WebSocket[] = [];
+    const max = this.backlog.maxUnackedBytes;
     for (const ws of sockets) {
       const start = firstPartOf.get(ws) ?? 0;
       let payload: string | null;
@@ -116,7 +135,22 @@ export class Fanout {
         if (!shared.has(start)) shared.set(start, serialise(parts, start));
         payload = shared.get(start) ?? null;
       }
-      if (payload !== null) sendQuietly(ws, payload);
+      if (payload === null) continue;
+      sendQuietly(ws, payload);
+      // Keyed by the payload string itself: the sockets of one group share it (and its hash).
+      let size = sizes.get(payload);
+      if (size === undefined) {
+        size = utf8Length(payload);
+        sizes.set(payload, size);
+      }
+      const behind = (this.unacked.get(ws) ?? 0) + size;
+      this.unacked.set(ws, behind);
+      if (behind > max) slow.push(ws);
+    }
+    // After the loop: closing a socket queues its leave, which must not run inside this flush.
+    for (const ws of slow) {
+      this.unacked.delete(ws);
+      this.backlog.tooSlow(ws);
     }
   }
 
@@ -166,6 +200,21 @@ function mergePresence(parts: Part[], start: number): PresenceFrame | null {
   }
   if (joined.size === 0 && left.size === 0) return null;
   return { type: "presence", joined: [...joined.values()], left: [...left.values()] };
+}
+
+/** UTF-8 bytes of a string, without encoding it. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 2; // a surrogate pair: two units, four bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
 /** A socket that closes mid-flush must not stop the others from getting theirs. */

@@ -279,3 +279,61 @@ describe("connection to a server that accepts TCP and never answers the handshak
     conn.leave();
   });
 });
+
+describe("acks", () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const message = (seq: number, text = "hi") => ({ type: "message", seq, ts: 0, from: "Ali", text }) as ServerFrame;
+  const acks = (s: FakeSocket) => s.sent.filter((d) => d.includes('"ack"')).map((d) => JSON.parse(d));
+
+  it("acks the processed seq after 200 messages, and not before", () => {
+    let shown = 0;
+    const { last } = connect({ since: () => shown });
+    last().open();
+    last().receive(welcome);
+    for (let seq = 1; seq <= 199; seq++) {
+      shown = seq;
+      last().receive(message(seq));
+    }
+    expect(acks(last())).toEqual([]);
+    shown = 200;
+    last().receive(message(200));
+    expect(acks(last())).toEqual([{ type: "ack", seq: 200 }]);
+  });
+
+  it("acks after 64 KiB, at most 4 times a second (a due ack waits for its turn)", () => {
+    let shown = 0;
+    const { last } = connect({ since: () => shown });
+    last().open();
+    last().receive(welcome);
+    const big = "x".repeat(64 * 1024);
+    shown = 1;
+    last().receive(message(1, big));
+    expect(acks(last())).toEqual([{ type: "ack", seq: 1 }]);
+    shown = 2;
+    last().receive(message(2, big));
+    expect(acks(last())).toHaveLength(1);
+    vi.advanceTimersByTime(249);
+    expect(acks(last())).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(acks(last())).toEqual([
+      { type: "ack", seq: 1 },
+      { type: "ack", seq: 2 },
+    ]);
+  });
+
+  it("reconnects with since after too_slow, like a dropped connection", () => {
+    const { conn, setSince, last } = connect();
+    last().open();
+    last().receive(welcome);
+    setSince(3);
+    last().receive({ type: "error", code: "too_slow", message: "" } as ServerFrame);
+    expect(conn.status).toMatchObject({ kind: "reconnecting", why: "slow" });
+    vi.advanceTimersByTime(500);
+    expect(last().url).toContain("since=3");
+  });
+});

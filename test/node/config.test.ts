@@ -15,6 +15,7 @@ describe("configuration", () => {
       HISTORY_ON_JOIN: "50",
       HISTORY_LIMIT: "1000",
       MAX_USERS_PER_ROOM: "2000",
+      MAX_UNACKED_BYTES: "1048576",
       ALLOWED_ORIGINS: "",
     });
     expect(readConfig(vars)).toEqual(DEFAULTS);

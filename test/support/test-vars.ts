@@ -10,6 +10,7 @@ export const TEST_VARS = {
   HISTORY_ON_JOIN: "5",
   HISTORY_LIMIT: "30",
   MAX_USERS_PER_ROOM: "6",
+  MAX_UNACKED_BYTES: "32768",
   ALLOWED_ORIGINS: "https://teacher.example, https://mirror.example/",
 };
 
