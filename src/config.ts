@@ -11,6 +11,8 @@ export interface Vars {
   HISTORY_LIMIT?: string | number;
   MAX_USERS_PER_ROOM?: string | number;
   MAX_UNACKED_BYTES?: string | number;
+  REMOVE_MINUTES?: string | number;
+  ROOM_IDLE_DAYS?: string | number;
   ALLOWED_ORIGINS?: string;
 }
 
@@ -22,6 +24,10 @@ export interface RoomConfig {
   maxUsers: number;
   /** Bytes the room sends a socket past its last ack before it closes it as `too_slow`. */
   maxUnackedBytes: number;
+  /** How long a removed name (and the removed socket's session) stays out. */
+  removeMinutes: number;
+  /** A room nobody used for this long deletes its storage. */
+  roomIdleDays: number;
 }
 
 export const DEFAULTS: RoomConfig = {
@@ -31,6 +37,8 @@ export const DEFAULTS: RoomConfig = {
   historyLimit: 1000,
   maxUsers: 2000,
   maxUnackedBytes: 1024 * 1024,
+  removeMinutes: 10,
+  roomIdleDays: 7,
 };
 
 function num(value: string | number | undefined, fallback: number, min: number): number {
@@ -49,6 +57,8 @@ export function readConfig(env: Vars): RoomConfig {
     // Tests reach the bound with small values; real rooms should stay well above the 64 KiB a
     // client may receive between two acks.
     maxUnackedBytes: Math.floor(num(env.MAX_UNACKED_BYTES, DEFAULTS.maxUnackedBytes, 16 * 1024)),
+    removeMinutes: num(env.REMOVE_MINUTES, DEFAULTS.removeMinutes, 0),
+    roomIdleDays: num(env.ROOM_IDLE_DAYS, DEFAULTS.roomIdleDays, 0),
   };
 }
 

@@ -31,7 +31,16 @@ export const LIMITS = {
   acksPerSecond: 4,
   /** One `rate_limited` error per this many ms at most. */
   rateErrorIntervalMs: 1000,
+  /** A host key as the page passes it: 22–128 of [A-Za-z0-9_-] (the room makes 32 bytes' worth). */
+  hostKeyPattern: /^[A-Za-z0-9_-]{22,128}$/,
+  /** A room's `epoch` (one per life of its storage). */
+  epochPattern: /^[A-Za-z0-9_-]{1,64}$/,
+  /** Slow mode: seconds between two messages of one name, 0 (off) to this. */
+  slowMaxSeconds: 300,
 } as const;
+
+/** The client name of the projector's watcher socket: not a user, never in `users`. */
+export const PROJECTOR = "~projector";
 
 /** The text frame answered by the runtime itself (no room wake-up). */
 export const PING = "ping";
@@ -56,6 +65,14 @@ export const ERROR_CODES = {
   frame_too_large: `The frame is larger than ${LIMITS.frameMaxBytes} bytes.`,
   rate_limited: "Too many frames; slow down.",
   too_slow: "This connection fell too far behind (no ack); reconnect and resume with since.",
+  host_key_invalid: "The host key is not this room's.",
+  removed: "The host removed you from this room.",
+  room_locked: "The room is locked; no one new can join.",
+  not_host: "Only the room's host may do that.",
+  no_such_message: "No kept message has that seq.",
+  no_such_member: "No one of that name is in the room.",
+  cannot_remove_host: "The host cannot be removed.",
+  slow_mode: "Slow mode is on: wait before sending again.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -64,6 +81,9 @@ export const REFUSAL_STATUS = {
   invalid_room: 400,
   invalid_name: 400,
   bad_request: 400,
+  host_key_invalid: 403,
+  removed: 403,
+  room_locked: 423,
   name_taken: 409,
   room_full: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
@@ -77,7 +97,8 @@ export const HTTP_ONLY_CODES = {
   not_found: { status: 404, message: "Nothing here." },
   internal: { status: 500, message: "Something went wrong." },
   upgrade_required: { status: 426, message: "Expected a WebSocket upgrade." },
-  forbidden_origin: { status: 403, message: "This origin may not open a WebSocket here." },
+  forbidden_origin: { status: 403, message: "This origin may not do that here." },
+  host_taken: { status: 409, message: "This room already has a host." },
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
@@ -106,10 +127,20 @@ export const closeCodeFor = (code: RefusalCode): number => 4000 + REFUSAL_STATUS
 // ---------------------------------------------------------------------------------------------
 // Server → client frames
 
+export type Role = "host" | "member";
+
 export interface User {
   name: string;
   /** Epoch ms. */
   joinedAt: number;
+  role: Role;
+}
+
+/** The host's room settings, in every `welcome` and after every `slow` or `lock`. */
+export interface RoomSettings {
+  /** Seconds between two messages of one name; 0 = off. */
+  slowSeconds: number;
+  locked: boolean;
 }
 
 export interface ChatMessage {
@@ -153,8 +184,36 @@ export interface WelcomeFrame {
   seq: number;
   limits: RoomLimits;
   history: ChatMessage[];
+  /** Messages after `since` were trimmed from the history (never set for deletions). */
   gap?: true;
   handshake: Handshake;
+  role: Role;
+  settings: RoomSettings;
+  /** Random per life of the room's storage: a resume passes it back with `since`. */
+  epoch: string;
+  /** The resume's `epoch` was of an earlier life: this is a fresh welcome (recent history). */
+  reset?: true;
+  /** A resume: the room was cleared through this seq since `since`. */
+  clearedThrough?: number;
+  /** A resume: seqs deleted since `since` (their rows are gone; drop them if shown). */
+  deleted?: number[];
+}
+
+/** A host deleted a message (to everyone), or the acknowledgement of a resend of a deleted one. */
+export interface DeletedFrame {
+  type: "deleted";
+  seq: number;
+  id?: string;
+}
+
+/** A host cleared the room: every message through `seq` is gone. */
+export interface ClearedFrame {
+  type: "cleared";
+  seq: number;
+}
+
+export interface SettingsFrame extends RoomSettings {
+  type: "settings";
 }
 
 export interface PresenceFrame {
@@ -173,9 +232,19 @@ export interface ErrorFrame {
   code: ErrorCode;
   message: string;
   id?: string;
+  /** `slow_mode`: when the next message may go. */
+  retryAfterMs?: number;
 }
 
-export type ServerFrame = WelcomeFrame | PresenceFrame | ChatMessage | TypingFrame | ErrorFrame;
+export type ServerFrame =
+  | WelcomeFrame
+  | PresenceFrame
+  | ChatMessage
+  | TypingFrame
+  | ErrorFrame
+  | DeletedFrame
+  | ClearedFrame
+  | SettingsFrame;
 
 export function errorFrame(code: ErrorCode, id?: string): ErrorFrame {
   return id === undefined
@@ -194,6 +263,12 @@ export interface RoomSnapshot {
   room: string;
   users: User[];
   seq: number;
+}
+
+/** `POST /api/rooms/:room/host` → 201. The room keeps only a hash of the key. */
+export interface HostClaim {
+  room: string;
+  hostKey: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,15 +321,36 @@ export interface JoinRequest {
   name: string;
   session?: string;
   since?: number;
+  epoch?: string;
+  /** The host key, as given (the room checks it). */
+  host?: string;
+  /** The projector's watcher socket (`/ws/:room/~projector`): host key required, not a user. */
+  watcher?: true;
 }
 
-/** Validates the parts of `GET /ws/:room/:client?session=&since=`; the first failure wins. */
+/**
+ * Validates the parts of `GET /ws/:room/:client?session=&since=&epoch=&host=`; the first failure
+ * wins, in the contract's order: `invalid_room` → `invalid_name` → `bad_request`. The room checks
+ * the rest (`host_key_invalid` → `removed` → `room_locked` → `name_taken` → `room_full`).
+ */
 export function parseJoinRequest(rawRoom: string, rawName: string, query: URLSearchParams): JoinRequest | RefusalCode {
   const room = parseRoomName(rawRoom);
   if (room === null) return "invalid_room";
-  const name = parseUserName(rawName);
+  const watcher = rawName === PROJECTOR;
+  const name = watcher ? PROJECTOR : parseUserName(rawName);
   if (name === null) return "invalid_name";
   const join: JoinRequest = { room, name };
+  if (watcher) join.watcher = true;
+  const host = query.get("host");
+  if (host !== null) {
+    if (!LIMITS.hostKeyPattern.test(host)) return "bad_request";
+    join.host = host;
+  }
+  const epoch = query.get("epoch");
+  if (epoch !== null) {
+    if (!LIMITS.epochPattern.test(epoch)) return "bad_request";
+    join.epoch = epoch;
+  }
   const session = query.get("session");
   if (session !== null) {
     if (!LIMITS.sessionPattern.test(session)) return "bad_request";
@@ -284,15 +380,35 @@ export interface ClientAck {
   type: "ack";
   seq: number;
 }
-export type ClientFrame = ClientMessage | ClientTyping | ClientAck;
+/** Host frames: from anyone else each gets `not_host` and changes nothing. */
+export type HostFrame =
+  | { type: "delete"; seq: number }
+  | { type: "clear" }
+  | { type: "remove"; name: string }
+  | { type: "slow"; seconds: number }
+  | { type: "lock"; locked: boolean };
+export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
+export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
 
 const MessageSchema = v.object({
   type: v.literal("message"),
   text: v.string(),
   id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
 });
-const TypingSchema = v.object({ type: v.literal("typing") });
-const AckSchema = v.object({ type: v.literal("ack"), seq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+const seqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** Frames with no text to normalise: the schema is the whole check. */
+const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = {
+  typing: v.object({ type: v.literal("typing") }),
+  ack: v.object({ type: v.literal("ack"), seq: seqSchema }),
+  delete: v.object({ type: v.literal("delete"), seq: seqSchema }),
+  clear: v.object({ type: v.literal("clear") }),
+  remove: v.object({ type: v.literal("remove"), name: v.pipe(v.string(), v.maxLength(256)) }),
+  slow: v.object({
+    type: v.literal("slow"),
+    seconds: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(LIMITS.slowMaxSeconds)),
+  }),
+  lock: v.object({ type: v.literal("lock"), locked: v.boolean() }),
+};
 
 // Control characters other than newline and tab (C0, DEL, C1).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
@@ -324,12 +440,11 @@ export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame 
   }
   const rec = raw as Record<string, unknown>;
   const id = typeof rec.id === "string" && LIMITS.idPattern.test(rec.id) ? rec.id : undefined;
-  if (rec.type === "ack") {
-    const ack = v.safeParse(AckSchema, raw);
-    return ack.success ? { ok: true, frame: { type: "ack", seq: ack.output.seq } } : bad("bad_frame", id);
-  }
-  if (rec.type === "typing") {
-    return v.is(TypingSchema, raw) ? { ok: true, frame: { type: "typing" } } : bad("bad_frame", id);
+  const plain = typeof rec.type === "string" && Object.hasOwn(PLAIN_SCHEMAS, rec.type) ? PLAIN_SCHEMAS[rec.type] : null;
+  if (plain) {
+    // Only the schema's own fields are kept: the room never sees anything it did not ask for.
+    const checked = v.safeParse(plain, raw);
+    return checked.success ? { ok: true, frame: checked.output } : bad("bad_frame", id);
   }
   if (rec.type !== "message") {
     return bad(typeof rec.type === "string" ? "unknown_type" : "bad_frame", id);

@@ -1,8 +1,9 @@
 /**
  * @module
- * Who may join: a pure decision over the room's current occupants, with no socket touched.
- * The room (`ChatRoom.fetch`) carries it out: it closes the sockets in `evict`, then refuses or
- * accepts. The checks run in a fixed order and the first failure wins.
+ * Who may join: a pure decision over the room's current occupants and what the room knows of the
+ * candidate, with no socket touched. The room (`ChatRoom.fetch`) carries it out: it closes the
+ * sockets in `evict`, then refuses or accepts. The checks run in the contract's order and the
+ * first failure wins: `host_key_invalid` → `removed` → `room_locked` → `name_taken` → `room_full`.
  */
 import type { RefusalCode } from "../protocol";
 
@@ -16,6 +17,12 @@ export interface Seat {
 export interface Candidate {
   key: string;
   session?: string;
+  /** A host key was given: whether it is the room's. Undefined when none was given. */
+  hostKey?: boolean;
+  /** The name or the session was removed by the host, and the time is not up. */
+  removed: boolean;
+  /** The room is locked and this session was never admitted in this life. */
+  lockedOut: boolean;
 }
 
 export type Admission<T extends Seat> =
@@ -25,7 +32,7 @@ export type Admission<T extends Seat> =
 /**
  * Decides a join. `isDead(o)` says whether an occupant's heartbeat has run out: a dead holder of
  * the name gives it up, and a full room first sweeps its dead. `evict` lists the dead to close,
- * whatever the verdict.
+ * whatever the verdict. A valid host key passes `removed` and `room_locked`.
  */
 export function decideAdmission<T extends Seat>(
   candidate: Candidate,
@@ -34,6 +41,10 @@ export function decideAdmission<T extends Seat>(
   isDead: (o: T) => boolean,
 ): Admission<T> {
   const evict: T[] = [];
+  if (candidate.hostKey === false) return { admit: false, code: "host_key_invalid", evict };
+  const host = candidate.hostKey === true;
+  if (!host && candidate.removed) return { admit: false, code: "removed", evict };
+  if (!host && candidate.lockedOut) return { admit: false, code: "room_locked", evict };
   let takeover: T | null = null;
   let others = occupants;
   const holder = occupants.find((o) => o.key === candidate.key);

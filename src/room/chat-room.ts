@@ -1,42 +1,48 @@
 /**
  * @module
  * `ChatRoom`: one Durable Object per room. It holds the room's sockets through the WebSocket
- * Hibernation API; who is who lives in each socket's attachment and the messages in SQLite, so
- * a room that wakes with empty fields still knows everything. Reads top-down: join → message →
- * close → alarm.
+ * Hibernation API; who is who lives in each socket's attachment (`member.ts`), the messages and
+ * the room's own state in SQLite, so a room that wakes with empty fields still knows everything.
+ * Reads top-down: host claim → join → message → close → alarm (heartbeat and expiry).
  */
 import { DurableObject } from "cloudflare:workers";
-import { readConfig, type RoomConfig } from "../config";
+import { type RoomConfig, readConfig } from "../config";
 import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
   CLOSE_TOO_SLOW,
+  HOST_FRAME_TYPES,
   LIMITS,
   PING,
   PONG,
+  type ClientAck,
+  type ClientMessage,
+  type ErrorCode,
+  type HostFrame,
+  type JoinRequest,
+  type RoomSnapshot,
+  type ServerFrame,
+  type WelcomeFrame,
   errorFrame,
   nameKey,
   parseClientFrame,
   peekFrameId,
-  type ClientAck,
-  type ClientMessage,
-  type ErrorCode,
-  type JoinRequest,
-  type RoomSnapshot,
-  type ServerFrame,
-  type User,
-  type WelcomeFrame,
 } from "../protocol";
 import { decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
 import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade } from "./handshake";
 import { MessageStore } from "./history";
+import { hashHostKey, newHostKey } from "./host-key";
+import { type Member, type Occupant, attach, byJoinedAt, markGone, memberOf, occupantOf, toUser } from "./member";
+import { moderate } from "./moderation";
 import { TokenBucket } from "./rate-limit";
+import { RoomState } from "./room-state";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
 export const JOIN_HEADER = "x-roomcast-join";
-/** While sockets remain, an alarm looks for dead ones this often. */
+/** While sockets remain, the alarm looks for dead ones this often. */
 const SWEEP_MS = 30_000;
+const DAY_MS = 86_400_000;
 const OPEN = 1;
 /** Close codes that no close frame carried (RFC 6455 §7.4.1): there is nothing to echo. */
 const NO_ECHO = new Set([1005, 1006, 1015]);
@@ -48,41 +54,38 @@ export function roomStub(env: Env, room: string): DurableObjectStub<ChatRoom> {
   return env.ROOMS.get(env.ROOMS.idFromName(room));
 }
 
-/** What a socket's attachment holds, under a key of its own. */
-interface Member {
-  room: string;
-  name: string;
-  session?: string;
-  /** When the name joined (kept across a same-session takeover): presence shows this. */
-  joinedAt: number;
-  /** When this socket connected: the heartbeat counts from here until its first ping. */
-  connectedAt: number;
-  /** Replaced, timed out or closed: no longer in the room. */
-  gone?: true;
-}
-type Attachment = { roomcast?: Member };
-/** A member in the room now: with its socket and its name's key (names compare case-insensitively). */
-type Occupant = Member & { ws: WebSocket; key: string };
-
 export class ChatRoom extends DurableObject<Env> {
-  private readonly config: RoomConfig;
-  private readonly store: MessageStore;
+  readonly config: RoomConfig;
+  // Rebuilt when the room expires (a new life of its storage), hence not readonly.
+  store!: MessageStore;
+  state!: RoomState;
   /** What every socket is sent; public so a test can see that nothing is left queued. */
-  readonly fanout: Fanout;
+  fanout!: Fanout;
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
-  private readonly typedAt = new WeakMap<WebSocket, number>();
   private readonly ackBuckets = new WeakMap<WebSocket, TokenBucket>();
+  private readonly typedAt = new WeakMap<WebSocket, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = readConfig(env);
     // Answered by the runtime without waking the room; the time is our heartbeat.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
-    this.store = new MessageStore(ctx.storage, () => this.config.historyLimit);
+    this.open();
+    // Expiry is checked on every wake, not only by the alarm.
+    ctx.blockConcurrencyWhile(() => this.expireIfIdle(Date.now()));
+  }
+
+  /** Opens (or, after an expiry, reopens) the room's storage. */
+  private open(): void {
+    this.store = new MessageStore(this.ctx.storage, () => this.config.historyLimit);
+    this.state = new RoomState(this.ctx.storage);
     this.fanout = new Fanout(
       () => this.openSockets(),
-      () => this.store.save(),
+      () => {
+        // A message is activity: the room does not expire while it is used.
+        if (this.store.save()) this.state.touch(Date.now());
+      },
       this.store.seq,
       {
         maxUnackedBytes: this.config.maxUnackedBytes,
@@ -91,28 +94,72 @@ export class ChatRoom extends DurableObject<Env> {
     );
   }
 
+  // --- host claim (RPC from the Worker) --------------------------------------------------------
+
+  /** `POST /api/rooms/:room/host`: the key, once, or null when the room has a host. */
+  async claimHost(room: string): Promise<{ room: string; hostKey: string } | null> {
+    if (this.state.hostHash !== null) return null;
+    const hostKey = newHostKey();
+    this.state.hostHash = await hashHostKey(hostKey);
+    this.state.touch(Date.now());
+    await this.scheduleAlarm();
+    return { room, hostKey };
+  }
+
+  /** `DELETE /api/rooms/:room/host`: false when the key is not this room's. */
+  async releaseHost(key: string): Promise<boolean> {
+    if (!(await this.isHostKey(key))) return false;
+    this.state.hostHash = null;
+    return true;
+  }
+
+  private async isHostKey(key: string): Promise<boolean> {
+    const hash = this.state.hostHash;
+    return hash !== null && hash === (await hashHostKey(key));
+  }
+
   // --- join -----------------------------------------------------------------------------------
 
   async fetch(request: Request): Promise<Response> {
     const join = JSON.parse(decodeURIComponent(request.headers.get(JOIN_HEADER) ?? "")) as JoinRequest;
     // Every await happens before the decision, so nothing can interleave between it and accept.
     const handshake = await describeHandshake(request);
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
+    const hostKey = join.host === undefined ? undefined : await this.isHostKey(join.host);
+    this.state.touch(Date.now());
+    await this.scheduleAlarm();
 
     const now = Date.now();
+    if (join.watcher) {
+      if (hostKey !== true) return refuseUpgrade("host_key_invalid");
+      return this.accept(join, "member", null, this.occupants(), handshake, now);
+    }
+    const key = nameKey(join.name);
     const occupants = this.occupants();
-    const candidate = { key: nameKey(join.name), ...(join.session !== undefined && { session: join.session }) };
-    const decision = decideAdmission(candidate, occupants, this.config.maxUsers, (o) => this.isDead(o, now));
+    const session = join.session;
+    const decision = decideAdmission(
+      {
+        key,
+        ...(session !== undefined && { session }),
+        ...(hostKey !== undefined && { hostKey }),
+        removed: this.state.isRemoved([`name:${key}`, ...(session ? [`session:${session}`] : [])], now),
+        lockedOut: this.state.settings.locked && !(session !== undefined && this.state.wasAdmitted(session)),
+      },
+      occupants,
+      this.config.maxUsers,
+      (o) => this.isDead(o, now),
+    );
     for (const dead of decision.evict) this.drop(dead.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (!decision.admit) return refuseUpgrade(decision.code);
+    if (session !== undefined) this.state.admit(session);
     const evicted = new Set(decision.evict);
     const stayed = occupants.filter((o) => o !== decision.takeover && !evicted.has(o));
-    return this.accept(join, decision.takeover, stayed, handshake, now);
+    return this.accept(join, hostKey ? "host" : "member", decision.takeover, stayed, handshake, now);
   }
 
   /** Accepts the socket, welcomes it, and tells the others (unless it takes over its own name). */
   private accept(
     join: JoinRequest,
+    role: Member["role"],
     takeover: Occupant | null,
     stayed: Occupant[],
     handshake: WelcomeFrame["handshake"],
@@ -123,31 +170,32 @@ export class ChatRoom extends DurableObject<Env> {
     const member: Member = {
       room: join.room,
       name: takeover?.name ?? join.name,
+      role,
       joinedAt: takeover?.joinedAt ?? now,
       connectedAt: now,
     };
     if (join.session !== undefined) member.session = join.session;
-    server.serializeAttachment({ roomcast: member } satisfies Attachment);
+    if (join.watcher) member.watcher = true;
+    attach(server, member);
 
     // A same-session takeover: the old tab is told and closed; the others see no change.
     if (takeover !== null) this.drop(takeover.ws, "replaced", CLOSE_REPLACED, false);
-    const users = [...stayed, member].map(toUser).sort(byJoinedAt);
-    this.send(server, this.welcome(member, users, join.since, handshake));
-    if (takeover === null) this.fanout.joined(nameKey(member.name), toUser(member), server);
+    const users = (join.watcher ? stayed : [...stayed, member]).map(toUser).sort(byJoinedAt);
+    this.send(server, this.welcome(join, member, users, handshake));
+    if (takeover === null && !join.watcher) this.fanout.joined(nameKey(member.name), toUser(member), server);
     else this.fanout.welcomed(server);
     return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
   }
 
   private welcome(
+    join: JoinRequest,
     member: Member,
-    users: User[],
-    since: number | undefined,
+    users: WelcomeFrame["users"],
     handshake: WelcomeFrame["handshake"],
   ): WelcomeFrame {
-    const resume =
-      since === undefined
-        ? { messages: this.store.recent(this.config.historyOnJoin), gap: false }
-        : this.store.since(since, LIMITS.resumeMaxMessages);
+    const epoch = this.state.epoch;
+    // A resume from another life of the room's storage: its seqs mean nothing here.
+    const reset = join.since !== undefined && join.epoch !== undefined && join.epoch !== epoch;
     const frame: WelcomeFrame = {
       type: "welcome",
       room: member.room,
@@ -160,10 +208,22 @@ export class ChatRoom extends DurableObject<Env> {
         ratePerSecond: this.config.ratePerSecond,
         rateBurst: this.config.rateBurst,
       },
-      history: resume.messages,
+      history: [],
       handshake,
+      role: member.role,
+      settings: this.state.settings,
+      epoch,
     };
+    if (join.since === undefined || reset) {
+      frame.history = this.store.recent(this.config.historyOnJoin);
+      if (reset) frame.reset = true;
+      return frame;
+    }
+    const resume = this.store.since(join.since, LIMITS.resumeMaxMessages);
+    frame.history = resume.messages;
     if (resume.gap) frame.gap = true;
+    if (resume.clearedThrough !== undefined) frame.clearedThrough = resume.clearedThrough;
+    if (resume.deleted.length > 0) frame.deleted = resume.deleted;
     return frame;
   }
 
@@ -176,8 +236,9 @@ export class ChatRoom extends DurableObject<Env> {
     // Acks are flow control, not chat: up to `acksPerSecond` of them spend no rate-limit token.
     // Only a short frame can be one, so nothing large is parsed before the rate limit.
     const early = typeof data === "string" && data.length <= ACK_MAX_CHARS ? parseClientFrame(data) : null;
-    if (early?.ok && early.frame.type === "ack" && this.ackBucketOf(ws, now).take(now))
+    if (early?.ok && early.frame.type === "ack" && !member.watcher && this.ackBucketOf(ws, now).take(now)) {
       return this.ack(ws, early.frame);
+    }
     const bucket = this.bucketOf(ws, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
@@ -186,34 +247,56 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const parsed = early ?? parseClientFrame(data);
     if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.id);
-    if (parsed.frame.type === "typing") return this.typing(ws, member, now);
-    if (parsed.frame.type === "ack") return this.ack(ws, parsed.frame);
-    this.message(ws, member, parsed.frame);
+    const frame = parsed.frame;
+    // The projector's watcher only listens; only the host moderates.
+    if (member.watcher || (HOST_FRAME_TYPES.has(frame.type) && member.role !== "host")) {
+      return this.sendError(ws, "not_host", peekFrameId(data));
+    }
+    switch (frame.type) {
+      case "typing":
+        return this.typing(ws, member, now);
+      case "ack":
+        return this.ack(ws, frame);
+      case "message":
+        return this.message(ws, member, frame, now);
+      default:
+        return moderate(this, ws, frame as HostFrame, now);
+    }
+  }
+
+  private message(ws: WebSocket, member: Member, frame: ClientMessage, now: number): void {
+    const key = nameKey(member.name);
+    if (frame.id !== undefined) {
+      const original = this.store.findById(key, frame.id);
+      // A resend (the page's outbox): acknowledge to the sender alone, store nothing. If the
+      // original is still queued, its broadcast is the acknowledgement.
+      if (original !== null && "deletedSeq" in original) {
+        return this.send(ws, { type: "deleted", seq: original.deletedSeq, id: frame.id });
+      }
+      if (original !== null) {
+        if (!this.fanout.isQueued(original.message.seq)) this.send(ws, original.message);
+        return;
+      }
+    }
+    const slowMs = this.state.settings.slowSeconds * 1000;
+    if (slowMs > 0 && member.role !== "host") {
+      const last = this.store.lastMessageAt(key);
+      const retryAfterMs = last === null ? 0 : last + slowMs - now;
+      if (retryAfterMs > 0) return this.send(ws, { ...errorFrame("slow_mode", frame.id), retryAfterMs });
+    }
+    this.fanout.broadcast(this.store.add(key, member.name, frame.text, frame.id));
+  }
+
+  private typing(ws: WebSocket, member: Member, now: number): void {
+    if (now - (this.typedAt.get(ws) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
+    this.typedAt.set(ws, now);
+    this.fanout.broadcast({ type: "typing", from: member.name }, ws);
   }
 
   /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */
   private ack(ws: WebSocket, frame: ClientAck): void {
     if (frame.seq > this.store.seq) return this.sendError(ws, "bad_frame");
     this.fanout.acked(ws);
-  }
-
-  private message(ws: WebSocket, member: Member, frame: ClientMessage): void {
-    if (frame.id !== undefined) {
-      const original = this.store.findById(nameKey(member.name), frame.id);
-      if (original !== null) {
-        // A resend (the page's outbox): acknowledge to the sender alone, store nothing. If the
-        // original is still queued, its broadcast is the acknowledgement.
-        if (!this.fanout.isQueued(original.seq)) this.send(ws, original);
-        return;
-      }
-    }
-    this.fanout.broadcast(this.store.add(nameKey(member.name), member.name, frame.text, frame.id));
-  }
-
-  private typing(ws: WebSocket, member: Member, now: number): void {
-    if (now - (this.typedAt.get(ws) ?? -Infinity) < LIMITS.typingIntervalMs) return;
-    this.typedAt.set(ws, now);
-    this.fanout.broadcast({ type: "typing", from: member.name }, ws);
   }
 
   // --- close ----------------------------------------------------------------------------------
@@ -235,33 +318,59 @@ export class ChatRoom extends DurableObject<Env> {
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
     markGone(ws);
-    this.fanout.left(nameKey(member.name), member.name);
-  }
-
-  // --- heartbeat ------------------------------------------------------------------------------
-
-  async alarm(): Promise<void> {
-    const now = Date.now();
-    for (const o of this.occupants()) if (this.isDead(o, now)) this.drop(o.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
-    if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
-  }
-
-  /** Whether an occupant's last ping (or its connect, if it never pinged) is too old. */
-  private isDead(occupant: Occupant, now: number): boolean {
-    const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(occupant.ws)?.getTime() ?? 0;
-    return now - Math.max(pingedAt, occupant.connectedAt) > LIMITS.heartbeatTimeoutMs;
+    // A member counts as activity until it leaves.
+    this.state.touch(Date.now());
+    if (!member.watcher) this.fanout.left(nameKey(member.name), member.name);
   }
 
   /**
-   * Ends an occupant's socket from the room's side: an error frame, then a close. The others
-   * hear of the leave unless `announce` is false (a takeover: the name stays).
+   * Ends a socket from the room's side: an error frame, then a close. The others hear of the
+   * leave unless `announce` is false (a takeover: the name stays).
    */
-  private drop(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
+  drop(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
     if (announce) this.leave(ws);
     else markGone(ws);
+  }
+
+  // --- alarm: heartbeat sweep and expiry --------------------------------------------------------
+
+  async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const o of this.occupants()) if (this.isDead(o, now)) this.drop(o.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    if (await this.expireIfIdle(now)) return;
+    await this.scheduleAlarm();
+  }
+
+  /** The room's one alarm: the next heartbeat sweep while sockets remain, else its expiry. */
+  private async scheduleAlarm(): Promise<void> {
+    const now = Date.now();
+    const activeAt = this.state.activeAt ?? now;
+    let at = activeAt + this.config.roomIdleDays * DAY_MS;
+    if (this.ctx.getWebSockets().length > 0) at = Math.min(at, now + SWEEP_MS);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at || current < now) await this.ctx.storage.setAlarm(Math.max(at, now + 1));
+  }
+
+  /**
+   * A room with no socket, no message and no claim for `ROOM_IDLE_DAYS` forgets everything: its
+   * storage and its alarm go, and the next wake starts a new life (a new epoch, seq from 1).
+   */
+  private async expireIfIdle(now: number): Promise<boolean> {
+    const activeAt = this.state.activeAt;
+    if (activeAt === null || this.ctx.getWebSockets().length > 0) return false;
+    if (now < activeAt + this.config.roomIdleDays * DAY_MS) return false;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.open();
+    return true;
+  }
+
+  private isDead(occupant: Occupant, now: number): boolean {
+    const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(occupant.ws)?.getTime() ?? 0;
+    return now - Math.max(pingedAt, occupant.connectedAt) > LIMITS.heartbeatTimeoutMs;
   }
 
   // --- state, derived from the sockets ---------------------------------------------------------
@@ -275,11 +384,12 @@ export class ChatRoom extends DurableObject<Env> {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === OPEN);
   }
 
-  private occupants(): Occupant[] {
+  /** Members in the room now (not the projector's watchers). */
+  occupants(): Occupant[] {
     const out: Occupant[] = [];
     for (const ws of this.openSockets()) {
-      const m = memberOf(ws);
-      if (m !== undefined && !m.gone) out.push({ ...m, ws, key: nameKey(m.name) });
+      const o = occupantOf(ws);
+      if (o !== null) out.push(o);
     }
     return out;
   }
@@ -306,24 +416,9 @@ export class ChatRoom extends DurableObject<Env> {
     sendQuietly(ws, JSON.stringify(frame));
   }
 
-  private sendError(ws: WebSocket, code: ErrorCode, id?: string): void {
+  sendError(ws: WebSocket, code: ErrorCode, id?: string): void {
     this.send(ws, errorFrame(code, id));
   }
-}
-
-function memberOf(ws: WebSocket): Member | undefined {
-  return (ws.deserializeAttachment() as Attachment | null)?.roomcast;
-}
-
-function markGone(ws: WebSocket): void {
-  const member = memberOf(ws);
-  if (member !== undefined) ws.serializeAttachment({ roomcast: { ...member, gone: true } } satisfies Attachment);
-}
-
-const byJoinedAt = (a: User, b: User): number => a.joinedAt - b.joinedAt;
-
-function toUser(m: Member): User {
-  return { name: m.name, joinedAt: m.joinedAt };
 }
 
 function closeQuietly(ws: WebSocket, code: number, reason: string): void {

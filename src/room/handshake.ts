@@ -41,8 +41,9 @@ export async function secWebSocketAccept(key: string): Promise<string> {
 /** The upgrade request's headers as received, and the `101` answer that goes with them. */
 export async function describeHandshake(request: Request): Promise<Handshake> {
   const url = new URL(request.url);
-  // The page shows this on a projector: a visible session would let anyone take the name over.
-  if (url.searchParams.has("session")) url.searchParams.set("session", "…");
+  // The page shows this on a projector: a visible session would let anyone take the name over,
+  // a visible host key the room.
+  for (const secret of ["session", "host"]) if (url.searchParams.has(secret)) url.searchParams.set(secret, "…");
   const headers: Record<string, string> = {};
   for (const name of HANDSHAKE_HEADERS) {
     const value = request.headers.get(name);

@@ -1,10 +1,15 @@
 /**
  * @module
- * The room's messages in its SQLite storage. `seq` is the row's primary key: consecutive,
- * never reused (the newest row is always kept), and it continues after a restart.
+ * The room's messages in its SQLite storage. `seq` is consecutive and never reused: the last one
+ * is kept in a row of its own, so it survives a clear and continues after a restart.
  *
  * New messages get their seq at once but are written in one transaction per flush, before they
  * are sent: one commit per flush instead of one per message keeps a busy room ahead.
+ *
+ * A host can delete a message (its text goes; a tombstone with its sender, client `id` and the
+ * room's seq at the time stays, so a resend is recognised and a resume learns of it) or clear
+ * the room. Trimming to `HISTORY_LIMIT` moves a watermark of its own, so a resume's `gap` means
+ * "trimmed", never "deleted" or "cleared".
  */
 import type { ChatMessage } from "../protocol";
 
@@ -18,8 +23,18 @@ interface Row extends Record<string, SqlStorageValue> {
 
 export interface Resume {
   messages: ChatMessage[];
+  /** Messages after `since` were trimmed (or did not fit): the history no longer covers it. */
   gap: boolean;
+  /** The last clear's seq, when the room was cleared at or after `since`. */
+  clearedThrough?: number;
+  /** Seqs deleted while the room's seq was ≥ `since`. */
+  deleted: number[];
 }
+
+/** What a message's client `id` found: the kept message, or the tombstone of a deleted one. */
+export type Original = { message: ChatMessage } | { deletedSeq: number };
+
+type Mark = "last_seq" | "trimmed_through" | "cleared_through";
 
 export class MessageStore {
   private unsaved: (ChatMessage & { key: string })[] = [];
@@ -38,11 +53,29 @@ export class MessageStore {
       client_id TEXT
     )`);
     this.sql.exec("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (name_key, client_id)");
-    this.lastSeq = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one().s ?? 0;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS tombstones (
+      seq INTEGER PRIMARY KEY,
+      name_key TEXT NOT NULL,
+      client_id TEXT,
+      deleted_at_seq INTEGER NOT NULL
+    )`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS history_marks (mark TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    const newest = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one().s ?? 0;
+    this.lastSeq = Math.max(newest, this.mark("last_seq"));
   }
 
   private get sql(): SqlStorage {
     return this.storage.sql;
+  }
+
+  private mark(mark: Mark): number {
+    return (
+      this.sql.exec<{ value: number }>("SELECT value FROM history_marks WHERE mark = ?", mark).toArray()[0]?.value ?? 0
+    );
+  }
+
+  private setMark(mark: Mark, value: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO history_marks (mark, value) VALUES (?, ?)", mark, value);
   }
 
   /** The room's last sequence number, saved or not. */
@@ -58,9 +91,9 @@ export class MessageStore {
     return message;
   }
 
-  /** Writes what `add` queued and trims the history to the kept count. */
-  save(): void {
-    if (this.unsaved.length === 0) return;
+  /** Writes what `add` queued and trims the history to the kept count; false when nothing was queued. */
+  save(): boolean {
+    if (this.unsaved.length === 0) return false;
     const rows = this.unsaved;
     // Kept queued until the write succeeds: a failed write throws before anything is sent.
     this.storage.transactionSync(() => {
@@ -75,19 +108,70 @@ export class MessageStore {
           m.id ?? null,
         );
       }
-      this.sql.exec("DELETE FROM messages WHERE seq <= ?", this.lastSeq - this.keep());
+      this.setMark("last_seq", this.lastSeq);
+      const trimTo = this.lastSeq - this.keep();
+      if (trimTo > this.mark("trimmed_through")) {
+        this.sql.exec("DELETE FROM messages WHERE seq <= ?", trimTo);
+        this.sql.exec("DELETE FROM tombstones WHERE seq <= ?", trimTo);
+        this.setMark("trimmed_through", trimTo);
+      }
     });
     this.unsaved = [];
+    return true;
   }
 
-  /** The kept message of this name with this client id, if any. */
-  findById(key: string, id: string): ChatMessage | null {
+  /** The kept message (or tombstone) of this name with this client id, if any. */
+  findById(key: string, id: string): Original | null {
     const queued = this.unsaved.find((m) => m.key === key && m.id === id);
-    if (queued !== undefined) return toMessage(queued);
+    if (queued !== undefined) return { message: toMessage(queued) };
     const row = this.sql
       .exec<Row>("SELECT seq, ts, name, text, client_id FROM messages WHERE name_key = ? AND client_id = ?", key, id)
       .toArray()[0];
-    return row === undefined ? null : fromRow(row);
+    if (row !== undefined) return { message: fromRow(row) };
+    const tomb = this.sql
+      .exec<{ seq: number }>("SELECT seq FROM tombstones WHERE name_key = ? AND client_id = ?", key, id)
+      .toArray()[0];
+    return tomb === undefined ? null : { deletedSeq: tomb.seq };
+  }
+
+  /** When this name's last kept message was accepted (slow mode), or null. */
+  lastMessageAt(key: string): number | null {
+    for (let i = this.unsaved.length - 1; i >= 0; i--) if (this.unsaved[i]!.key === key) return this.unsaved[i]!.ts;
+    return this.sql.exec<{ ts: number | null }>("SELECT MAX(ts) AS ts FROM messages WHERE name_key = ?", key).one().ts;
+  }
+
+  /** Deletes a kept message, leaving its tombstone; false when no message has that seq. */
+  delete(seq: number): boolean {
+    this.save();
+    const row = this.sql
+      .exec<{ name_key: string; client_id: string | null }>(
+        "SELECT name_key, client_id FROM messages WHERE seq = ?",
+        seq,
+      )
+      .toArray()[0];
+    if (row === undefined) return false;
+    this.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM messages WHERE seq = ?", seq);
+      this.sql.exec(
+        "INSERT INTO tombstones (seq, name_key, client_id, deleted_at_seq) VALUES (?, ?, ?, ?)",
+        seq,
+        row.name_key,
+        row.client_id,
+        this.lastSeq,
+      );
+    });
+    return true;
+  }
+
+  /** Empties the history; returns the seq it was cleared through (the next message gets one more). */
+  clear(): number {
+    this.save();
+    this.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM messages");
+      this.setMark("last_seq", this.lastSeq);
+      this.setMark("cleared_through", this.lastSeq);
+    });
+    return this.lastSeq;
   }
 
   /** The last `count` messages, oldest first. */
@@ -102,12 +186,19 @@ export class MessageStore {
   }
 
   /**
-   * The kept messages after `since`, oldest first, at most `max` (the newest ones); `gap` when
-   * some messages after `since` are no longer kept or did not fit.
+   * What a client that has everything up to `since` is missing: the kept messages after it,
+   * oldest first, at most `max` (the newest ones); what was deleted or cleared meanwhile.
    */
   since(since: number, max: number): Resume {
     this.save();
-    if (since >= this.lastSeq) return { messages: [], gap: false };
+    const resume: Resume = { messages: [], gap: false, deleted: [] };
+    const cleared = this.mark("cleared_through");
+    if (cleared > 0 && cleared >= since) resume.clearedThrough = cleared;
+    resume.deleted = this.sql
+      .exec<{ seq: number }>("SELECT seq FROM tombstones WHERE deleted_at_seq >= ? ORDER BY seq", since)
+      .toArray()
+      .map((t) => t.seq);
+    if (since >= this.lastSeq) return resume;
     const rows = this.sql
       .exec<Row>(
         "SELECT seq, ts, name, text, client_id FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?",
@@ -116,8 +207,12 @@ export class MessageStore {
       )
       .toArray()
       .reverse();
-    const first = rows[0]?.seq ?? this.lastSeq + 1;
-    return { messages: rows.map(fromRow), gap: first > since + 1 };
+    resume.messages = rows.map(fromRow);
+    const more =
+      rows.length === max &&
+      this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ?", since).one().n > max;
+    resume.gap = this.mark("trimmed_through") > since || more;
+    return resume;
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * @module
  * The Worker: serves the page (static assets from `public/`), routes `GET /ws/:room/:client` to
- * the room's Durable Object, and answers `GET /api/rooms/:room`. It refuses what it can without
- * waking a room: non-upgrade requests (426), cross-site upgrades (403), malformed joins.
+ * the room's Durable Object, and answers the room's HTTP API (`GET /api/rooms/:room`, claiming
+ * and giving up the host role). It refuses what it can without waking a room: non-upgrade
+ * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { allowedOrigins } from "../config";
 import { parseJoinRequest, parseRoomName } from "../protocol";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
@@ -13,18 +14,31 @@ import { HttpError } from "./http-error";
 
 export { ChatRoom } from "../room/chat-room";
 
-const app = new Hono<{ Bindings: Env }>();
+type App = { Bindings: Env };
+const app = new Hono<App>();
+
+/**
+ * Cross-site requests: a page elsewhere must not speak for our users (WebSocket hijacking, or
+ * claiming a room). Clients without an Origin (not browsers) are allowed.
+ */
+function refuseForeignOrigin(c: Context<App>): void {
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.req.url).origin && !allowedOrigins(c.env).includes(origin)) {
+    throw new HttpError("forbidden_origin");
+  }
+}
+
+function roomParam(c: Context<App>): string {
+  const room = parseRoomName(c.req.param("room") ?? "");
+  if (room === null) throw new HttpError("invalid_room");
+  return room;
+}
 
 app.get("/ws/:room/:client", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw new HttpError("upgrade_required", { Upgrade: "websocket" });
   }
-  const origin = c.req.header("origin");
-  // Cross-site WebSocket hijacking: a page elsewhere must not speak for our users. Clients
-  // without an Origin (not browsers) are allowed.
-  if (origin !== undefined && origin !== new URL(c.req.url).origin && !allowedOrigins(c.env).includes(origin)) {
-    throw new HttpError("forbidden_origin");
-  }
+  refuseForeignOrigin(c);
   const join = parseJoinRequest(c.req.param("room"), c.req.param("client"), new URL(c.req.url).searchParams);
   if (typeof join === "string") return refuseUpgrade(join);
   const forwarded = new Request(c.req.raw);
@@ -33,9 +47,26 @@ app.get("/ws/:room/:client", async (c) => {
 });
 
 app.get("/api/rooms/:room", async (c) => {
-  const room = parseRoomName(c.req.param("room"));
-  if (room === null) throw new HttpError("invalid_room");
+  const room = roomParam(c);
   return c.json(await roomStub(c.env, room).snapshot(room));
+});
+
+/** Claims the host role: the key is in this answer only; the room keeps its hash. */
+app.post("/api/rooms/:room/host", async (c) => {
+  refuseForeignOrigin(c);
+  const room = roomParam(c);
+  const claim = await roomStub(c.env, room).claimHost(room);
+  if (claim === null) throw new HttpError("host_taken");
+  return c.json(claim, 201);
+});
+
+/** Gives the room up: `Authorization: Bearer <key>`. */
+app.delete("/api/rooms/:room/host", async (c) => {
+  refuseForeignOrigin(c);
+  const room = roomParam(c);
+  const key = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+  if (key === undefined || !(await roomStub(c.env, room).releaseHost(key))) throw new HttpError("host_key_invalid");
+  return c.body(null, 204);
 });
 
 app.notFound((c) => {

@@ -16,6 +16,8 @@ describe("configuration", () => {
       HISTORY_LIMIT: "1000",
       MAX_USERS_PER_ROOM: "2000",
       MAX_UNACKED_BYTES: "1048576",
+      REMOVE_MINUTES: "10",
+      ROOM_IDLE_DAYS: "7",
       ALLOWED_ORIGINS: "",
     });
     expect(readConfig(vars)).toEqual(DEFAULTS);

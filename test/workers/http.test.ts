@@ -68,7 +68,11 @@ describe("HTTP", () => {
     await sara.message();
     const res = await SELF.fetch(`${ORIGIN}/api/rooms/${room}`);
     const body = (await res.json()) as { room: string; users: { name: string; joinedAt: number }[]; seq: number };
-    expect(body).toEqual({ room, users: [{ name: "Sara", joinedAt: sara.welcome.users[0]!.joinedAt }], seq: 1 });
+    expect(body).toEqual({
+      room,
+      users: [{ name: "Sara", joinedAt: sara.welcome.users[0]!.joinedAt, role: "member" }],
+      seq: 1,
+    });
   });
 
   it("answers 400 with {error: {code, message}} for a bad room name", async () => {

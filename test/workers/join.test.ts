@@ -19,7 +19,10 @@ describe("joining", () => {
     const w = sara.welcome;
     expect(w.room).toBe(room);
     expect(w.you).toBe("Sara");
-    expect(w.users).toEqual([{ name: "Sara", joinedAt: expect.any(Number) }]);
+    expect(w.users).toEqual([{ name: "Sara", joinedAt: expect.any(Number), role: "member" }]);
+    expect(w.role).toBe("member");
+    expect(w.settings).toEqual({ slowSeconds: 0, locked: false });
+    expect(w.epoch).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     expect(Math.abs(w.users[0]!.joinedAt - Date.now())).toBeLessThan(60_000);
     expect(w.seq).toBe(0);
     expect(w.history).toEqual([]);

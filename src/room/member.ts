@@ -1,0 +1,50 @@
+/**
+ * @module
+ * Who a socket is: its attachment, which survives hibernation. The room holds no list of its
+ * own; `ctx.getWebSockets()` and these attachments are the connection manager.
+ */
+import { type Role, type User, nameKey } from "../protocol";
+
+/** What a socket's attachment holds, under a key of its own. */
+export interface Member {
+  room: string;
+  name: string;
+  role: Role;
+  session?: string;
+  /** When the name joined (kept across a same-session takeover): presence shows this. */
+  joinedAt: number;
+  /** When this socket connected: the heartbeat counts from here until its first ping. */
+  connectedAt: number;
+  /** The projector's watcher: gets what everyone gets, is not a user, may send nothing. */
+  watcher?: true;
+  /** Replaced, timed out, removed or closed: no longer in the room. */
+  gone?: true;
+}
+type Attachment = { roomcast?: Member };
+
+/** A member in the room now, with its socket and its name's key (names compare case-insensitively). */
+export type Occupant = Member & { ws: WebSocket; key: string };
+
+export function memberOf(ws: WebSocket): Member | undefined {
+  return (ws.deserializeAttachment() as Attachment | null)?.roomcast;
+}
+
+export function attach(ws: WebSocket, member: Member): void {
+  ws.serializeAttachment({ roomcast: member } satisfies Attachment);
+}
+
+export function markGone(ws: WebSocket): void {
+  const member = memberOf(ws);
+  if (member !== undefined) attach(ws, { ...member, gone: true });
+}
+
+export function occupantOf(ws: WebSocket): Occupant | null {
+  const m = memberOf(ws);
+  return m === undefined || m.gone || m.watcher ? null : { ...m, ws, key: nameKey(m.name) };
+}
+
+export const byJoinedAt = (a: User, b: User): number => a.joinedAt - b.joinedAt;
+
+export function toUser(m: Member): User {
+  return { name: m.name, joinedAt: m.joinedAt, role: m.role };
+}

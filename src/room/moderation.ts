@@ -1,0 +1,57 @@
+/**
+ * @module
+ * The host's frames: delete a message, clear the room, remove a member, slow mode, lock. The
+ * room checks the role first (`not_host` for anyone else); each handler validates what the
+ * frame points at, changes storage, and tells everyone through the fan-out.
+ */
+import type { RoomConfig } from "../config";
+import { type ErrorCode, type HostFrame, type RoomSettings, closeCodeFor, nameKey, parseUserName } from "../protocol";
+import type { Fanout } from "./fanout";
+import type { MessageStore } from "./history";
+import type { Occupant } from "./member";
+import type { RoomState } from "./room-state";
+
+/** What the host's frames act on: the room's parts, and how it ends a socket. */
+export interface ModerationContext {
+  config: RoomConfig;
+  store: MessageStore;
+  state: RoomState;
+  fanout: Fanout;
+  occupants(): Occupant[];
+  drop(ws: WebSocket, code: ErrorCode, closeCode: number): void;
+  sendError(ws: WebSocket, code: ErrorCode): void;
+}
+
+export function moderate(room: ModerationContext, host: WebSocket, frame: HostFrame, now: number): void {
+  switch (frame.type) {
+    case "delete":
+      if (!room.store.delete(frame.seq)) return room.sendError(host, "no_such_message");
+      return room.fanout.broadcast({ type: "deleted", seq: frame.seq });
+    case "clear":
+      return room.fanout.broadcast({ type: "cleared", seq: room.store.clear() });
+    case "remove":
+      return remove(room, host, frame.name, now);
+    case "slow":
+      return settle(room, { ...room.state.settings, slowSeconds: frame.seconds });
+    case "lock":
+      return settle(room, { ...room.state.settings, locked: frame.locked });
+  }
+}
+
+/** Every socket of that name is told and closed; the name and their sessions stay out a while. */
+function remove(room: ModerationContext, host: WebSocket, rawName: string, now: number): void {
+  const name = parseUserName(rawName);
+  const key = name === null ? null : nameKey(name);
+  const targets = key === null ? [] : room.occupants().filter((o) => o.key === key);
+  if (targets.length === 0) return room.sendError(host, "no_such_member");
+  if (targets.some((o) => o.role === "host")) return room.sendError(host, "cannot_remove_host");
+  const who = [`name:${key}`, ...targets.flatMap((o) => (o.session === undefined ? [] : [`session:${o.session}`]))];
+  room.state.remove(who, now + room.config.removeMinutes * 60_000);
+  for (const o of targets) room.drop(o.ws, "removed", closeCodeFor("removed"));
+}
+
+/** Stores the settings and tells everyone, even when nothing changed (the host sees it took). */
+function settle(room: ModerationContext, settings: RoomSettings): void {
+  room.state.settings = settings;
+  room.fanout.broadcast({ type: "settings", ...settings });
+}

@@ -1,0 +1,90 @@
+/**
+ * @module
+ * What a room keeps besides its messages, in SQLite: its `epoch` (random per life of its
+ * storage), the hash of its host key, the host's settings (slow mode, lock), the names and
+ * sessions the host removed (until when), the sessions it has admitted, and when anything last
+ * happened (for expiry). All reads are synchronous; nothing here lives only in memory.
+ */
+import { type RoomSettings, randomId } from "../protocol";
+
+type Key = "epoch" | "host_hash" | "slow_seconds" | "locked" | "active_at";
+
+export class RoomState {
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql.exec("CREATE TABLE IF NOT EXISTS room (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS removals (who TEXT PRIMARY KEY, until INTEGER NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS admitted (session TEXT PRIMARY KEY)");
+    if (this.get("epoch") === null) this.set("epoch", randomId());
+  }
+
+  private get sql(): SqlStorage {
+    return this.storage.sql;
+  }
+
+  private get(key: Key): string | null {
+    return this.sql.exec<{ value: string }>("SELECT value FROM room WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  private set(key: Key, value: string | null): void {
+    if (value === null) this.sql.exec("DELETE FROM room WHERE key = ?", key);
+    else this.sql.exec("INSERT OR REPLACE INTO room (key, value) VALUES (?, ?)", key, value);
+  }
+
+  /** Random per life of the room's storage: a resume from another life starts over. */
+  get epoch(): string {
+    return this.get("epoch")!;
+  }
+
+  // --- host -----------------------------------------------------------------------------------
+
+  get hostHash(): string | null {
+    return this.get("host_hash");
+  }
+
+  set hostHash(hash: string | null) {
+    this.set("host_hash", hash);
+  }
+
+  get settings(): RoomSettings {
+    return { slowSeconds: Number(this.get("slow_seconds") ?? 0), locked: this.get("locked") === "1" };
+  }
+
+  set settings(s: RoomSettings) {
+    this.set("slow_seconds", String(s.slowSeconds));
+    this.set("locked", s.locked ? "1" : "0");
+  }
+
+  // --- removals and admissions ----------------------------------------------------------------
+
+  /** Refuses `name:<key>` and `session:<s>` until `until` (epoch ms). */
+  remove(who: string[], until: number): void {
+    for (const w of who) this.sql.exec("INSERT OR REPLACE INTO removals (who, until) VALUES (?, ?)", w, until);
+  }
+
+  /** Whether any of `who` is removed at `now`. */
+  isRemoved(who: string[], now: number): boolean {
+    this.sql.exec("DELETE FROM removals WHERE until <= ?", now);
+    return who.some((w) => this.sql.exec("SELECT 1 FROM removals WHERE who = ?", w).toArray().length > 0);
+  }
+
+  /** A session the room let in during this life: it passes the lock. */
+  admit(session: string): void {
+    this.sql.exec("INSERT OR IGNORE INTO admitted (session) VALUES (?)", session);
+  }
+
+  wasAdmitted(session: string): boolean {
+    return this.sql.exec("SELECT 1 FROM admitted WHERE session = ?", session).toArray().length > 0;
+  }
+
+  // --- activity -------------------------------------------------------------------------------
+
+  /** When a member, a message or a claim last showed the room is in use. */
+  get activeAt(): number | null {
+    const v = this.get("active_at");
+    return v === null ? null : Number(v);
+  }
+
+  touch(now: number): void {
+    this.set("active_at", String(now));
+  }
+}
