@@ -133,7 +133,7 @@ describe("Fanout", () => {
       for (let i = 0; i < 49; i++) {
         const ws = new FakeSocket();
         sockets.push(ws);
-        fanout.joined(`s${i}`, { name: `S${i}`, joinedAt: i }, ws as unknown as WebSocket);
+        fanout.joined(`s${i}`, { name: `S${i}`, joinedAt: i, role: "member" }, ws as unknown as WebSocket);
       }
       vi.runAllTimers();
       const sends = sockets.reduce((n, s) => n + s.raw.length, 0);
@@ -152,14 +152,14 @@ describe("Fanout", () => {
       const { sockets, fanout } = room(500);
       busy(fanout);
       const joiner = new FakeSocket() as unknown as WebSocket;
-      fanout.joined("new", { name: "New", joinedAt: 1 }, joiner);
+      fanout.joined("new", { name: "New", joinedAt: 1, role: "member" }, joiner);
       fanout.left("new", "New");
       fanout.left("old", "Old");
-      fanout.joined("old", { name: "Old", joinedAt: 2 }, new FakeSocket() as unknown as WebSocket);
+      fanout.joined("old", { name: "Old", joinedAt: 2, role: "member" }, new FakeSocket() as unknown as WebSocket);
       fanout.flush();
       expect(sockets[3]!.frames.at(-1)).toEqual({
         type: "presence",
-        joined: [{ name: "Old", joinedAt: 2 }],
+        joined: [{ name: "Old", joinedAt: 2, role: "member" }],
         left: ["Old"],
       });
     });
