@@ -2,7 +2,7 @@
  * The page in Chromium: the classroom demo and what a person sees and does.
  */
 import { describe, expect, it } from "vitest";
-import { haveChromium, log, online, say, texts, usePageHarness, users, WAIT } from "./page-harness";
+import { haveChromium, log, online, say, texts, usePageHarness, users, WAIT } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium", () => {
   const h = usePageHarness();

@@ -3,7 +3,7 @@
  */
 import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { haveChromium, log, online, once, say, texts, usePageHarness, users, WAIT } from "./page-harness";
+import { haveChromium, log, online, once, say, texts, usePageHarness, users, WAIT } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
   const h = usePageHarness();

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { CHROMIUM, haveChromium, launchChromium } from "../support/browser";
-import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
+import { CHROMIUM, haveChromium, launchChromium } from "./browser";
+import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
 
 export { haveChromium };
 
