@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../test/support/browser";
+import { enterRoom, settled } from "../test/support/page";
 import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
 
 const OUT = join(ROOT, "docs/screenshots");
@@ -27,18 +28,13 @@ async function open(
     hasTouch: opts.phone === true,
     colorScheme: opts.dark ? "dark" : "light",
   });
-  const page = await ctx.newPage();
-  await page.goto(`${url}/?room=demo`);
-  await page.locator("#name").fill(name);
-  await page.locator("#join button[type=submit]").click();
-  await page.locator('#status[data-state="online"]').waitFor();
-  return page;
+  return enterRoom(await ctx.newPage(), url, "demo", name);
 }
 
 async function say(page: Page, text: string): Promise<void> {
   await page.locator("#message").fill(text);
   await page.locator("#message").press("Enter");
-  await page.locator(".pending").waitFor({ state: "detached" });
+  await settled(page);
 }
 
 const persistTo = mkdtempSync(join(tmpdir(), "roomcast-shots-"));
