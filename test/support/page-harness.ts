@@ -1,24 +1,29 @@
 /**
  * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
  * first, through wrangler.toml's [build]): one server and one browser per test file, and the
- * helpers the browser tests share (the ones that need no vitest are in ./page.ts). Without Chromium
- * a plain `npm test` warns loudly and skips the browser tests; under CI=true they fail.
+ * helpers the browser tests share. The browser is the one the node project's globalSetup found
+ * (see ./browser.ts). If there is none, a plain `npm test` warns loudly and skips the browser
+ * tests; under CI=true, or when `CHROMIUM` names a browser that does not launch, they fail.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
-import { CHROMIUM, haveChromium, launchChromium } from "./browser";
+import { afterAll, beforeAll, inject } from "vitest";
+import { type BrowserLookup, findBrowser, launchBrowser } from "./browser";
 import { enterRoom } from "./page";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
 
-export * from "./page";
-export { haveChromium };
+// Provided by test/support/chromium-setup.ts; looked up here only if that did not run.
+const lookup: BrowserLookup = inject("browserLookup") ?? (await findBrowser());
 
-if (!haveChromium) {
-  const why = `Chromium not found at ${CHROMIUM} (install it with \`apt-get install chromium\` or set CHROMIUM)`;
-  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}: the browser tests cannot run under CI.`);
+export * from "./page";
+export const haveChromium = lookup.found;
+
+if (!lookup.found) {
+  const why = `no browser for the browser tests: ${lookup.why}`;
+  if (lookup.required) throw new Error(why);
+  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}. They cannot be skipped under CI.`);
   console.warn(`\n${"!".repeat(78)}\n!! SKIPPING THE BROWSER TESTS: ${why}.\n${"!".repeat(78)}\n`);
 }
 
@@ -35,7 +40,11 @@ export class PageHarness {
 
   async start(): Promise<void> {
     this.persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
-    [this.dev, this.browser] = await Promise.all([startWranglerDev({ persistTo: this.persistTo }), launchChromium()]);
+    if (!lookup.found) throw new Error(lookup.why);
+    [this.dev, this.browser] = await Promise.all([
+      startWranglerDev({ persistTo: this.persistTo }),
+      launchBrowser(lookup.browser),
+    ]);
   }
 
   async stop(): Promise<void> {
