@@ -25,6 +25,8 @@ export default defineConfig({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
+          // Finds the browser for the browser tests once per run (and unpacks it, on Linux).
+          globalSetup: ["test/support/chromium-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

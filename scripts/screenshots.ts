@@ -1,12 +1,14 @@
 /**
  * Screenshots of the joined page for the README: desktop and 390 px, English and Persian
- * (plus the teaching panel, and dark mode). Run with `npm run screenshots`; needs Chromium.
+ * (plus the teaching panel, and dark mode). Run with `npm run screenshots`: it uses the same browser
+ * as the browser tests (see test/support/browser.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../test/support/browser";
+import { findBrowser, launchBrowser } from "../test/support/browser";
+import { enterRoom, settled } from "../test/support/page";
 import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
 
 const OUT = join(ROOT, "docs/screenshots");
@@ -27,23 +29,20 @@ async function open(
     hasTouch: opts.phone === true,
     colorScheme: opts.dark ? "dark" : "light",
   });
-  const page = await ctx.newPage();
-  await page.goto(`${url}/?room=demo`);
-  await page.locator("#name").fill(name);
-  await page.locator("#join button[type=submit]").click();
-  await page.locator('#status[data-state="online"]').waitFor();
-  return page;
+  return enterRoom(await ctx.newPage(), url, "demo", name);
 }
 
 async function say(page: Page, text: string): Promise<void> {
   await page.locator("#message").fill(text);
   await page.locator("#message").press("Enter");
-  await page.locator(".pending").waitFor({ state: "detached" });
+  await settled(page);
 }
 
+const lookup = await findBrowser();
+if (!lookup.found) throw new Error(`No browser for the screenshots: ${lookup.why}`);
 const persistTo = mkdtempSync(join(tmpdir(), "roomcast-shots-"));
 const dev = await startWranglerDev({ persistTo });
-const browser = await launchChromium();
+const browser = await launchBrowser(lookup.browser);
 try {
   mkdirSync(OUT, { recursive: true });
   const omid = await open(browser, dev.url, "Omid", { lang: "en" });

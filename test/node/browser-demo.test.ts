@@ -2,7 +2,7 @@
  * The page in Chromium: the classroom demo and what a person sees and does.
  */
 import { describe, expect, it } from "vitest";
-import { haveChromium, log, online, say, texts, usePageHarness, users, WAIT } from "./page-harness";
+import { haveChromium, log, online, say, settled, texts, usePageHarness, users, WAIT } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium", () => {
   const h = usePageHarness();
@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(ctx, r, "Sara");
     await say(sara, "first");
     await say(sara, "second");
-    await log(sara).locator(".msg:not(.pending)", { hasText: "second" }).waitFor(WAIT);
+    await settled(sara);
     const late = await joined(await newContext(), r, "Late");
     await expect.poll(() => texts(late), WAIT).toEqual(["first", "second"]);
     expect(await log(late).locator(".day").count()).toBe(1);
@@ -118,7 +118,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await joined(ctx, room(), "Sara");
     await say(page, "A long line ".repeat(30));
-    await log(page).locator(".msg:not(.pending)").waitFor(WAIT);
+    await settled(page);
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
@@ -160,9 +160,8 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await online(page);
     await expect.poll(() => page.locator("#online-heading").textContent(), WAIT).toBe("آنلاین (۱)");
     await say(page, "سلام");
-    const time = log(page).locator(".msg:not(.pending) time");
-    await time.waitFor(WAIT);
-    expect(await time.textContent()).toMatch(/^[۰-۹]{2}:[۰-۹]{2}$/);
+    await settled(page);
+    expect(await log(page).locator(".msg time").textContent()).toMatch(/^[۰-۹]{2}:[۰-۹]{2}$/);
     await page.getByRole("button", { name: "English" }).click();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("ltr");
     expect(await page.locator("#online-heading").textContent()).toBe("Online (1)");
@@ -271,9 +270,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await first.locator("#status").textContent()).toContain("open in another tab");
     expect(await users(second).allTextContents()).toEqual(["Sara (you)"]);
     await say(second, "still one Sara");
-    await log(second)
-      .locator(".pending")
-      .waitFor({ state: "detached", ...WAIT });
+    await settled(second);
     expect(await first.locator("#status").getAttribute("data-state")).toBe("replaced");
 
     await first.getByRole("button", { name: "Use it here" }).click();
@@ -285,9 +282,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const r = room();
     const sara = await joined(await newContext(), r, "Sara");
     await say(sara, "before reload");
-    await log(sara)
-      .locator(".pending")
-      .waitFor({ state: "detached", ...WAIT });
+    await settled(sara);
     await sara.reload();
     await online(sara);
     expect(await sara.locator("#join").isHidden()).toBe(true);
@@ -300,9 +295,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(await newContext(), r, "Sara");
     for (const text of ["old news", "today's news"]) {
       await say(sara, text);
-      await log(sara)
-        .locator(".pending")
-        .waitFor({ state: "detached", ...WAIT });
+      await settled(sara);
     }
     const twoDaysAgo = Date.now() - 2 * 86_400_000;
     const late = await joinedThrough(await newContext(), r, "Late", {

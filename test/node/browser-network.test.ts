@@ -3,7 +3,18 @@
  */
 import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { haveChromium, log, online, once, say, texts, usePageHarness, users, WAIT } from "./page-harness";
+import {
+  haveChromium,
+  log,
+  online,
+  once,
+  say,
+  settled,
+  texts,
+  usePageHarness,
+  users,
+  WAIT,
+} from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
   const h = usePageHarness();
@@ -41,9 +52,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
     for (const text of ["one", "two", "three"]) {
       await say(sara, text);
-      await log(sara)
-        .locator(".pending")
-        .waitFor({ state: "detached", ...WAIT });
+      await settled(sara);
     }
     await expect
       .poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
@@ -61,9 +70,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     await say(sara, "echo lost");
     await log(omid).getByText("echo lost").waitFor(WAIT);
     expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
-    await log(sara)
-      .locator(".pending")
-      .waitFor({ state: "detached", ...WAIT });
+    await settled(sara);
     expect(await texts(sara)).toEqual(["echo lost"]);
     expect(await texts(omid)).toEqual(["echo lost"]);
   });
@@ -74,9 +81,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const sara = await joinedThrough(await newContext(), r, "Sara", { toServer: once("dropped on the way") });
     await say(sara, "dropped on the way");
     await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
-    await log(sara)
-      .locator(".pending")
-      .waitFor({ state: "detached", ...WAIT });
+    await settled(sara);
     expect(await texts(sara)).toEqual(["dropped on the way"]);
   });
 
@@ -98,9 +103,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     await expect
       .poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 })
       .toEqual(burst);
-    await log(sara)
-      .locator(".pending")
-      .waitFor({ state: "detached", ...WAIT });
+    await settled(sara);
     expect(await texts(sara)).toEqual(burst);
     expect(
       received.some((f) => f.includes('"code":"rate_limited"')),
@@ -136,9 +139,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     await h.restartDev();
     await online(sara);
     await online(omid);
-    await log(sara)
-      .locator(".pending")
-      .waitFor({ state: "detached", ...WAIT });
+    await settled(sara);
     await expect
       .poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
       .toEqual(["before", "written while down"]);

@@ -1,26 +1,31 @@
 /**
  * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
  * first, through wrangler.toml's [build]): one server and one browser per test file, and the
- * helpers the browser tests share. Without Chromium a plain `npm test` warns loudly and skips the
- * browser tests; under CI=true they fail.
+ * helpers the browser tests share. The browser is the one the node project's globalSetup found
+ * (see ./browser.ts). If there is none, a plain `npm test` warns loudly and skips the browser
+ * tests; under CI=true, or when `CHROMIUM` names a browser that does not launch, they fail.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
-import { CHROMIUM, haveChromium, launchChromium } from "../support/browser";
-import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
+import { afterAll, beforeAll, inject } from "vitest";
+import { type BrowserLookup, findBrowser, launchBrowser } from "./browser";
+import { enterRoom } from "./page";
+import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
 
-export { haveChromium };
+// Provided by test/support/chromium-setup.ts; looked up here only if that did not run.
+const lookup: BrowserLookup = inject("browserLookup") ?? (await findBrowser());
 
-if (!haveChromium) {
-  const why = `Chromium not found at ${CHROMIUM} (install it with \`apt-get install chromium\` or set CHROMIUM)`;
-  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}: the browser tests cannot run under CI.`);
+export * from "./page";
+export const haveChromium = lookup.found;
+
+if (!lookup.found) {
+  const why = `no browser for the browser tests: ${lookup.why}`;
+  if (lookup.required) throw new Error(why);
+  if (/^(1|true)$/i.test(process.env.CI ?? "")) throw new Error(`${why}. They cannot be skipped under CI.`);
   console.warn(`\n${"!".repeat(78)}\n!! SKIPPING THE BROWSER TESTS: ${why}.\n${"!".repeat(78)}\n`);
 }
-
-export const WAIT = { timeout: 15_000 };
 
 type Drop = { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string };
 
@@ -35,7 +40,11 @@ export class PageHarness {
 
   async start(): Promise<void> {
     this.persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
-    [this.dev, this.browser] = await Promise.all([startWranglerDev({ persistTo: this.persistTo }), launchChromium()]);
+    if (!lookup.found) throw new Error(lookup.why);
+    [this.dev, this.browser] = await Promise.all([
+      startWranglerDev({ persistTo: this.persistTo }),
+      launchBrowser(lookup.browser),
+    ]);
   }
 
   async stop(): Promise<void> {
@@ -80,13 +89,7 @@ export class PageHarness {
   };
 
   /** Fills in the form on `page` and joins `room` as `name`. */
-  enter = async (page: Page, roomName: string, name: string): Promise<Page> => {
-    await page.goto(`${this.url}/?room=${encodeURIComponent(roomName)}`);
-    await page.getByLabel("Name").fill(name);
-    await page.getByRole("button", { name: "Join" }).click();
-    await online(page);
-    return page;
-  };
+  enter = (page: Page, roomName: string, name: string): Promise<Page> => enterRoom(page, this.url, roomName, name);
 }
 
 /** One server and one browser for the calling test file. */
@@ -95,27 +98,4 @@ export function usePageHarness(): PageHarness {
   beforeAll(() => h.start(), 90_000);
   afterAll(() => h.stop());
   return h;
-}
-
-export const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(WAIT);
-export const log = (page: Page) => page.getByRole("log");
-export const users = (page: Page) => page.getByRole("list", { name: "Online users" }).locator("li");
-
-export async function say(page: Page, text: string): Promise<void> {
-  // By id: the label is "Message" in English and "پیام" in Persian.
-  await page.locator("#message").fill(text);
-  await page.locator("#message").press("Enter");
-}
-
-/** Texts of the messages in a tab's log, pending ones included. */
-export const texts = (page: Page) => log(page).locator(".msg .text").allTextContents();
-
-/** True the first time `text` is seen in a message frame, false after. */
-export function once(text: string): (m: string) => boolean {
-  let done = false;
-  return (m: string) => {
-    if (done || !m.includes(`"text":"${text}"`) || m.includes('"type":"welcome"')) return false;
-    done = true;
-    return true;
-  };
 }
