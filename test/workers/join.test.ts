@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLOSE_HEARTBEAT, LIMITS } from "../../src/protocol";
 import { TEST_CONFIG } from "../support/test-vars";
-import { backdateConnections, join, open, session, uniqueRoom, type TestClient } from "../support/worker-client";
-
-/** A refused join: one error frame, then a close with 4000 + status and the code as reason. */
-async function expectRefused(client: TestClient, code: string, closeCode: number) {
-  const error = await client.error();
-  expect(error.code).toBe(code);
-  expect(error.message).toMatch(/\w+ \w+/);
-  expect(await client.closed).toEqual({ code: closeCode, reason: code });
-  expect(client.unread).toEqual([]);
-}
+import { backdateConnections, expectRefused, join, open, session, uniqueRoom } from "../support/worker-client";
 
 describe("joining", () => {
   it("welcomes with room, you, users, seq, limits, history and the handshake", async () => {
