@@ -124,7 +124,7 @@ export class Chat {
     // History may already hold some of our pending messages (sent just before a drop).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you);
-    this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
+    if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
     this.outbox.resendAll();
     this.sendDue();
   }

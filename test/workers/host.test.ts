@@ -94,7 +94,7 @@ describe("joining as host", () => {
     const key = await claimHost(room);
     const host = await join(room, "Teacher", { host: key });
     expect(JSON.stringify(host.welcome)).not.toContain(key);
-    expect(host.welcome.handshake.request.path).toBe(`/ws/${room}/Teacher?host=%E2%80%A6`);
+    expect(host.welcome.handshake!.request.path).toBe(`/ws/${room}/Teacher?host=%E2%80%A6`);
   });
 
   it.each([
