@@ -5,7 +5,7 @@
  * may hibernate again). A poller is a (name, session) pair like a WebSocket member.
  */
 import type { PollEndCode, Role } from "../protocol";
-import type { Occupant } from "./member";
+import type { Member, Occupant } from "./member";
 
 export interface Poller {
   key: string;
@@ -118,8 +118,8 @@ function fromRow(r: Row): Poller {
   };
 }
 
-/** A poller as the room's admission and presence see it: an occupant with no socket. */
-export function pollerOccupant(p: Poller): Occupant {
+/** A poller as a member (what a socket's attachment would hold). */
+export function pollerMember(p: Poller): Member {
   return {
     room: p.room,
     name: p.name,
@@ -127,7 +127,10 @@ export function pollerOccupant(p: Poller): Occupant {
     session: p.session,
     joinedAt: p.joinedAt,
     connectedAt: p.answeredAt,
-    key: p.key,
-    ws: null,
   };
+}
+
+/** A poller as the room's admission and presence see it: an occupant with no socket. */
+export function pollerOccupant(p: Poller): Occupant {
+  return { ...pollerMember(p), key: p.key, ws: null };
 }

@@ -19,8 +19,8 @@ import {
 } from "../protocol";
 import { decideAdmission } from "./admission";
 import type { ChatRoom } from "./chat-room";
-import { type Member, byJoinedAt, toUser } from "./member";
-import type { HeldOutcome, Poller } from "./pollers";
+import { byJoinedAt, toUser } from "./member";
+import { type HeldOutcome, type Poller, pollerMember } from "./pollers";
 
 type Ended = { end: PollEndCode };
 
@@ -72,7 +72,7 @@ function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | 
   // Taking its own socket over: that tab is told and closed, the others see no change.
   if (takeover !== null) room.end(takeover, "replaced", CLOSE_REPLACED, false);
   room.pollers.add(poller);
-  if (takeover === null) room.fanout.joined(key, toUser(memberOf(poller)));
+  if (takeover === null) room.fanout.joined(key, toUser(pollerMember(poller)));
   return welcome(room, req, poller);
 }
 
@@ -81,7 +81,7 @@ function welcome(room: ChatRoom, req: PollRequest, poller: Poller): PollAnswer {
   // Everything queued goes out (and into the log) first: the cursor then has no gap and no duplicate.
   room.fanout.flush();
   const users = room.occupants().map(toUser).sort(byJoinedAt);
-  const frame = room.welcome(req, memberOf(poller), users);
+  const frame = room.welcome(req, pollerMember(poller), users);
   room.pollers.answered(poller.key, Date.now());
   return { cursor: room.log.cursor(), frames: [frame] };
 }
@@ -133,19 +133,8 @@ export async function pollSend(
   const mine = room.pollers.get(key);
   if (mine === null || mine.session !== req.session) return { end: "not_joined" };
   const frames: ServerFrame[] = [];
-  room.receive({ id: key, reply: (f) => frames.push(f) }, memberOf(mine), body, now);
+  room.receive({ id: key, reply: (f) => frames.push(f) }, pollerMember(mine), body, now);
   return { frames };
-}
-
-function memberOf(p: Poller): Member {
-  return {
-    room: p.room,
-    name: p.name,
-    role: p.role,
-    session: p.session,
-    joinedAt: p.joinedAt,
-    connectedAt: p.answeredAt,
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
