@@ -456,14 +456,16 @@ export type HostFrame =
 export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
 export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
 
-const MessageSchema = v.object({
-  type: v.literal("message"),
-  text: v.string(),
-  id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
-});
-const seqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+// Marked pure: the page never validates client frames, so its bundle leaves valibot out.
+const MessageSchema = /* @__PURE__ */ (() =>
+  v.object({
+    type: v.literal("message"),
+    text: v.string(),
+    id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
+  }))();
+const seqSchema = /* @__PURE__ */ (() => v.pipe(v.number(), v.safeInteger(), v.minValue(0)))();
 /** Frames with no text to normalise: the schema is the whole check. */
-const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = {
+const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = /* @__PURE__ */ (() => ({
   typing: v.object({ type: v.literal("typing") }),
   ack: v.object({ type: v.literal("ack"), seq: seqSchema }),
   delete: v.object({ type: v.literal("delete"), seq: seqSchema }),
@@ -474,7 +476,7 @@ const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = {
     seconds: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(LIMITS.slowMaxSeconds)),
   }),
   lock: v.object({ type: v.literal("lock"), locked: v.boolean() }),
-};
+}))();
 
 // Control characters other than newline and tab (C0, DEL, C1).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.

@@ -52,6 +52,8 @@ export interface ConnectionOptions {
   onStatus: (status: Status) => void;
   /** Every frame in and out, for the teaching panel. */
   onWire?: (dir: "in" | "out", data: string) => void;
+  /** Every HTTP request made (here: each upgrade), for the teaching panel's costs. */
+  onRequest?: () => void;
   WebSocketImpl?: typeof WebSocket;
   random?: () => number;
 }
@@ -105,6 +107,7 @@ export class Connection {
     this.ending = null;
     this.setStatus({ kind: "connecting", attempt: this.attempt });
     const ws = new (this.options.WebSocketImpl ?? WebSocket)(this.url());
+    this.options.onRequest?.();
     this.ws = ws;
     clearTimeout(this.welcomeTimer);
     this.welcomeTimer = setTimeout(() => this.noWelcome(ws), WELCOME_TIMEOUT_MS);

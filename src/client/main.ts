@@ -13,6 +13,7 @@ import { ComposerView } from "./view-composer";
 import { LogView } from "./view-log";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
+import { TransportView } from "./view-transport";
 
 const i18n = new I18n(detectLang(remembered.lang(), navigator.languages));
 const session = sessionId();
@@ -41,7 +42,8 @@ const status = new StatusView(i18n, byId("status"), {
     if (s !== null) join(s.room, s.name);
   },
 });
-const hood = new HoodView(i18n, byId("hood"), hoodToggle);
+const transport = new TransportView(i18n, (kind) => chat?.conn.use(kind));
+const hood = new HoodView(i18n, byId("hood"), hoodToggle, transport);
 const composer = new ComposerView(
   i18n,
   byId("composer"),
@@ -64,6 +66,7 @@ function applyLanguage(lang: Lang): void {
   messageBox.placeholder = i18n.t("message");
   byId("lang").setAttribute("lang", lang === "fa" ? "en" : "fa");
   log.relabel();
+  transport.render();
   people.render();
   status.render();
   composer.update();
@@ -108,7 +111,7 @@ function join(room: string, name: string): void {
     room,
     name,
     session,
-    { log, people, status, hood },
+    { log, people, status, hood, transport },
     {
       refused: (code: RefusalCode) => {
         showJoin(i18n.error(code));

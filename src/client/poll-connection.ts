@@ -48,6 +48,7 @@ export interface PollConnectionOptions {
   onStatus: (status: Status) => void;
   /** Every body in and out, for the teaching panel. */
   onWire?: (dir: "in" | "out", data: string) => void;
+  onRequest?: () => void;
   fetchImpl?: typeof fetch;
   random?: () => number;
 }
@@ -150,6 +151,7 @@ export class PollConnection {
     const abort = new AbortController();
     if (init.method !== "POST") this.abort = abort;
     this.cost.requests++;
+    this.options.onRequest?.();
     this.cost.headerBytes += HEADER_BYTES_PER_REQUEST;
     if (typeof init.body === "string") this.cost.bodyBytesOut += encoder.encode(init.body).length;
     let res: Response;
