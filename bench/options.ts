@@ -20,13 +20,15 @@ export interface Options {
   json: boolean;
   deflate: boolean;
   acks: boolean;
+  /** The project's rooms accept the offer (`WEBSOCKET_COMPRESSION=on`), to measure what it costs. */
+  serverCompression: boolean;
   /** Where the fresh persist directories (SQLite files) are made. */
   persistBase: string;
 }
 
 const HELP = `npm run bench -- [--workloads ${WORKLOADS.join(",")}] [--duration 10]
                  [--target serve,dev,baseline] [--runs 1] [--processes 2] [--json]
-                 [--no-deflate] [--no-acks] [--persist-base <dir, default os.tmpdir()>]
+                 [--no-deflate] [--no-acks] [--server-compression] [--persist-base <dir, default os.tmpdir()>]
 `;
 
 const list = <T extends string>(raw: string, allowed: readonly T[], what: string): T[] => {
@@ -48,6 +50,7 @@ export function parseOptions(argv: string[]): Options {
     json: false,
     deflate: true,
     acks: true,
+    serverCompression: false,
     persistBase: tmpdir(),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +71,7 @@ export function parseOptions(argv: string[]): Options {
     } else if (name === "--json") opts.json = true;
     else if (name === "--no-deflate") opts.deflate = false;
     else if (name === "--no-acks") opts.acks = false;
+    else if (name === "--server-compression") opts.serverCompression = true;
     else if (name === "--persist-base") opts.persistBase = value();
     else if (name === "--help" || name === "-h") {
       process.stdout.write(HELP);

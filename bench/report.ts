@@ -73,10 +73,11 @@ export function report(rows: Row[], opts: Options, load: { start: number; end: n
   out.push(
     `Roomcast bench, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — ${cpus().length} cores ` +
       `(${cpus()[0]?.model.trim() ?? "?"}), Node ${process.version}; ${opts.runs > 1 ? `median of ${opts.runs} runs` : "1 run"}, ` +
-      `${opts.duration} s per phase, open loop, 127.0.0.1.`,
+      `${opts.duration} s per phase (slow: 30 s), open loop, 127.0.0.1; the project runs with ` +
+      "`MAX_UNACKED_BYTES` 256 KiB and raised rate limits.",
     "",
     `Clients: **permessage-deflate ${opts.deflate ? "offered" : "not offered"}** (as Chromium ${opts.deflate ? "does" : "does not"}), ` +
-      `acks ${opts.acks ? "on (as the page sends them)" : "off"}. Columns: ${targets.join(" · ")}` +
+      `acks ${opts.acks ? "on (as the page sends them)" : "off"}${opts.serverCompression ? "; the project's rooms **accept** the offer (`--server-compression`)" : ""}. Columns: ${targets.join(" · ")}` +
       ` (serve = \`npm run serve\`, judged; dev = \`wrangler dev\`, reported; baseline = bare Node \`ws\`). ` +
       `Load average (1 min) at start / end: ${load.start.toFixed(1)} / ${load.end.toFixed(1)}${noisy ? " — **noisy run** (above 2)" : ""}.`,
     "",

@@ -25,7 +25,7 @@ async function stopAll(): Promise<void> {
 
 async function start(target: Target, opts: Options): Promise<Server> {
   progress(`starting ${serverName(target)}`);
-  const s = await startServer(target, opts.persistBase);
+  const s = await startServer(target, opts.persistBase, opts.serverCompression);
   live.add(s);
   const stop = s.stop;
   s.stop = async () => {

@@ -14,6 +14,7 @@ export interface Vars {
   REMOVE_MINUTES?: string | number;
   ROOM_IDLE_DAYS?: string | number;
   POLL_TIMEOUT_SECONDS?: string | number;
+  WEBSOCKET_COMPRESSION?: string;
   ALLOWED_ORIGINS?: string;
 }
 
@@ -31,6 +32,11 @@ export interface RoomConfig {
   roomIdleDays: number;
   /** A poller that has not polled for this long (from its last answer) leaves. */
   pollTimeoutSeconds: number;
+  /**
+   * Whether a room's sockets may use `permessage-deflate` when the browser offers it. Off by
+   * default: it costs each socket its own zlib state and CPU per send (docs/performance.md).
+   */
+  compression: boolean;
 }
 
 export const DEFAULTS: RoomConfig = {
@@ -43,6 +49,7 @@ export const DEFAULTS: RoomConfig = {
   removeMinutes: 10,
   roomIdleDays: 7,
   pollTimeoutSeconds: 30,
+  compression: false,
 };
 
 function num(value: string | number | undefined, fallback: number, min: number): number {
@@ -65,6 +72,7 @@ export function readConfig(env: Vars): RoomConfig {
     roomIdleDays: num(env.ROOM_IDLE_DAYS, DEFAULTS.roomIdleDays, 0),
     // At least 6 s: a long poll is held up to the timeout − 5 s.
     pollTimeoutSeconds: num(env.POLL_TIMEOUT_SECONDS, DEFAULTS.pollTimeoutSeconds, 6),
+    compression: env.WEBSOCKET_COMPRESSION === "on",
   };
 }
 

@@ -209,7 +209,9 @@ export class ChatRoom extends DurableObject<Env> {
     this.send(server, this.welcome(join, member, users, handshake));
     if (takeover === null && !join.watcher) this.fanout.joined(nameKey(member.name), toUser(member), server);
     else this.fanout.welcomed(server);
-    return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
+    // Decided per socket at its handshake: declined unless the deployment turned compression on.
+    const headers = this.config.compression ? {} : DECLINE_COMPRESSION;
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
 
   /** A welcome for a socket (with the handshake the page shows) or a poller (`transport: "poll"`). */

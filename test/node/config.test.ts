@@ -19,6 +19,7 @@ describe("configuration", () => {
       REMOVE_MINUTES: "10",
       ROOM_IDLE_DAYS: "7",
       POLL_TIMEOUT_SECONDS: "30",
+      WEBSOCKET_COMPRESSION: "off",
       ALLOWED_ORIGINS: "",
     });
     expect(readConfig(vars)).toEqual(DEFAULTS);
