@@ -16,6 +16,8 @@ export interface ClientSpec {
   sender: boolean;
   /** Stops reading once connected (its TCP paused, as a phone that froze): never acks either. */
   slow?: boolean;
+  /** A member over HTTP instead of a WebSocket: background load, not measured. */
+  poll?: "long" | "poll";
 }
 
 /** How the clients behave, like a browser by default: offer `permessage-deflate`, ack as the page does. */
@@ -159,9 +161,33 @@ function connectOne(url: string, spec: ClientSpec): Promise<Client> {
   });
 }
 
-async function connectAll(url: string, specs: ClientSpec[], concurrency: number): Promise<void> {
+/** HTTP members keep polling until the run closes; what they get is not measured. */
+let polling = true;
+const pollLoops: Promise<void>[] = [];
+
+async function pollLoop(url: string, spec: ClientSpec): Promise<void> {
+  const base = url.replace(/^ws/, "http");
+  const session = `bench-${spec.name}-${Math.random().toString(36).slice(2, 10)}`;
+  let cursor = "";
+  while (polling) {
+    const wait = spec.poll === "long" && cursor !== "" ? 25 : 0;
+    const q = `session=${session}&wait=${wait}${cursor === "" ? "" : `&cursor=${cursor}`}`;
+    try {
+      const res = await fetch(`${base}/poll/${encodeURIComponent(spec.room)}/${encodeURIComponent(spec.name)}?${q}`);
+      const answer = (await res.json()) as { cursor?: string };
+      if (res.ok && answer.cursor !== undefined) cursor = answer.cursor;
+    } catch {
+      // The run is closing, or the server is busy: try again.
+    }
+    if (spec.poll === "poll" && polling) await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+async function connectAll(url: string, allSpecs: ClientSpec[], concurrency: number): Promise<void> {
   const times: number[] = [];
   const failures: string[] = [];
+  const specs = allSpecs.filter((s) => s.poll === undefined);
+  for (const s of allSpecs) if (s.poll !== undefined) pollLoops.push(pollLoop(url, s));
   let next = 0;
   const worker = async () => {
     while (next < specs.length) {
@@ -260,6 +286,7 @@ process.on("message", (m: ToChild) => {
     void connectAll(m.url, m.clients, m.concurrency);
   } else if (m.cmd === "phase") runPhase(m.id, m.rate, m.startAt, m.durationMs, m.graceMs);
   else if (m.cmd === "close") {
+    polling = false;
     const open = clients;
     clients = [];
     let left = open.length;

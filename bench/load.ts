@@ -21,6 +21,9 @@ export interface Layout {
   prefix: string;
   /** Extra clients per room that stop reading once connected (not counted as receivers). */
   slow?: number;
+  /** Extra members per room over HTTP: long pollers and pollers (background, not measured). */
+  longPollers?: number;
+  pollers?: number;
 }
 
 export interface ConnectResult {
@@ -83,6 +86,16 @@ export class LoadGenerator {
         shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `c${c}`, sender: c < layout.senders });
       }
     }
+    for (let c = 0; c < (layout.longPollers ?? 0); c++) {
+      for (let r = 0; r < layout.rooms; r++) {
+        shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `long${c}`, sender: false, poll: "long" });
+      }
+    }
+    for (let c = 0; c < (layout.pollers ?? 0); c++) {
+      for (let r = 0; r < layout.rooms; r++) {
+        shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `poll${c}`, sender: false, poll: "poll" });
+      }
+    }
     for (let c = 0; c < (layout.slow ?? 0); c++) {
       for (let r = 0; r < layout.rooms; r++) {
         shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `slow${c}`, sender: false, slow: true });
@@ -120,7 +133,8 @@ export class LoadGenerator {
       }
       // Receivers only: a slow client is not expected to get anything.
       for (const share of shares)
-        for (const s of share) if (!s.slow) load.roomSize.set(s.room, (load.roomSize.get(s.room) ?? 0) + 1);
+        for (const s of share)
+          if (!s.slow && s.poll === undefined) load.roomSize.set(s.room, (load.roomSize.get(s.room) ?? 0) + 1);
       for (const f of failures) {
         const room = f.slice(0, f.indexOf("/"));
         load.roomSize.set(room, (load.roomSize.get(room) ?? 1) - 1);

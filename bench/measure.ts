@@ -19,6 +19,9 @@ interface Spec {
   acks?: false;
   /** Seconds per phase, when the workload needs more than `--duration`. */
   minDuration?: number;
+  /** Extra members over HTTP: long pollers and pollers (`wait=0` every 2 s). */
+  longPollers?: number;
+  pollers?: number;
 }
 
 /** `rooms`: all ten clients of every room send at 0.5/s (100 rooms × 10 × 0.5 = 500 messages/s). */
@@ -32,6 +35,10 @@ export const SPECS: Record<Exclude<Workload, "idle">, Spec> = {
   slow: { rooms: 1, clients: 500, senders: 50, rates: [2], slow: 100, minDuration: 30 },
   // The busy room with acks turned off: what acks cost a busy room.
   "busy-noack": { rooms: 1, clients: 500, senders: 50, rates: [2], acks: false },
+  // Issue 10: 450 WebSocket members (50 sending 2/s) plus 50 long pollers and 50 pollers, and the
+  // same room without them: the WebSocket members must not slow down.
+  mixed: { rooms: 1, clients: 450, senders: 50, rates: [2], longPollers: 50, pollers: 50 },
+  "mixed-ws": { rooms: 1, clients: 450, senders: 50, rates: [2] },
 };
 export const IDLE_SOCKETS = 1000;
 
@@ -85,6 +92,8 @@ export async function measure(
   progress(`${tag}: connecting ${spec.rooms}×${spec.clients}${spec.slow ? ` + ${spec.slow} that never read` : ""}`);
   const layout: Layout = { rooms: spec.rooms, clients: spec.clients, senders: spec.senders, prefix };
   if (spec.slow !== undefined) layout.slow = spec.slow;
+  if (spec.longPollers !== undefined) layout.longPollers = spec.longPollers;
+  if (spec.pollers !== undefined) layout.pollers = spec.pollers;
   const { load, connect } = await LoadGenerator.connect(server.url, layout, server.pid, {
     processes: opts.processes,
     behaviour: { ...behaviour, acks: spec.acks ?? behaviour.acks },

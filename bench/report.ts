@@ -135,9 +135,10 @@ function acksAndSlowReaders(get: (name: string, t: Target) => Row | undefined): 
   const busy = get("busy", "serve")?.phase;
   const slow = get("slow", "serve")?.phase;
   const noack = get("busy-noack", "serve")?.phase;
-  if (busy === undefined || (slow === undefined && noack === undefined)) return [];
+  const anyMixed = get("mixed", "serve") !== undefined;
+  if ((busy === undefined || (slow === undefined && noack === undefined)) && !anyMixed) return [];
   const lines = ["| on serve, same run | figure | goal | result |", "|---|---|---|---|"];
-  if (slow !== undefined) {
+  if (slow !== undefined && busy !== undefined) {
     const extra = slow.rssGrowthMb - busy.rssGrowthMb;
     lines.push(
       `| 100 readers that never read: memory growth over the run | ${f1(slow.rssGrowthMb)} MB (busy: ${f1(busy.rssGrowthMb)} MB) | ≤ ${SLOW_MEMORY_GOAL_MB} MB above busy | ${extra <= SLOW_MEMORY_GOAL_MB ? "pass" : `**miss**: ${f1(extra - SLOW_MEMORY_GOAL_MB)} MB over`} |`,
@@ -147,7 +148,15 @@ function acksAndSlowReaders(get: (name: string, t: Target) => Row | undefined): 
       `| the others' p99 with them there | ${f1(slow.p99)} ms (busy: ${f1(busy.p99)} ms) | ≤ ${f1(limit)} ms | ${slow.p99 <= limit ? "pass" : `**miss**: ${f1(slow.p99 - limit)} ms over`} |`,
     );
   }
-  if (noack !== undefined) {
+  const mixed = get("mixed", "serve")?.phase;
+  const mixedWs = get("mixed-ws", "serve")?.phase;
+  if (mixed !== undefined && mixedWs !== undefined) {
+    const limit = mixedWs.p99 * 1.1 + 5;
+    lines.push(
+      `| WebSocket members' p99 with 50 long pollers + 50 pollers vs without | ${f1(mixed.p99)} ms vs ${f1(mixedWs.p99)} ms | ≤ ${f1(limit)} ms | ${mixed.p99 <= limit ? "pass" : `**miss**: ${f1(mixed.p99 - limit)} ms over`} |`,
+    );
+  }
+  if (noack !== undefined && busy !== undefined) {
     const limit = noack.p99 * 1.1 + 5;
     lines.push(
       `| busy p99 with acks vs without | ${f1(busy.p99)} ms vs ${f1(noack.p99)} ms | ≤ ${f1(limit)} ms | ${busy.p99 <= limit ? "pass" : `**miss**: ${f1(busy.p99 - limit)} ms over`} |`,

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       for (const workload of opts.workloads) {
         for (const t of opts.targets) {
           // Issue 11's comparisons are judged on serve against its own busy run.
-          if ((workload === "slow" || workload === "busy-noack") && t !== "serve") continue;
+          if (["slow", "busy-noack", "mixed", "mixed-ws"].includes(workload) && t !== "serve") continue;
           const rows = await measure(workload, servers.get(t)!, run, opts, progress, () => start(t, opts));
           all.push(...rows);
           if (opts.json) for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);

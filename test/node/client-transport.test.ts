@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Status } from "../../src/client/connection";
 import { PollConnection } from "../../src/client/poll-connection";
-import { FALLBACK_AFTER, PROBE_EVERY_MS, Transport, type TransportKind } from "../../src/client/transport";
+import {
+  FALLBACK_AFTER,
+  PROBE_EVERY_MS,
+  Transport,
+  type TransportKind,
+  type TransportOptions,
+} from "../../src/client/transport";
 import type { ServerFrame } from "../../src/protocol";
 
 const welcome = {
@@ -127,6 +133,24 @@ class BlockedSocket {
   close() {}
 }
 
+/** A page's transport where WebSockets are blocked (BlockedSocket) and HTTP goes to `fetchImpl`. */
+function transport(fetchImpl: typeof fetch, overrides: Partial<TransportOptions> = {}): Transport {
+  return new Transport({
+    base: "ws://host",
+    httpBase: "http://host",
+    room: "demo",
+    name: "Sara",
+    session: "session-1234",
+    since: () => undefined,
+    onFrames: () => {},
+    onStatus: () => {},
+    WebSocketImpl: BlockedSocket as unknown as typeof WebSocket,
+    fetchImpl,
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
 describe("the transport", () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
@@ -138,20 +162,7 @@ describe("the transport", () => {
   it(`falls back to long polling after ${FALLBACK_AFTER} failed attempts, and moves back when a probe passes`, async () => {
     const f = fakeFetch();
     const kinds: [TransportKind, boolean][] = [];
-    const t = new Transport({
-      base: "ws://host",
-      httpBase: "http://host",
-      room: "demo",
-      name: "Sara",
-      session: "session-1234",
-      since: () => undefined,
-      onFrames: () => {},
-      onStatus: () => {},
-      onTransport: (kind, auto) => kinds.push([kind, auto]),
-      WebSocketImpl: BlockedSocket as unknown as typeof WebSocket,
-      fetchImpl: f.impl,
-      random: () => 0.5,
-    });
+    const t = transport(f.impl, { onTransport: (kind, auto) => kinds.push([kind, auto]) });
     t.open();
     for (let i = 0; i < FALLBACK_AFTER; i++) await vi.advanceTimersByTimeAsync(15_000);
     expect(kinds).toEqual([["long", true]]);
@@ -170,18 +181,7 @@ describe("the transport", () => {
 
   it("stays where a switch by hand put it", async () => {
     const f = fakeFetch();
-    const t = new Transport({
-      base: "ws://host",
-      httpBase: "http://host",
-      room: "demo",
-      name: "Sara",
-      session: "session-1234",
-      since: () => undefined,
-      onFrames: () => {},
-      onStatus: () => {},
-      WebSocketImpl: BlockedSocket as unknown as typeof WebSocket,
-      fetchImpl: f.impl,
-    });
+    const t = transport(f.impl);
     t.use("poll");
     (await f.next(1)).answer(200, { cursor: "c.1", frames: [welcome] });
     BlockedSocket.probesPass = true;
