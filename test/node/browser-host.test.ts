@@ -280,6 +280,14 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await expect.poll(() => users(next).allTextContents(), WAIT).toEqual(["TeacherRemove", "Next (you, host)"]);
   });
 
+  it("fits the host's tools on a 390 px phone, without horizontal scroll", async () => {
+    const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await hosted(ctx, room(), "Teacher");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await page.getByLabel("Message").boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+  });
+
   it("speaks Persian to the host: tools and labels", async () => {
     const r = room();
     const page = await (await newContext({ locale: "fa-IR" })).newPage();
