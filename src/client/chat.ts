@@ -10,14 +10,18 @@ import {
   nameKey,
   randomId,
   type ChatMessage,
+  type DeletedFrame,
   type ErrorFrame,
+  type HostFrame,
   type RefusalCode,
+  type RoomSettings,
   type ServerFrame,
   type WelcomeFrame,
 } from "../protocol";
 import type { Status } from "./connection";
 import type { I18n } from "./i18n";
 import { keptOutbox } from "./storage";
+import type { ComposerView } from "./view-composer";
 import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
@@ -31,6 +35,10 @@ const RESEND_CHECK_MS = 1000;
 export const RESEND_AFTER_MS = 4000;
 /** After `rate_limited`, wait this long before sending again. */
 export const RATE_LIMIT_BACKOFF_MS = 1200;
+/** After `slow_mode`, wait this much longer than the room said (its clock, our timers). */
+export const SLOW_MARGIN_MS = 100;
+/** Errors about a host's frame: said in the log, the socket stays open. */
+const HOST_ERRORS = new Set(["not_host", "no_such_message", "no_such_member", "cannot_remove_host"]);
 
 export interface ChatViews {
   log: LogView;
@@ -38,11 +46,14 @@ export interface ChatViews {
   status: StatusView;
   hood: HoodView;
   transport: TransportView;
+  composer: ComposerView;
 }
 
 export interface ChatEvents {
   /** The room refused us (the join form shows why). */
   refused: (code: RefusalCode) => void;
+  /** A welcome: our role and the room's settings (the host's tools follow them). */
+  role: (host: boolean, settings: RoomSettings) => void;
 }
 
 export class Chat {
@@ -50,6 +61,9 @@ export class Chat {
   readonly outbox = new Outbox();
   /** The way to the room: WebSocket, or HTTP (long) polling (see transport.ts). */
   readonly conn: Transport;
+  /** The room's settings as last heard (null before the first welcome). */
+  settings: RoomSettings | null = null;
+  isHost = false;
   /** The room's storage life that `since` counts in. */
   private epoch: string | undefined;
   /** The server's clock minus ours, from the last welcome (for the delay figures). */
@@ -64,6 +78,7 @@ export class Chat {
     session: string,
     private readonly views: ChatViews,
     private readonly events: ChatEvents,
+    hostKey?: string,
   ) {
     this.me = name;
     this.conn = new Transport({
@@ -72,6 +87,7 @@ export class Chat {
       room,
       name,
       session,
+      ...(hostKey !== undefined && { host: hostKey }),
       since: () => this.timeline.since,
       epoch: () => this.epoch,
       onTransport: (kind, auto) => {
@@ -105,6 +121,11 @@ export class Chat {
     this.conn.send({ type: "typing" });
   }
 
+  /** The host's tools: delete, clear, remove, slow, lock. False when offline (nothing sent). */
+  moderate(frame: HostFrame): boolean {
+    return this.conn.send(frame);
+  }
+
   /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
   leave(discard: boolean): void {
     clearInterval(this.resendCheck);
@@ -130,6 +151,12 @@ export class Chat {
         return this.views.people.typing(f.from);
       case "error":
         return this.error(f);
+      case "deleted":
+        return this.deleted(f);
+      case "cleared":
+        return this.cleared(f.seq);
+      case "settings":
+        return this.applySettings(f);
     }
   }
 
@@ -137,16 +164,62 @@ export class Chat {
     this.me = w.you;
     this.epoch = w.epoch;
     this.clockOffset = w.now - Date.now();
+    this.isHost = w.role === "host";
+    this.views.log.canDelete = this.isHost;
     const result = this.timeline.welcome(w);
-    if (result.reset) this.views.log.notice(this.i18n.t("resetNotice"));
+    if (result.reset) {
+      // Another life of the room: what is shown belongs to the old one.
+      this.views.log.reset();
+      this.views.log.notice(this.i18n.t("resetNotice"));
+    } else {
+      // A resume: what the host deleted or cleared meanwhile goes here too.
+      if (w.clearedThrough !== undefined) this.cleared(w.clearedThrough);
+      for (const seq of w.deleted ?? []) this.views.log.deleted(seq);
+    }
     if (result.gap) this.views.log.notice(this.i18n.t("gap"));
     for (const m of result.show) this.show(m, true);
     // History may already hold some of our pending messages (sent just before a drop).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
-    this.views.people.set(w.users, w.you);
+    this.views.people.set(w.users, w.you, this.isHost);
+    // The first welcome's settings are the state; a later one's changes are news.
+    this.applySettings(w.settings, this.settings !== null);
     if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
     this.outbox.resendAll();
     this.sendDue();
+  }
+
+  /** A host deleted a message; with our `id`, it was one of ours that the room had kept. */
+  private deleted(f: DeletedFrame): void {
+    this.views.log.deleted(f.seq);
+    if (f.id !== undefined && this.outbox.has(f.id)) {
+      this.outbox.confirm(f.id);
+      this.views.log.removePending(f.id);
+      this.keepOutbox();
+    }
+  }
+
+  private cleared(through: number): void {
+    this.views.log.cleared(through);
+    this.views.log.notice(this.i18n.t("clearedNotice"));
+  }
+
+  private applySettings(s: RoomSettings, announce = true): void {
+    const before = this.settings;
+    this.settings = { slowSeconds: s.slowSeconds, locked: s.locked };
+    const t = this.i18n;
+    if (announce && before !== null && s.slowSeconds !== before.slowSeconds) {
+      this.views.log.notice(s.slowSeconds > 0 ? t.t("slowOn", { n: s.slowSeconds }) : t.t("slowOff"));
+    }
+    if (announce && before !== null && s.locked !== before.locked) {
+      this.views.log.notice(t.t(s.locked ? "lockedOn" : "lockedOff"));
+    }
+    if (s.slowSeconds === 0 && (before?.slowSeconds ?? 0) > 0) {
+      // Nothing waits for slow mode any more.
+      this.views.composer.wait(0);
+      this.outbox.release();
+      this.sendDue();
+    }
+    this.events.role(this.isHost, this.settings);
   }
 
   private message(m: ChatMessage): void {
@@ -161,8 +234,12 @@ export class Chat {
     const own = nameKey(m.from) === nameKey(this.me);
     if (!fromHistory) this.views.transport.message(Date.now() + this.clockOffset - m.ts);
     this.views.people.stopTyping(m.from);
-    if (own && this.confirm(m)) this.views.log.confirm(m.id!, m);
-    else this.views.log.message(m, own, fromHistory);
+    if (own && this.confirm(m)) {
+      this.views.log.confirm(m.id!, m);
+      // Slow mode: show at once how long until the next message may go.
+      const slow = this.settings?.slowSeconds ?? 0;
+      if (!fromHistory && slow > 0 && !this.isHost) this.views.composer.wait(Date.now() + slow * 1000);
+    } else this.views.log.message(m, own, fromHistory);
   }
 
   /** The echo of one of our messages confirms it: it leaves the outbox. True when it was waiting there. */
@@ -175,6 +252,16 @@ export class Chat {
 
   private error(e: ErrorFrame): void {
     if (e.code === "rate_limited") return this.outbox.rateLimited(Date.now());
+    if (e.code === "slow_mode") {
+      // Refused for now, not for good: the same message (same id) goes again when it may.
+      const wait = e.retryAfterMs ?? (this.settings?.slowSeconds ?? 1) * 1000;
+      const until = Date.now() + wait;
+      this.outbox.waitUntil(until + SLOW_MARGIN_MS);
+      this.views.composer.wait(until);
+      setTimeout(() => this.sendDue(), wait + SLOW_MARGIN_MS);
+      return;
+    }
+    if (HOST_ERRORS.has(e.code)) return this.views.log.notice(this.i18n.error(e.code));
     if (e.id !== undefined && this.outbox.has(e.id)) {
       this.outbox.confirm(e.id);
       this.views.log.failed(e.id, this.i18n.error(e.code));
@@ -187,6 +274,7 @@ export class Chat {
     this.views.status.set(s);
     if (s.kind === "refused") {
       clearInterval(this.resendCheck);
+      this.views.composer.wait(0);
       this.events.refused(s.code);
     }
   }
@@ -272,6 +360,22 @@ export class Outbox {
     }
   }
 
+  /**
+   * `slow_mode`: the room takes no message of ours before `until`; everything pending waits
+   * and then goes again in order (the room dedupes what it did keep).
+   */
+  waitUntil(until: number): void {
+    for (const item of this.items.values()) {
+      item.sentAt = null;
+      item.notBefore = Math.max(item.notBefore, until);
+    }
+  }
+
+  /** Slow mode went off: nothing waits any more. */
+  release(): void {
+    for (const item of this.items.values()) item.notBefore = 0;
+  }
+
   /** The echoed message with this id arrived, or the room refused its text for good: it leaves. */
   confirm(id: string): Pending | undefined {
     const item = this.items.get(id);
@@ -330,8 +434,9 @@ export class Timeline {
   }
 
   /** Takes a welcome's history; afterwards everything up to `welcome.seq` counts as seen. */
-  welcome(w: Pick<WelcomeFrame, "seq" | "history" | "gap">): WelcomeResult {
-    const reset = this.started && w.seq < this.last;
+  welcome(w: Pick<WelcomeFrame, "seq" | "history" | "gap" | "reset">): WelcomeResult {
+    // `reset`: the room's storage began a new life (another epoch) since we last saw it.
+    const reset = this.started && (w.reset === true || w.seq < this.last);
     if (reset) this.last = 0;
     const show = w.history.filter((m) => !this.started || reset || m.seq > this.last);
     const gap = w.gap === true;

@@ -48,6 +48,10 @@ export interface ConnectionOptions {
   session: string;
   /** Where to resume from: undefined for a first join. */
   since: () => number | undefined;
+  /** The room's `epoch` from the last welcome, passed back with `since`. */
+  epoch?: () => string | undefined;
+  /** Join as the room's host with this key (never shown: the URL is not put on screen). */
+  host?: string;
   onFrames: (frames: ServerFrame[]) => void;
   onStatus: (status: Status) => void;
   /** Every frame in and out, for the teaching panel. */
@@ -58,8 +62,12 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
-const isRefusal = (code: string): code is RefusalCode => code in REFUSAL_STATUS;
-/** Errors after which the room closes the socket; only the refusals and `replaced` are final. */
+const isRefusal = (code: string): code is RefusalCode => Object.hasOwn(REFUSAL_STATUS, code);
+/**
+ * Errors after which the room closes the socket; only the refusals (`removed` among them: the host
+ * took this name out, mid-stay) and `replaced` are final. `not_host` and the other host errors
+ * leave the socket open.
+ */
 const ENDINGS = new Set(["replaced", "heartbeat_timeout", "too_slow"]);
 const REFUSAL_CLOSE = new Map((Object.keys(REFUSAL_STATUS) as RefusalCode[]).map((c) => [closeCodeFor(c), c]));
 
@@ -95,8 +103,11 @@ export class Connection {
 
   url(): string {
     const q = new URLSearchParams({ session: this.options.session });
+    if (this.options.host !== undefined) q.set("host", this.options.host);
     const since = this.options.since();
+    const epoch = this.options.epoch?.();
     if (since !== undefined) q.set("since", String(since));
+    if (since !== undefined && epoch !== undefined) q.set("epoch", epoch);
     return `${this.options.base}/ws/${encodeURIComponent(this.options.room)}/${encodeURIComponent(this.options.name)}?${q}`;
   }
 
@@ -212,7 +223,9 @@ export class Connection {
     this.stopPing();
     this.dropStale();
     if (this.stopped) return;
-    const end = this.ending ?? REFUSAL_CLOSE.get(code) ?? (code === CLOSE_REPLACED ? "replaced" : null);
+    // 4403 is both `host_key_invalid` and `removed`: the close reason says which.
+    const refusal = isRefusal(reason) ? reason : REFUSAL_CLOSE.get(code);
+    const end = this.ending ?? refusal ?? (code === CLOSE_REPLACED ? "replaced" : null);
     if (end === "replaced") return this.setStatus({ kind: "replaced" });
     if (end === "too_slow" || code === CLOSE_TOO_SLOW) return this.scheduleRetry("slow");
     if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });

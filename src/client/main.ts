@@ -1,15 +1,19 @@
 /**
  * @module
  * The page's entry: picks the language, fills the join form (room from `/?room=demo` or
- * `/#demo`, name and room remembered), and swaps between the form and the chat.
+ * `/#demo`, name and room remembered), and swaps between the form and the chat. "Host this
+ * room" claims the room and keeps its host key in this browser (so does a host link,
+ * `/?room=demo#host=<key>`, whose key leaves the address bar at once); with a kept key the page
+ * joins as the host.
  */
-import { parseRoomName, parseUserName, type RefusalCode } from "../protocol";
+import { parseRoomName, parseUserName, type HostClaim, type RefusalCode } from "../protocol";
 import { Chat } from "./chat";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
-import { remembered, roomFromUrl, seat, sessionId } from "./storage";
+import { hostKeyFromUrl, hostKeys, remembered, roomFromUrl, seat, sessionId } from "./storage";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
+import { HostView } from "./view-host";
 import { LogView } from "./view-log";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
@@ -17,6 +21,15 @@ import { TransportView } from "./view-transport";
 
 const i18n = new I18n(detectLang(remembered.lang(), navigator.languages));
 const session = sessionId();
+const linked = roomFromUrl(location);
+// A host link: its key is kept like a claimed one, and leaves the address bar (and the
+// history) before anything else happens: the screen may be projected.
+const linkedKey = hostKeyFromUrl(location);
+if (linkedKey !== null) {
+  history.replaceState(null, "", location.pathname + location.search);
+  const r = parseRoomName(linked ?? "");
+  if (r !== null) hostKeys.set(r, linkedKey);
+}
 
 const joinForm = byId<HTMLFormElement>("join");
 const nameInput = byId<HTMLInputElement>("name");
@@ -26,15 +39,27 @@ const chatView = byId("chat");
 const leaveButton = byId<HTMLButtonElement>("leave");
 const hoodToggle = byId<HTMLButtonElement>("hood-toggle");
 const messageBox = byId<HTMLTextAreaElement>("message");
+const hostHere = byId("host-here");
+const hostJoin = byId<HTMLButtonElement>("host-join");
 
 let chat: Chat | null = null;
 let unread = 0;
 
-const log = new LogView(i18n, byId("log"), byId("messages"), byId("pending"), byId("jump"), (n) => {
-  unread = n;
-  updateTitle();
-});
-const people = new PeopleView(i18n, byId("users"), byId("online-heading"), byId("typing"));
+const log = new LogView(
+  i18n,
+  byId("log"),
+  byId("messages"),
+  byId("pending"),
+  byId("jump"),
+  (n) => {
+    unread = n;
+    updateTitle();
+  },
+  (seq) => chat?.moderate({ type: "delete", seq }),
+);
+const people = new PeopleView(i18n, byId("users"), byId("online-heading"), byId("typing"), (name) =>
+  chat?.moderate({ type: "remove", name }),
+);
 const status = new StatusView(i18n, byId("status"), {
   retryNow: () => chat?.conn.retryNow(),
   useHere: () => {
@@ -52,7 +77,18 @@ const composer = new ComposerView(
   byId("send"),
   (text) => chat?.send(text),
   () => chat?.typing(),
+  byId("slow-wait"),
 );
+const host = new HostView(i18n, byId("host-tools"), {
+  room: () => chat?.room ?? "",
+  moderate: (frame) => chat?.moderate(frame),
+  link: (projector) => {
+    const room = chat?.room ?? "";
+    const view = projector ? "&view=projector" : "";
+    return `${location.origin}/?room=${encodeURIComponent(room)}${view}#host=${hostKeys.get(room) ?? ""}`;
+  },
+  forget: () => void forgetHost(chat?.room ?? ""),
+});
 
 function applyLanguage(lang: Lang): void {
   i18n.lang = lang;
@@ -70,6 +106,8 @@ function applyLanguage(lang: Lang): void {
   people.render();
   status.render();
   composer.update();
+  composer.countdown();
+  host.render();
   if (!byId("hood").hidden) hood.render();
   updateTitle();
 }
@@ -89,14 +127,20 @@ function showJoin(alert: string, discardUnsent = false): void {
   leaveButton.hidden = true;
   hoodToggle.hidden = true;
   hood.open(false);
+  host.show(false, { slowSeconds: 0, locked: false });
+  composer.wait(0);
+  updateHostHere();
   alertBox.textContent = alert;
   status.set({ kind: "left" });
   updateTitle();
   (nameInput.value === "" || roomInput.value !== "" ? nameInput : roomInput).focus();
 }
 
+/** Joins `room` as `name`: as its host when this browser keeps a key for it. */
 function join(room: string, name: string): void {
   chat?.leave(false);
+  host.show(false, { slowSeconds: 0, locked: false });
+  composer.wait(0);
   log.clear();
   people.clear();
   hood.clear();
@@ -111,34 +155,114 @@ function join(room: string, name: string): void {
     room,
     name,
     session,
-    { log, people, status, hood, transport },
+    { log, people, status, hood, transport, composer },
     {
       refused: (code: RefusalCode) => {
+        // The room no longer takes this key (given up elsewhere, or the room expired).
+        if (code === "host_key_invalid") hostKeys.set(room, null);
         showJoin(i18n.error(code));
         if (code === "name_taken" || code === "invalid_name") nameInput.select();
       },
+      role: (isHost, settings) => host.show(isHost, settings),
     },
+    hostKeys.get(room) ?? undefined,
   );
   updateTitle();
   messageBox.focus();
 }
 
-joinForm.addEventListener("submit", (e) => {
-  e.preventDefault();
+/** The form's name and room, or null (the alert says what is wrong). */
+function readForm(): { name: string; room: string } | null {
   const name = parseUserName(nameInput.value);
   const room = parseRoomName(roomInput.value.trim());
   if (name === null) {
     alertBox.textContent = nameInput.value.trim() === "" ? i18n.t("emptyName") : i18n.error("invalid_name");
-    return nameInput.focus();
+    nameInput.focus();
+    return null;
   }
   if (room === null) {
     alertBox.textContent = i18n.error("invalid_room");
-    return roomInput.focus();
+    roomInput.focus();
+    return null;
   }
+  return { name, room };
+}
+
+function enter({ name, room }: { name: string; room: string }): void {
   remembered.save(name, room);
   // The address bar becomes the link to share.
   history.replaceState(null, "", `/?room=${encodeURIComponent(room)}`);
   join(room, name);
+}
+
+joinForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const form = readForm();
+  if (form !== null) enter(form);
+});
+
+/** Host this room: claim it (unless a key is kept), then join as its host. */
+hostJoin.addEventListener("click", async () => {
+  const form = readForm();
+  if (form === null) return;
+  if (hostKeys.get(form.room) === null) {
+    alertBox.textContent = "";
+    hostJoin.disabled = true;
+    const why = await claim(form.room);
+    hostJoin.disabled = false;
+    if (why !== null) {
+      alertBox.textContent = why;
+      return;
+    }
+  }
+  enter(form);
+});
+
+/** `POST /api/rooms/:room/host`: null when the key is now kept, else a sentence for the alert. */
+async function claim(room: string): Promise<string | null> {
+  try {
+    const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/host`, { method: "POST" });
+    if (res.status === 409) return i18n.t("hostTaken");
+    if (!res.ok) return i18n.t("hostClaimFailed");
+    hostKeys.set(room, ((await res.json()) as HostClaim).hostKey);
+    return null;
+  } catch {
+    return i18n.t("hostClaimFailed");
+  }
+}
+
+/**
+ * Forget host key: this browser drops it, and may give the room up (`DELETE`) so someone else
+ * can host it. In the room, the page joins again as a member.
+ */
+async function forgetHost(room: string): Promise<void> {
+  const key = hostKeys.get(room);
+  if (key === null || !confirm(i18n.t("forgetConfirm", { room }))) return;
+  hostKeys.set(room, null);
+  if (confirm(i18n.t("giveUpConfirm", { room }))) {
+    const headers = { Authorization: `Bearer ${key}` };
+    await fetch(`/api/rooms/${encodeURIComponent(room)}/host`, { method: "DELETE", headers }).catch(() => null);
+  }
+  const s = seat.get();
+  if (chat?.room === room && s !== null) {
+    join(room, s.name);
+    log.notice(i18n.t("hostForgotten"));
+  } else {
+    updateHostHere();
+    alertBox.textContent = i18n.t("hostForgotten");
+  }
+}
+
+/** The form says when this browser hosts the room in the Room box, and offers to forget it. */
+function updateHostHere(): void {
+  const room = parseRoomName(roomInput.value.trim());
+  hostHere.hidden = room === null || hostKeys.get(room) === null;
+}
+
+roomInput.addEventListener("input", updateHostHere);
+byId("forget-host-form").addEventListener("click", () => {
+  const room = parseRoomName(roomInput.value.trim());
+  if (room !== null) void forgetHost(room);
 });
 
 leaveButton.addEventListener("click", () => showJoin("", true));
@@ -159,7 +283,6 @@ document.addEventListener("visibilitychange", () => {
 // Start: the form, filled in; a reload of a joined tab goes straight back in.
 applyLanguage(i18n.lang);
 const kept = seat.get();
-const linked = roomFromUrl(location);
 nameInput.value = kept?.name ?? remembered.name() ?? "";
 roomInput.value = linked ?? kept?.room ?? remembered.room() ?? "";
 if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);

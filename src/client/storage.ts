@@ -75,10 +75,43 @@ export const keptOutbox = {
   set: (value: unknown) => set(tab, "outbox", value === null ? null : JSON.stringify(value)),
 };
 
+/**
+ * The host keys this browser holds, one per room (localStorage: a teacher's laptop keeps its
+ * rooms). A key is a password for the room: it is never put on screen.
+ */
+export const hostKeys = {
+  get(room: string): string | null {
+    const key = readKeys()[room];
+    return typeof key === "string" && LIMITS.hostKeyPattern.test(key) ? key : null;
+  },
+  set(room: string, key: string | null): void {
+    const all = readKeys();
+    if (key === null) delete all[room];
+    else all[room] = key;
+    set(local, "hosts", Object.keys(all).length === 0 ? null : JSON.stringify(all));
+  },
+};
+
+function readKeys(): Record<string, unknown> {
+  try {
+    const all: unknown = JSON.parse(get(local, "hosts") ?? "{}");
+    return typeof all === "object" && all !== null && !Array.isArray(all) ? (all as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The key of a host link (`/?room=demo#host=<key>`), or null. */
+export function hostKeyFromUrl(loc: Pick<Location, "hash">): string | null {
+  const key = /^#host=([A-Za-z0-9_-]+)$/.exec(loc.hash)?.[1];
+  return key !== undefined && LIMITS.hostKeyPattern.test(key) ? key : null;
+}
+
 /** `/?room=demo` or `/#demo`: a link a teacher can share. */
 export function roomFromUrl(loc: Pick<Location, "search" | "hash">): string | null {
   const q = new URLSearchParams(loc.search).get("room");
   if (q !== null && q !== "") return q;
+  if (loc.hash.startsWith("#host=")) return null;
   const raw = loc.hash.replace(/^#/, "");
   let h = raw;
   try {

@@ -2,7 +2,8 @@
  * @module
  * The composer: a text box labelled Message. Enter sends, Shift+Enter makes a new line, a
  * counter appears near the limit (code points, as the server counts), and typing is announced
- * at most once per the contract's typing interval.
+ * at most once per the contract's typing interval. Under slow mode a countdown says when the
+ * next message may go (what is written meanwhile waits in the outbox and goes by itself).
  */
 import { LIMITS, codePointLength, normaliseText } from "../protocol";
 import type { I18n } from "./i18n";
@@ -12,6 +13,8 @@ const COUNTER_FROM = 200;
 
 export class ComposerView {
   private lastTypingAt = -Infinity;
+  private waitUntil = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly i18n: I18n,
@@ -21,6 +24,7 @@ export class ComposerView {
     private readonly send: HTMLButtonElement,
     onSend: (text: string) => void,
     onTyping: () => void,
+    private readonly waitLine: HTMLElement,
   ) {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -46,6 +50,22 @@ export class ComposerView {
         onTyping();
       }
     });
+  }
+
+  /** Slow mode: "You can send again in N s" until `until` (epoch ms); 0 ends it. */
+  wait(until: number): void {
+    this.waitUntil = until;
+    clearInterval(this.ticker);
+    this.ticker = until > Date.now() ? setInterval(() => this.countdown(), 250) : undefined;
+    this.countdown();
+  }
+
+  countdown(): void {
+    const n = Math.ceil((this.waitUntil - Date.now()) / 1000);
+    if (n <= 0) clearInterval(this.ticker);
+    this.waitLine.hidden = n <= 0;
+    const text = n > 0 ? this.i18n.t("slowWait", { n }) : "";
+    if (this.waitLine.textContent !== text) this.waitLine.textContent = text;
   }
 
   update(): void {

@@ -3,6 +3,7 @@
  * The message log (`role="log"`): messages with sender, local time and text, quiet system
  * lines, date separators, pending messages of the outbox. It follows new messages unless the
  * reader scrolled up; then a "new messages" button jumps down, and unread ones are counted.
+ * For the room's host each message has a Delete button; deletions and clears take messages out.
  */
 import type { ChatMessage } from "../protocol";
 import { el, withNames } from "./dom";
@@ -13,6 +14,8 @@ const NEAR_BOTTOM_PX = 48;
 export class LogView {
   private lastDay: string | null = null;
   private unread = 0;
+  /** The room's host: every message gets a Delete button. */
+  canDelete = false;
 
   constructor(
     private readonly i18n: I18n,
@@ -21,7 +24,12 @@ export class LogView {
     private readonly pendingList: HTMLOListElement,
     private readonly jump: HTMLButtonElement,
     private readonly onUnread: (n: number) => void,
+    onDelete: (seq: number) => void,
   ) {
+    list.addEventListener("click", (e) => {
+      const seq = (e.target as Element).closest(".del")?.closest<HTMLElement>("[data-seq]")?.dataset.seq;
+      if (seq !== undefined) onDelete(Number(seq));
+    });
     scroller.addEventListener("scroll", () => {
       if (this.atBottom()) this.seen();
     });
@@ -47,6 +55,7 @@ export class LogView {
           { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
           el("span", { class: "from", dir: "auto", text: m.from }),
           this.timeEl(m.ts),
+          this.deleteButton(m.from),
           el("p", { class: "text", dir: "auto", text: m.text }),
         );
         this.list.append(item);
@@ -104,9 +113,41 @@ export class LogView {
       item.dataset.seq = String(m.seq);
       item.querySelector(".state")?.remove();
       item.querySelector(".from")?.replaceChildren(m.from);
-      item.querySelector("time")?.replaceWith(this.timeEl(m.ts));
+      const time = this.timeEl(m.ts);
+      item.querySelector("time")?.replaceWith(time);
+      const del = this.deleteButton(m.from);
+      if (del !== null) time.after(del);
       this.list.append(item);
     }, "own");
+  }
+
+  /** A host deleted it: the message goes (focus, if it was on its Delete button, goes to the log). */
+  deleted(seq: number): void {
+    const item = this.list.querySelector(`.msg[data-seq="${seq}"]`);
+    if (item === null) return;
+    const focused = item.contains(document.activeElement);
+    item.remove();
+    if (focused) this.scroller.focus();
+  }
+
+  /** A host cleared the room through `through`: that message and everything above it go. */
+  cleared(through: number): void {
+    const gone = [...this.list.querySelectorAll<HTMLElement>(".msg[data-seq]")].filter(
+      (m) => Number(m.dataset.seq) <= through,
+    );
+    const last = gone.at(-1);
+    if (last === undefined) return;
+    const focused = this.list.contains(document.activeElement);
+    while (this.list.firstChild !== null && this.list.firstChild !== last) this.list.firstChild.remove();
+    last.remove();
+    if (this.list.firstChild === null) this.lastDay = null;
+    if (focused) this.scroller.focus();
+  }
+
+  /** A fresh view: everything shown goes (our pending messages stay). */
+  reset(): void {
+    this.list.replaceChildren();
+    this.lastDay = null;
   }
 
   removePending(id: string): void {
@@ -131,6 +172,10 @@ export class LogView {
     }
     for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state"))
       s.textContent = this.i18n.t("pending");
+    for (const b of this.list.querySelectorAll(".del")) {
+      b.textContent = this.i18n.t("delete");
+      b.setAttribute("aria-label", this.deleteLabel(b.parentElement?.querySelector(".from")?.textContent ?? ""));
+    }
     for (const line of this.list.querySelectorAll<HTMLElement>(".system[data-key]")) {
       const time = line.querySelector("time");
       line.replaceChildren(
@@ -181,6 +226,20 @@ export class LogView {
     this.list.append(
       el("li", { class: "day", attrs: { "data-ts": String(ts), role: "separator" }, text: this.i18n.date(ts) }),
     );
+  }
+
+  /** "Delete", named for screen readers after whose message it deletes. */
+  private deleteButton(from: string): HTMLButtonElement | null {
+    if (!this.canDelete) return null;
+    return el("button", {
+      class: "del link",
+      text: this.i18n.t("delete"),
+      attrs: { type: "button", "aria-label": this.deleteLabel(from) },
+    });
+  }
+
+  private deleteLabel(from: string): string {
+    return this.i18n.t("deleteLabel", { name: from });
   }
 
   private timeEl(ts: number): HTMLTimeElement {

@@ -1,7 +1,8 @@
 /**
  * @module
  * Who is here: the `<ul aria-label="Online users">` with its count, and the typing line
- * ("Sara is typing…"), which forgets a name a few seconds after its last typing frame.
+ * ("Sara is typing…"), which forgets a name a few seconds after its last typing frame. The
+ * room's host sees a Remove button beside each member (with a confirmation).
  */
 import { nameKey, type User } from "../protocol";
 import { el, withNames } from "./dom";
@@ -14,16 +15,25 @@ export class PeopleView {
   private users = new Map<string, User>();
   private typists = new Map<string, { name: string; timer: ReturnType<typeof setTimeout> }>();
   private me = "";
+  /** We are the room's host: members get a Remove button. */
+  private host = false;
 
   constructor(
     private readonly i18n: I18n,
     private readonly list: HTMLUListElement,
     private readonly heading: HTMLElement,
     private readonly typingLine: HTMLElement,
-  ) {}
+    onRemove: (name: string) => void,
+  ) {
+    list.addEventListener("click", (e) => {
+      const name = (e.target as Element).closest<HTMLElement>(".remove")?.dataset.name;
+      if (name !== undefined && confirm(this.i18n.t("removeConfirm", { name }))) onRemove(name);
+    });
+  }
 
-  set(users: User[], me: string): void {
+  set(users: User[], me: string, host = false): void {
     this.me = nameKey(me);
+    this.host = host;
     this.users = new Map(users.map((u) => [nameKey(u.name), u]));
     this.render();
   }
@@ -65,21 +75,38 @@ export class PeopleView {
     for (const t of this.typists.values()) clearTimeout(t.timer);
     this.typists.clear();
     this.users.clear();
+    this.host = false;
     this.render();
   }
 
   render(): void {
     const users = [...this.users.values()].sort((a, b) => a.joinedAt - b.joinedAt);
+    const t = this.i18n;
+    // Kept when the list is redrawn, so a keyboard user stays where they were.
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.name;
     this.list.replaceChildren(
-      ...users.map((u) =>
-        el(
+      ...users.map((u) => {
+        const me = nameKey(u.name) === this.me;
+        const tags = [me && t.t("you"), u.role === "host" && t.t("hostBadge")].filter((x) => x !== false);
+        const remove =
+          this.host &&
+          !me &&
+          u.role !== "host" &&
+          el("button", {
+            class: "remove link",
+            text: t.t("remove"),
+            attrs: { type: "button", "aria-label": t.t("removeLabel", { name: u.name }), "data-name": u.name },
+          });
+        return el(
           "li",
-          { class: nameKey(u.name) === this.me ? "me" : undefined },
+          { class: me ? "me" : undefined },
           el("span", { dir: "auto", text: u.name }),
-          nameKey(u.name) === this.me ? el("span", { class: "you", text: ` (${this.i18n.t("you")})` }) : null,
-        ),
-      ),
+          tags.length > 0 && el("span", { class: "you", text: ` (${tags.join(t.lang === "fa" ? "، " : ", ")})` }),
+          remove,
+        );
+      }),
     );
+    if (focused !== undefined) this.list.querySelector<HTMLElement>(`[data-name="${CSS.escape(focused)}"]`)?.focus();
     this.list.setAttribute("aria-label", this.i18n.t("online"));
     this.heading.textContent = this.i18n.t("onlineCount", { n: users.length });
     this.renderTyping();

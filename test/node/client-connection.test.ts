@@ -93,6 +93,49 @@ describe("connection", () => {
     expect(last().url).toBe("ws://host/ws/demo/Sara%20Ahmadi?session=session-1234&since=7");
   });
 
+  it("joins as host with the key, and resumes with the room's epoch beside since", () => {
+    let epoch: string | undefined;
+    const { setSince, last } = connect({ host: "k".repeat(43), epoch: () => epoch });
+    expect(last().url).toBe(`ws://host/ws/demo/Sara%20Ahmadi?session=session-1234&host=${"k".repeat(43)}`);
+    last().open();
+    last().receive(welcome);
+    setSince(7);
+    epoch = "life-2";
+    last().drop(1006);
+    vi.advanceTimersByTime(600);
+    expect(last().url).toBe(
+      `ws://host/ws/demo/Sara%20Ahmadi?session=session-1234&host=${"k".repeat(43)}&since=7&epoch=life-2`,
+    );
+  });
+
+  it("is removed for good: `removed` mid-stay is final, no retry", () => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive(welcome);
+    last().receive({ type: "error", code: "removed", message: "" });
+    last().drop(4403, "removed");
+    vi.advanceTimersByTime(60_000);
+    expect(conn.status).toEqual({ kind: "refused", code: "removed" });
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it.each(["removed", "host_key_invalid"] as const)("tells the two 4403s apart by the close reason: %s", (code) => {
+    const { conn, last } = connect();
+    last().drop(4403, code);
+    expect(conn.status).toEqual({ kind: "refused", code });
+  });
+
+  it.each(["not_host", "no_such_member", "slow_mode"] as const)("stays online after %s", (code) => {
+    const { conn, last } = connect();
+    last().open();
+    last().receive(welcome);
+    last().receive({ type: "error", code, message: "" });
+    vi.advanceTimersByTime(1000);
+    expect(conn.status.kind).toBe("online");
+    expect(last().closedWith).toBeNull();
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
   it("backs off between failed tries and starts over after a welcome", () => {
     const { statuses, last } = connect();
     const waits: number[] = [];

@@ -50,6 +50,19 @@ describe("outbox", () => {
     expect(o.takeDue(100 + RATE_LIMIT_BACKOFF_MS).map((x) => x.text)).toEqual(["a", "b"]);
   });
 
+  it("slow_mode holds every pending message until the room takes one again, then the same ids go in order", () => {
+    const o = new Outbox(ids());
+    const a = o.add("a", 0);
+    const b = o.add("b", 0);
+    o.takeDue(0);
+    o.waitUntil(7000);
+    expect(o.takeDue(6999)).toEqual([]);
+    expect(o.takeDue(7000).map((x) => x.id)).toEqual([a.id, b.id]);
+    o.waitUntil(20_000);
+    o.release();
+    expect(o.takeDue(7001).map((x) => x.text)).toEqual(["a", "b"]);
+  });
+
   it("a confirmation removes it for good: no resend, no second confirmation", () => {
     const o = new Outbox(ids());
     const p = o.add("once", 0);

@@ -18,10 +18,12 @@ describe("the built page", () => {
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it("is under 60 KB uncompressed, HTML + CSS + JS", () => {
+  // 60 KB until the host's tools (issue 9): their code and their strings in two languages (Persian
+  // is two bytes a letter in UTF-8) took the page to about 67 KB.
+  it("is under 72 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(60 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(72 * 1024);
   });
 
   it("makes no external request (no CDN, no web font)", () => {

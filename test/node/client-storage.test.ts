@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { roomFromUrl } from "../../src/client/storage";
+import { hostKeyFromUrl, roomFromUrl } from "../../src/client/storage";
 
 describe("roomFromUrl", () => {
   it.each([
@@ -10,7 +10,21 @@ describe("roomFromUrl", () => {
     [{ search: "", hash: "" }, null],
     // A malformed escape must not stop the page from starting.
     [{ search: "", hash: "#%E0" }, "%E0"],
+    // A host link's fragment is a key, never a room.
+    [{ search: "?room=demo", hash: `#host=${"k".repeat(43)}` }, "demo"],
+    [{ search: "", hash: `#host=${"k".repeat(43)}` }, null],
   ])("reads %j as %j", (loc, room) => {
     expect(roomFromUrl(loc)).toBe(room);
+  });
+});
+
+describe("hostKeyFromUrl", () => {
+  it.each([
+    [`#host=${"A_-9".repeat(11)}`, "A_-9".repeat(11)],
+    ["#host=short", null],
+    ["#demo", null],
+    ["", null],
+  ])("reads %j as %j", (hash, key) => {
+    expect(hostKeyFromUrl({ hash })).toBe(key);
   });
 });

@@ -55,6 +55,15 @@ describe("timeline: resume and dedupe by seq", () => {
     expect(t.since).toBe(900);
   });
 
+  it("a welcome with reset (another epoch) starts over, even when its seq is higher", () => {
+    const t = new Timeline();
+    t.welcome(welcome(5, [msg(5)]));
+    const r = t.welcome({ seq: 9, history: [msg(8), msg(9)], reset: true });
+    expect(r.reset).toBe(true);
+    expect(r.show.map((m) => m.seq)).toEqual([8, 9]);
+    expect(t.since).toBe(9);
+  });
+
   it("a room whose counter went backwards was reset: its messages show again", () => {
     const t = new Timeline();
     t.welcome(welcome(50, [msg(50)]));

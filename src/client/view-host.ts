@@ -1,0 +1,101 @@
+/**
+ * @module
+ * The host's tools above the log: Clear room (with a confirmation), Slow mode (off, 10, 30,
+ * 60 s), Lock room (a toggle), Copy host link, Projector and Forget host key. They show the
+ * room's settings as the room last said them. The host key itself is never put on screen: the
+ * link goes to the clipboard and the projector opens in a new tab.
+ */
+import type { HostFrame, RoomSettings } from "../protocol";
+import { byId, el } from "./dom";
+import type { I18n } from "./i18n";
+
+/** The choices of the Slow mode menu, in seconds (0 = off). */
+export const SLOW_CHOICES = [0, 10, 30, 60];
+/** The "copied" note goes away after this long. */
+const NOTE_MS = 6000;
+
+export interface HostActions {
+  room: () => string;
+  moderate: (frame: HostFrame) => void;
+  /** The host link (`/?room=<room>#host=<key>`) or the projector's, for this room. */
+  link: (projector: boolean) => string;
+  forget: () => void;
+}
+
+export class HostView {
+  private settings: RoomSettings = { slowSeconds: 0, locked: false };
+  private readonly slow = byId<HTMLSelectElement>("slow");
+  private readonly lock = byId<HTMLButtonElement>("lock-room");
+  private readonly note = byId("host-note");
+  private noteTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly i18n: I18n,
+    private readonly root: HTMLElement,
+    actions: HostActions,
+  ) {
+    byId("clear-room").addEventListener("click", () => {
+      if (confirm(i18n.t("clearConfirm", { room: actions.room() }))) actions.moderate({ type: "clear" });
+    });
+    this.slow.addEventListener("change", () => actions.moderate({ type: "slow", seconds: Number(this.slow.value) }));
+    this.lock.addEventListener("click", () => actions.moderate({ type: "lock", locked: !this.settings.locked }));
+    const copy = byId<HTMLButtonElement>("copy-host-link");
+    copy.addEventListener("click", async () => {
+      const ok = await copyText(actions.link(false));
+      copy.focus();
+      this.say(i18n.t(ok ? "hostLinkCopied" : "hostLinkNotCopied"));
+    });
+    byId("open-projector").addEventListener("click", () => open(actions.link(true), "_blank", "noopener"));
+    byId("forget-host").addEventListener("click", () => actions.forget());
+  }
+
+  /** After a welcome or a settings frame: shown to the host only, with the room's settings. */
+  show(host: boolean, settings: RoomSettings): void {
+    this.root.hidden = !host;
+    this.settings = settings;
+    if (!host) this.say("");
+    this.render();
+  }
+
+  render(): void {
+    const t = this.i18n;
+    const choices = [...new Set([...SLOW_CHOICES, this.settings.slowSeconds])].sort((a, b) => a - b);
+    this.slow.replaceChildren(
+      ...choices.map((n) =>
+        el("option", { text: n === 0 ? t.t("slowNone") : t.t("seconds", { n }), attrs: { value: String(n) } }),
+      ),
+    );
+    this.slow.value = String(this.settings.slowSeconds);
+    this.lock.setAttribute("aria-pressed", String(this.settings.locked));
+  }
+
+  private say(text: string): void {
+    clearTimeout(this.noteTimer);
+    this.note.textContent = text;
+    if (text !== "") this.noteTimer = setTimeout(() => this.say(""), NOTE_MS);
+  }
+}
+
+/**
+ * Puts `text` on the clipboard without showing it. The Clipboard API needs a secure context; a
+ * class served over plain http on the room's Wi-Fi gets the older way, an off-screen text box.
+ */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const box = el("textarea", { class: "sr-only", attrs: { "aria-hidden": "true", readonly: "" } });
+    box.value = text;
+    document.body.append(box);
+    box.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch {
+      // Nothing more to try.
+    }
+    box.remove();
+    return ok;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The page in Chromium: the room's host (issue 9). Claiming a room, the host's tools (delete,
+ * clear, lock, remove, slow mode), the host link and the projector, and what members see.
+ */
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { NodeClient } from "../support/node-client";
+import {
+  haveChromium,
+  log,
+  online,
+  once,
+  say,
+  settled,
+  texts,
+  usePageHarness,
+  users,
+  WAIT,
+} from "../support/page-harness";
+
+/** The first backoff of a reconnect is at most 0.6 s: a removed tab would have tried by then. */
+const LONGER_THAN_A_RETRY_MS = 1000;
+
+describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
+  const h = usePageHarness();
+  const { room, newContext, joined, joinedThrough } = h;
+
+  /** Opens the page, accepts every confirmation, and presses Host this room as `name`. */
+  async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
+    const page = await ctx.newPage();
+    page.on("dialog", (d) => void d.accept());
+    page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
+    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
+    await page.locator("#name").fill(name);
+    await page.getByRole("button", { name: "Host this room" }).click();
+    await online(page);
+    await tools(page).waitFor(WAIT);
+    return page;
+  }
+
+  const tools = (page: Page) => page.getByRole("region", { name: "Host tools" });
+  const keyOf = (page: Page, r: string) =>
+    page.evaluate((r) => JSON.parse(localStorage.getItem("roomcast.hosts") ?? "{}")[r] as string, r);
+  const notices = (page: Page) => log(page).locator(".notice").allTextContents();
+
+  it("claims the room and joins as host; a second browser is told the room has a host; the key is never shown", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const key = await keyOf(teacher, r);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await users(teacher).allTextContents()).toEqual(["Teacher (you, host)"]);
+
+    const other = await (await newContext()).newPage();
+    await other.goto(`${h.url}/?room=${r}`);
+    await other.locator("#name").fill("Sara");
+    await other.getByRole("button", { name: "Host this room" }).click();
+    await expect
+      .poll(() => other.getByRole("alert").textContent(), WAIT)
+      .toBe("This room already has a host. Join as a member, or open the host link on this device.");
+    expect(await other.locator("#join").isVisible()).toBe(true);
+
+    // Not on screen, not in the address bar, not in the handshake of Under the hood.
+    await teacher.getByRole("button", { name: "Under the hood" }).click();
+    await teacher.locator("#hood").getByText("Sec-WebSocket-Key:").waitFor(WAIT);
+    expect(await teacher.locator("#hood pre").first().textContent()).toMatch(/[?&]host=(…|%E2%80%A6)(&|\s)/);
+    expect(await teacher.evaluate(() => document.body.innerText)).not.toContain(key);
+    expect(await teacher.evaluate(() => document.documentElement.outerHTML)).not.toContain(key);
+    expect(teacher.url()).not.toContain(key);
+  });
+
+  it("Delete takes a message out of every tab; a member has no Delete, Remove or host tools", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(sara, "oops");
+    await say(sara, "fine");
+    await expect.poll(() => texts(teacher), WAIT).toEqual(["oops", "fine"]);
+
+    await teacher.getByRole("button", { name: "Delete message from Sara" }).first().click();
+    await expect.poll(() => texts(sara), { message: "gone in Sara's tab", ...WAIT }).toEqual(["fine"]);
+    await expect.poll(() => texts(teacher), WAIT).toEqual(["fine"]);
+
+    await expect.poll(() => users(teacher).allTextContents(), WAIT).toEqual(["Teacher (you, host)", "SaraRemove"]);
+    expect(await teacher.getByRole("button", { name: "Remove Sara" }).isVisible()).toBe(true);
+    expect(await sara.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
+    expect(await sara.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
+    expect(await tools(sara).count()).toBe(0); // hidden, so not in the accessibility tree
+    expect(await sara.locator("#host-tools").isHidden()).toBe(true);
+    expect(await users(sara).allTextContents()).toEqual(["Teacher (host)", "Sara (you)"]);
+  });
+
+  it("Clear room empties both tabs, with a line that says so", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(teacher, "from the teacher");
+    await say(sara, "from Sara");
+    await expect.poll(() => texts(teacher), WAIT).toEqual(["from the teacher", "from Sara"]);
+    await tools(teacher).getByRole("button", { name: "Clear room" }).click();
+    for (const page of [teacher, sara]) {
+      await expect.poll(() => texts(page), WAIT).toEqual([]);
+      expect(await notices(page)).toContain("The host cleared the room.");
+    }
+    await say(sara, "after the clear");
+    await expect.poll(() => texts(teacher), WAIT).toEqual(["after the clear"]);
+  });
+
+  it("Lock room refuses a new tab with the locked sentence; members see the line; Unlock lets it in", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const sara = await joined(await newContext(), r, "Sara");
+    const lock = tools(teacher).getByRole("button", { name: "Lock room" });
+    await lock.click();
+    await expect.poll(() => lock.getAttribute("aria-pressed"), WAIT).toBe("true");
+    await expect.poll(() => notices(sara), WAIT).toEqual(["The host locked the room: no one new can join."]);
+
+    const late = await (await newContext()).newPage();
+    await late.goto(`${h.url}/?room=${r}`);
+    await late.locator("#name").fill("Late");
+    await late.getByRole("button", { name: "Join" }).click();
+    await expect
+      .poll(() => late.getByRole("alert").textContent(), WAIT)
+      .toBe("This room is locked: no one new can join. Ask the host to unlock it.");
+    expect(await late.locator("#join").isVisible()).toBe(true);
+
+    await lock.click();
+    await expect.poll(() => lock.getAttribute("aria-pressed"), WAIT).toBe("false");
+    await expect.poll(() => notices(sara), WAIT).toContain("The host unlocked the room.");
+    await late.getByRole("button", { name: "Join" }).click();
+    await online(late);
+  });
+
+  it("Remove closes the member's tab with the removed sentence, and it never reconnects", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    let sockets = 0;
+    const sara = await joined(await newContext(), r, "Sara", (p) => p.on("websocket", () => sockets++));
+    expect(sockets).toBe(1);
+    await teacher.getByRole("button", { name: "Remove Sara" }).click();
+    await expect.poll(() => sara.getByRole("alert").textContent(), WAIT).toBe("The host removed you from this room.");
+    expect(await sara.locator("#join").isVisible()).toBe(true);
+    expect(await sara.locator("#status").getAttribute("data-state")).toBe("left");
+    await expect.poll(() => users(teacher).allTextContents(), WAIT).toEqual(["Teacher (you, host)"]);
+    // The page is back on the form with nothing scheduled; a reconnect would have begun by now.
+    await sara.waitForTimeout(LONGER_THAN_A_RETRY_MS);
+    expect(sockets).toBe(1);
+    // Joining again by hand is refused with the same sentence, for a while.
+    await sara.getByRole("button", { name: "Join" }).click();
+    await expect.poll(() => sockets, WAIT).toBe(2);
+    await expect.poll(() => sara.getByRole("alert").textContent(), WAIT).toBe("The host removed you from this room.");
+  });
+
+  it("slow mode: members see the line, the countdown shows, and a refused message goes by itself when it may", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const frames: string[] = [];
+    const sara = await joined(await newContext(), r, "Sara", (p) =>
+      p.on("websocket", (ws) => {
+        ws.on("framesent", (f) => frames.push(`out ${f.payload}`));
+        ws.on("framereceived", (f) => frames.push(`in ${f.payload}`));
+      }),
+    );
+
+    // Through the page's menu: 10 s, as the class would.
+    await tools(teacher).getByLabel("Slow mode").selectOption("10");
+    await expect.poll(() => notices(sara), WAIT).toEqual(["Slow mode is on: one message every 10 s."]);
+    // Then 2 s from a second host socket, so that this test waits 2 s and not 10.
+    const helper = await NodeClient.open(
+      `${h.url.replace("http", "ws")}/ws/${r}/Helper?host=${await keyOf(teacher, r)}`,
+    );
+    helper.send({ type: "slow", seconds: 2 });
+    await expect.poll(() => notices(sara), WAIT).toContain("Slow mode is on: one message every 2 s.");
+    expect(await tools(teacher).getByLabel("Slow mode").inputValue()).toBe("2");
+    helper.close();
+
+    await say(sara, "first");
+    await settled(sara);
+    await say(sara, "second");
+    const wait = sara.getByRole("timer");
+    await expect.poll(() => wait.textContent(), WAIT).toMatch(/^You can send again in [12] s$/);
+    await expect
+      .poll(() => texts(teacher), { message: "the second one arrives by itself", ...WAIT })
+      .toEqual(["first", "second"]);
+    await settled(sara);
+
+    const refusal = frames.find((f) => f.includes('"code":"slow_mode"'));
+    expect(refusal, "the room did refuse it once").toBeDefined();
+    const { id, retryAfterMs } = JSON.parse(refusal!.slice(3)) as { id: string; retryAfterMs: number };
+    expect(retryAfterMs).toBeGreaterThan(0);
+    expect(retryAfterMs).toBeLessThanOrEqual(2000);
+    const sent = frames.filter((f) => f.startsWith("out") && f.includes('"text":"second"'));
+    expect(sent.length, "sent again").toBeGreaterThanOrEqual(2);
+    for (const f of sent) expect(JSON.parse(f.slice(4)).id, "with the same id").toBe(id);
+    expect(await texts(sara)).toEqual(["first", "second"]);
+
+    await tools(teacher).getByLabel("Slow mode").selectOption("0");
+    await expect.poll(() => notices(sara), WAIT).toContain("Slow mode is off.");
+    await expect.poll(() => wait.isHidden(), WAIT).toBe(true);
+  });
+
+  it("a resume after a delete and a clear takes them out too (welcome.deleted, welcome.clearedThrough)", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    // Sara's tab never hears of the delete or the clear live, and loses one message (a seq jump
+    // makes it resume with since).
+    let lose = once("lost");
+    const sara = await joinedThrough(await newContext(), r, "Sara", {
+      toPage: (m) => m.includes('"type":"deleted"') || m.includes('"type":"cleared"') || lose(m),
+    });
+    for (const text of ["one", "two"]) await say(teacher, text);
+    await expect.poll(() => texts(sara), WAIT).toEqual(["one", "two"]);
+    await teacher.getByRole("button", { name: "Delete message from Teacher" }).first().click();
+    await expect.poll(() => texts(teacher), WAIT).toEqual(["two"]);
+    await say(teacher, "lost");
+    await say(teacher, "three");
+    await expect
+      .poll(() => texts(sara), { message: "the resume drops the deleted one", ...WAIT })
+      .toEqual(["two", "lost", "three"]);
+
+    await tools(teacher).getByRole("button", { name: "Clear room" }).click();
+    await expect.poll(() => texts(teacher), WAIT).toEqual([]);
+    lose = once("lost again");
+    await say(teacher, "lost again");
+    await say(teacher, "four");
+    await expect
+      .poll(() => texts(sara), { message: "the resume clears the rest", ...WAIT })
+      .toEqual(["lost again", "four"]);
+    expect(await notices(sara)).toContain("The host cleared the room.");
+  });
+
+  it("Copy host link puts the link on the clipboard only; on another device it hosts, and the key leaves the address bar", async () => {
+    const r = room();
+    const ctx = await newContext();
+    await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: h.url });
+    const teacher = await hosted(ctx, r, "Teacher");
+    const key = await keyOf(teacher, r);
+    await tools(teacher).getByRole("button", { name: "Copy host link" }).click();
+    await expect.poll(() => teacher.getByRole("status").filter({ hasText: "Host link copied" }).count(), WAIT).toBe(1);
+    const link = await teacher.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(`${h.url}/?room=${r}#host=${key}`);
+    expect(await teacher.evaluate(() => document.body.innerText)).not.toContain(key);
+
+    // Projector: a new tab on the projector view, with the key in its fragment.
+    await teacher.evaluate(() => {
+      window.open = (url?: string | URL) => {
+        (window as { opened?: string }).opened = String(url);
+        return null;
+      };
+    });
+    await tools(teacher).getByRole("button", { name: "Projector" }).click();
+    expect(await teacher.evaluate(() => (window as { opened?: string }).opened)).toBe(
+      `${h.url}/?room=${r}&view=projector#host=${key}`,
+    );
+
+    const phone = await (await newContext()).newPage();
+    await phone.goto(link);
+    expect(phone.url()).toBe(`${h.url}/?room=${r}`);
+    expect(await keyOf(phone, r)).toBe(key);
+    expect(await phone.getByText("This device hosts this room.").isVisible()).toBe(true);
+    await phone.locator("#name").fill("Teacher phone");
+    await phone.getByRole("button", { name: "Join" }).click();
+    await online(phone);
+    await tools(phone).waitFor(WAIT);
+    await expect
+      .poll(() => users(phone).allTextContents(), WAIT)
+      .toEqual(["Teacher (host)", "Teacher phone (you, host)"]);
+  });
+
+  it("Forget host key gives the room up: the tab stays as a member and someone else can host", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    await tools(teacher).getByRole("button", { name: "Forget host key" }).click();
+    await expect.poll(() => log(teacher).getByText("The host key was forgotten").count(), WAIT).toBe(1);
+    await online(teacher);
+    expect(await teacher.locator("#host-tools").isHidden()).toBe(true);
+    expect(await keyOf(teacher, r)).toBeUndefined();
+    await expect.poll(() => users(teacher).allTextContents(), WAIT).toEqual(["Teacher (you)"]);
+
+    const next = await hosted(await newContext(), r, "Next");
+    await expect.poll(() => users(next).allTextContents(), WAIT).toEqual(["TeacherRemove", "Next (you, host)"]);
+  });
+
+  it("fits the host's tools on a 390 px phone, without horizontal scroll", async () => {
+    const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await hosted(ctx, room(), "Teacher");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await page.getByLabel("Message").boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+  });
+
+  it("speaks Persian to the host: tools and labels", async () => {
+    const r = room();
+    const page = await (await newContext({ locale: "fa-IR" })).newPage();
+    await page.goto(`${h.url}/?room=${r}`);
+    await page.locator("#name").fill("معلم");
+    await page.getByRole("button", { name: "میزبانی این اتاق" }).click();
+    await online(page);
+    await page.getByRole("region", { name: "ابزار میزبان" }).waitFor(WAIT);
+    expect(await page.getByRole("button", { name: "قفل اتاق" }).isVisible()).toBe(true);
+    expect(await page.getByLabel("حالت آهسته").locator("option").allTextContents()).toEqual([
+      "خاموش",
+      "۱۰ ثانیه",
+      "۳۰ ثانیه",
+      "۶۰ ثانیه",
+    ]);
+  });
+});
