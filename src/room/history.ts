@@ -60,6 +60,9 @@ export class MessageStore {
       deleted_at_seq INTEGER NOT NULL
     )`);
     this.sql.exec("CREATE TABLE IF NOT EXISTS history_marks (mark TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    // When each name last had a message accepted (slow mode): kept apart from the messages, so
+    // a delete or a clear does not give a name its turn back.
+    this.sql.exec("CREATE TABLE IF NOT EXISTS senders (name_key TEXT PRIMARY KEY, last_at INTEGER NOT NULL)");
     const newest = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one().s ?? 0;
     this.lastSeq = Math.max(newest, this.mark("last_seq"));
   }
@@ -108,6 +111,8 @@ export class MessageStore {
           m.id ?? null,
         );
       }
+      for (const m of rows)
+        this.sql.exec("INSERT OR REPLACE INTO senders (name_key, last_at) VALUES (?, ?)", m.key, m.ts);
       this.setMark("last_seq", this.lastSeq);
       const trimTo = this.lastSeq - this.keep();
       if (trimTo > this.mark("trimmed_through")) {
@@ -137,7 +142,10 @@ export class MessageStore {
   /** When this name's last kept message was accepted (slow mode), or null. */
   lastMessageAt(key: string): number | null {
     for (let i = this.unsaved.length - 1; i >= 0; i--) if (this.unsaved[i]!.key === key) return this.unsaved[i]!.ts;
-    return this.sql.exec<{ ts: number | null }>("SELECT MAX(ts) AS ts FROM messages WHERE name_key = ?", key).one().ts;
+    return (
+      this.sql.exec<{ last_at: number }>("SELECT last_at FROM senders WHERE name_key = ?", key).toArray()[0]?.last_at ??
+      null
+    );
   }
 
   /** Deletes a kept message, leaving its tombstone; false when no message has that seq. */
@@ -167,6 +175,11 @@ export class MessageStore {
   clear(): number {
     this.save();
     this.storage.transactionSync(() => {
+      // Their ids stay known (a resend is acknowledged as deleted, not stored again); a
+      // deletion time of -1 keeps them out of a resume's `deleted` list (`clearedThrough` says it).
+      this.sql.exec(
+        "INSERT OR IGNORE INTO tombstones (seq, name_key, client_id, deleted_at_seq) SELECT seq, name_key, client_id, -1 FROM messages WHERE client_id IS NOT NULL",
+      );
       this.sql.exec("DELETE FROM messages");
       this.setMark("last_seq", this.lastSeq);
       this.setMark("cleared_through", this.lastSeq);

@@ -80,6 +80,41 @@ describe("clear", () => {
   });
 });
 
+describe("delete and clear do not undo other rules", () => {
+  it("a deleted or cleared message still counts for slow mode", async () => {
+    const { room, host } = await hostedRoom();
+    const sara = await join(room, "Sara");
+    await host.presence();
+    host.send({ type: "slow", seconds: 60 });
+    await sara.skipTo("settings");
+    const [first] = await said(sara, ["first"], [sara, host]);
+    host.send({ type: "delete", seq: first!.seq });
+    await sara.skipTo("deleted");
+    sara.say("again", "again-1");
+    expect(await sara.skipTo("error")).toMatchObject({ code: "slow_mode", id: "again-1" });
+    host.send({ type: "clear" });
+    await sara.skipTo("cleared");
+    sara.say("and again", "again-2");
+    expect(await sara.skipTo("error")).toMatchObject({ code: "slow_mode", id: "again-2" });
+  });
+
+  it("a resend of a cleared message is acknowledged as deleted, not stored again", async () => {
+    const { room, host } = await hostedRoom();
+    const sara = await join(room, "Sara");
+    await host.presence();
+    const [kept] = await said(sara, ["before the clear"], [sara, host]);
+    host.send({ type: "clear" });
+    await sara.skipTo("cleared");
+    sara.say("before the clear", kept!.id);
+    expect(await sara.skipTo("deleted")).toEqual({ type: "deleted", seq: kept!.seq, id: kept!.id });
+    expect((await join(room, "Late")).welcome.history).toEqual([]);
+    // A resume learns of the clear, and does not list every cleared seq as deleted.
+    const back = await join(room, "Back", { since: 0 });
+    expect(back.welcome.clearedThrough).toBe(kept!.seq);
+    expect(back.welcome.deleted).toBeUndefined();
+  });
+});
+
 describe("remove", () => {
   it("closes every socket of the name with removed and 4403; the others see it leave; it stays out", async () => {
     const { room, host } = await hostedRoom();
