@@ -52,6 +52,10 @@ export interface ConnectionOptions {
   onStatus: (status: Status) => void;
   /** Every frame in and out, for the teaching panel. */
   onWire?: (dir: "in" | "out", data: string) => void;
+  /** A host key, sent as `host=` (the projector's watcher socket needs one). */
+  host?: string;
+  /** False: never send `ack` (a watcher may send nothing; its frames all get `not_host`). */
+  acks?: boolean;
   WebSocketImpl?: typeof WebSocket;
   random?: () => number;
 }
@@ -95,6 +99,7 @@ export class Connection {
     const q = new URLSearchParams({ session: this.options.session });
     const since = this.options.since();
     if (since !== undefined) q.set("since", String(since));
+    if (this.options.host !== undefined) q.set("host", this.options.host);
     return `${this.options.base}/ws/${encodeURIComponent(this.options.room)}/${encodeURIComponent(this.options.name)}?${q}`;
   }
 
@@ -184,7 +189,7 @@ export class Connection {
     }
     this.sinceAck.bytes += utf8Bytes(data);
     this.options.onFrames(frames);
-    if (this.ending === null) this.maybeAck();
+    if (this.ending === null && this.options.acks !== false) this.maybeAck();
     // The server closes right after such an error; act now rather than wait for the close
     // handshake (browsers may take seconds to report it).
     if (this.ending !== null && ws === this.ws) this.closed(ws, 0, this.ending);
