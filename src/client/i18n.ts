@@ -91,6 +91,18 @@ const en = {
   pollTcpIp: "TCP/IP headers (2 packets)",
   pollVs: "WebSocket: {ws} B on the wire vs HTTP: {http} B (×{x}).",
   noHandshake: "Join a room to see its handshake.",
+  // The projector view (`/?room=demo&view=projector`)
+  pjTitle: "Projector",
+  pjScan: "Scan to join",
+  pjQr: "Join link QR code",
+  pjLink: "Join link",
+  pjOnline: "{n} online",
+  pjCounting: "Counting who is online…",
+  pjMessages: "Latest messages",
+  pjEmpty: "No messages yet.",
+  pjKeyInvalid:
+    "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
+  pjLoadFailed: "The projector view did not load. Reload the page.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -177,6 +189,17 @@ const fa: Record<Key, string> = {
   pollTcpIp: "سرآیندهای TCP/IP (۲ بسته)",
   pollVs: "وب‌سوکت: {ws} بایت روی سیم، HTTP: {http} بایت (×{x}).",
   noHandshake: "برای دیدن دست‌دادن، وارد یک اتاق شوید.",
+  pjTitle: "نمایش روی پرده",
+  pjScan: "برای ورود اسکن کنید",
+  pjQr: "کد QR پیوند ورود",
+  pjLink: "پیوند ورود",
+  pjOnline: "{n} نفر آنلاین",
+  pjCounting: "در حال شمارش افراد آنلاین…",
+  pjMessages: "آخرین پیام‌ها",
+  pjEmpty: "هنوز پیامی نیامده است.",
+  pjKeyInvalid:
+    "این کلید میزبان مال این اتاق نیست، پس پیامی نمایش داده نمی‌شود. نمایش را دوباره از صفحهٔ میزبان باز کنید.",
+  pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };

@@ -11,6 +11,7 @@ import { remembered, roomFromUrl, seat, sessionId } from "./storage";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { LogView } from "./view-log";
+import { openProjector, takeProjectorRequest } from "./projector-link";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
 
@@ -159,5 +160,9 @@ const kept = seat.get();
 const linked = roomFromUrl(location);
 nameInput.value = kept?.name ?? remembered.name() ?? "";
 roomInput.value = linked ?? kept?.room ?? remembered.room() ?? "";
-if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);
+const projector = takeProjectorRequest();
+if (projector !== null) {
+  joinForm.hidden = true;
+  void openProjector(i18n, projector, document.querySelector("main") ?? document.body);
+} else if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);
 else showJoin("");
