@@ -130,13 +130,18 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     await ctx.close();
   });
 
-  it("speaks Persian when the browser does, right to left", async () => {
+  it("speaks Persian when the browser does, right to left, and follows the language toggle", async () => {
     const ctx = await newContext({ viewport: VIEWPORT, locale: "fa-IR" });
     const r = room();
     const page = await projector(ctx, r);
     await page.getByRole("img", { name: "کد QR پیوند ورود" }).waitFor(WAIT);
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
     await expect.poll(() => count(page), WAIT).toBe("۰ نفر آنلاین");
+    // The page's language toggle relabels the projector too.
+    await page.locator("#lang").click();
+    await qr(page).waitFor(WAIT);
+    expect(await count(page)).toBe("0 online");
+    expect(await page.locator(".pj-scan").textContent()).toBe("Scan to join");
     await ctx.close();
   });
 });
