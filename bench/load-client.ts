@@ -14,10 +14,18 @@ export interface ClientSpec {
   room: string;
   name: string;
   sender: boolean;
+  /** Stops reading once connected (its TCP paused, as a phone that froze): never acks either. */
+  slow?: boolean;
+}
+
+/** How the clients behave, like a browser by default: offer `permessage-deflate`, ack as the page does. */
+export interface ClientBehaviour {
+  deflate: boolean;
+  acks: boolean;
 }
 
 export type ToChild =
-  | { cmd: "connect"; url: string; clients: ClientSpec[]; concurrency: number }
+  | { cmd: "connect"; url: string; clients: ClientSpec[]; concurrency: number; behaviour: ClientBehaviour }
   | { cmd: "phase"; id: number; rate: number; startAt: number; durationMs: number; graceMs: number }
   | { cmd: "close" };
 
@@ -40,14 +48,27 @@ export interface PhaseReport {
   frames: number;
 }
 
-export type FromChild = { ev: "connected"; times: number[]; failures: string[] } | PhaseReport | { ev: "closed" };
+export type FromChild =
+  | { ev: "connected"; times: number[]; failures: string[]; extensions: string[] }
+  | PhaseReport
+  | { ev: "closed" };
 
 const now = () => performance.timeOrigin + performance.now();
 
 interface Client extends ClientSpec {
   ws: WebSocket;
   lastSeq: number;
+  /** Flow control, as the page does it: what arrived since the last ack. */
+  sinceAck: { messages: number; bytes: number };
+  lastAckAt: number;
+  ackTimer?: ReturnType<typeof setTimeout>;
 }
+
+// The page's ack rule (src/client/connection.ts): every 200 messages or 64 KiB, at most 4 a second.
+const ACK_EVERY_MESSAGES = 200;
+const ACK_EVERY_BYTES = 64 * 1024;
+const ACK_MIN_INTERVAL_MS = 250;
+let behaviour: ClientBehaviour = { deflate: true, acks: true };
 
 let clients: Client[] = [];
 let phase = -1;
@@ -61,6 +82,7 @@ let hist = new Histogram();
 function onData(c: Client, data: WebSocket.RawData): void {
   frames++;
   const text = data.toString();
+  c.sinceAck.bytes += Buffer.byteLength(text);
   if (text === "pong") return;
   let parsed: unknown;
   try {
@@ -71,6 +93,24 @@ function onData(c: Client, data: WebSocket.RawData): void {
   const at = now();
   if (Array.isArray(parsed)) for (const f of parsed as Frame[]) onFrame(c, f, at);
   else onFrame(c, parsed as Frame, at);
+  if (behaviour.acks) maybeAck(c);
+}
+
+function maybeAck(c: Client): void {
+  const due = c.sinceAck.messages >= ACK_EVERY_MESSAGES || c.sinceAck.bytes >= ACK_EVERY_BYTES;
+  if (!due || c.ackTimer !== undefined || c.lastSeq < 0) return;
+  const wait = c.lastAckAt + ACK_MIN_INTERVAL_MS - now();
+  if (wait > 0) {
+    c.ackTimer = setTimeout(() => {
+      c.ackTimer = undefined;
+      maybeAck(c);
+    }, wait);
+    return;
+  }
+  if (c.ws.readyState !== WebSocket.OPEN) return;
+  c.ws.send(JSON.stringify({ type: "ack", seq: c.lastSeq }));
+  c.lastAckAt = now();
+  c.sinceAck = { messages: 0, bytes: 0 };
 }
 
 type Frame = { type?: string; seq?: number; from?: string; text?: string };
@@ -81,6 +121,7 @@ function onFrame(c: Client, f: Frame, at: number): void {
     return;
   }
   if (f.type !== "message" || typeof f.seq !== "number") return;
+  c.sinceAck.messages++;
   if (c.lastSeq >= 0) {
     if (f.seq <= c.lastSeq) seqBackwards++;
     else if (f.seq !== c.lastSeq + 1) seqGaps++;
@@ -97,16 +138,21 @@ function onFrame(c: Client, f: Frame, at: number): void {
 function connectOne(url: string, spec: ClientSpec): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url}/ws/${encodeURIComponent(spec.room)}/${encodeURIComponent(spec.name)}`, {
-      perMessageDeflate: false,
+      // As Chromium offers it: `permessage-deflate; client_max_window_bits`.
+      perMessageDeflate: behaviour.deflate,
       handshakeTimeout: 30_000,
     });
-    const c: Client = { ...spec, ws, lastSeq: -1 };
+    const c: Client = { ...spec, ws, lastSeq: -1, sinceAck: { messages: 0, bytes: 0 }, lastAckAt: 0 };
     ws.on("message", (data) => onData(c, data));
-    ws.once("open", () => resolve(c));
+    ws.once("open", () => {
+      // A reader that froze: the kernel's buffers fill, then the server's.
+      if (spec.slow) (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      resolve(c);
+    });
     ws.once("error", (e) => reject(e));
     ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on("close", (code) => {
-      if (code !== 1000 && code !== 1005 && clients.includes(c)) {
+      if (code !== 1000 && code !== 1005 && !spec.slow && clients.includes(c)) {
         process.stderr.write(`[load] ${spec.room}/${spec.name} closed with ${code}\n`);
       }
     });
@@ -130,7 +176,7 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number)
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  send({ ev: "connected", times, failures });
+  send({ ev: "connected", times, failures, extensions: [...new Set(clients.map((c) => c.ws.extensions))] });
 }
 
 function runPhase(id: number, rate: number, startAt: number, durationMs: number, graceMs: number): void {
@@ -143,7 +189,7 @@ function runPhase(id: number, rate: number, startAt: number, durationMs: number,
   const sentByRoom: Record<string, number> = {};
   let sendLateMax = 0;
   const endAt = startAt + durationMs;
-  const senders = clients.filter((c) => c.sender);
+  const senders = clients.filter((c) => c.sender && !c.slow);
   const period = 1000 / rate;
   // Open loop: sender i sends its k-th message at startAt + offset_i + k·period, whatever came back.
   senders.forEach((c, i) => {
@@ -209,8 +255,10 @@ function send(m: FromChild): void {
 }
 
 process.on("message", (m: ToChild) => {
-  if (m.cmd === "connect") void connectAll(m.url, m.clients, m.concurrency);
-  else if (m.cmd === "phase") runPhase(m.id, m.rate, m.startAt, m.durationMs, m.graceMs);
+  if (m.cmd === "connect") {
+    behaviour = m.behaviour;
+    void connectAll(m.url, m.clients, m.concurrency);
+  } else if (m.cmd === "phase") runPhase(m.id, m.rate, m.startAt, m.durationMs, m.graceMs);
   else if (m.cmd === "close") {
     const open = clients;
     clients = [];

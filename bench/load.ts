@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Histogram } from "./histogram";
-import type { ClientSpec, FromChild, PhaseReport, ToChild } from "./load-client";
+import type { ClientBehaviour, ClientSpec, FromChild, PhaseReport, ToChild } from "./load-client";
 
 const CLIENT = fileURLToPath(new URL("./load-client.ts", import.meta.url));
 
@@ -19,6 +19,8 @@ export interface Layout {
   senders: number;
   /** Room names are `<prefix>-<k>`: use a fresh prefix per run so rooms start empty. */
   prefix: string;
+  /** Extra clients per room that stop reading once connected (not counted as receivers). */
+  slow?: number;
 }
 
 export interface ConnectResult {
@@ -28,6 +30,8 @@ export interface ConnectResult {
   p50: number;
   max: number;
   totalMs: number;
+  /** What the server negotiated (`ws.extensions`), each distinct value once; "" = none. */
+  extensions: string[];
 }
 
 export interface PhaseResult {
@@ -68,7 +72,7 @@ export class LoadGenerator {
     url: string,
     layout: Layout,
     serverPid: number,
-    opts: { processes?: number; concurrency?: number } = {},
+    opts: { processes?: number; concurrency?: number; behaviour?: ClientBehaviour } = {},
   ): Promise<{ load: LoadGenerator; connect: ConnectResult }> {
     const n = opts.processes ?? 2;
     const shares: ClientSpec[][] = Array.from({ length: n }, () => []);
@@ -77,6 +81,11 @@ export class LoadGenerator {
     for (let c = 0; c < layout.clients; c++) {
       for (let r = 0; r < layout.rooms; r++) {
         shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `c${c}`, sender: c < layout.senders });
+      }
+    }
+    for (let c = 0; c < (layout.slow ?? 0); c++) {
+      for (let r = 0; r < layout.rooms; r++) {
+        shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `slow${c}`, sender: false, slow: true });
       }
     }
     const children = shares.map(() =>
@@ -89,20 +98,29 @@ export class LoadGenerator {
         children.map((child, k) =>
           load.ask(
             child,
-            { cmd: "connect", url, clients: shares[k]!, concurrency: opts.concurrency ?? 25 },
+            {
+              cmd: "connect",
+              url,
+              clients: shares[k]!,
+              concurrency: opts.concurrency ?? 25,
+              behaviour: opts.behaviour ?? { deflate: true, acks: true },
+            },
             "connected",
           ),
         ),
       );
       const times: number[] = [];
       const failures: string[] = [];
+      const extensions = new Set<string>();
       for (const r of replies) {
         if (r.ev !== "connected") continue;
         times.push(...r.times);
         failures.push(...r.failures);
+        for (const e of r.extensions) extensions.add(e);
       }
+      // Receivers only: a slow client is not expected to get anything.
       for (const share of shares)
-        for (const s of share) load.roomSize.set(s.room, (load.roomSize.get(s.room) ?? 0) + 1);
+        for (const s of share) if (!s.slow) load.roomSize.set(s.room, (load.roomSize.get(s.room) ?? 0) + 1);
       for (const f of failures) {
         const room = f.slice(0, f.indexOf("/"));
         load.roomSize.set(room, (load.roomSize.get(room) ?? 1) - 1);
@@ -116,6 +134,7 @@ export class LoadGenerator {
           p50: times[Math.floor(times.length / 2)] ?? NaN,
           max: times[times.length - 1] ?? NaN,
           totalMs: performance.now() - t0,
+          extensions: [...extensions],
         },
       };
     } catch (e) {

@@ -13,6 +13,8 @@ export interface Vars {
   MAX_UNACKED_BYTES?: string | number;
   REMOVE_MINUTES?: string | number;
   ROOM_IDLE_DAYS?: string | number;
+  POLL_TIMEOUT_SECONDS?: string | number;
+  WEBSOCKET_COMPRESSION?: string;
   ALLOWED_ORIGINS?: string;
 }
 
@@ -28,6 +30,13 @@ export interface RoomConfig {
   removeMinutes: number;
   /** A room nobody used for this long deletes its storage. */
   roomIdleDays: number;
+  /** A poller that has not polled for this long (from its last answer) leaves. */
+  pollTimeoutSeconds: number;
+  /**
+   * Whether a room's sockets may use `permessage-deflate` when the browser offers it. Off by
+   * default: it costs each socket its own zlib state and CPU per send (docs/performance.md).
+   */
+  compression: boolean;
 }
 
 export const DEFAULTS: RoomConfig = {
@@ -39,6 +48,8 @@ export const DEFAULTS: RoomConfig = {
   maxUnackedBytes: 1024 * 1024,
   removeMinutes: 10,
   roomIdleDays: 7,
+  pollTimeoutSeconds: 30,
+  compression: false,
 };
 
 function num(value: string | number | undefined, fallback: number, min: number): number {
@@ -59,6 +70,9 @@ export function readConfig(env: Vars): RoomConfig {
     maxUnackedBytes: Math.floor(num(env.MAX_UNACKED_BYTES, DEFAULTS.maxUnackedBytes, 16 * 1024)),
     removeMinutes: num(env.REMOVE_MINUTES, DEFAULTS.removeMinutes, 0),
     roomIdleDays: num(env.ROOM_IDLE_DAYS, DEFAULTS.roomIdleDays, 0),
+    // At least 6 s: a long poll is held up to the timeout − 5 s.
+    pollTimeoutSeconds: num(env.POLL_TIMEOUT_SECONDS, DEFAULTS.pollTimeoutSeconds, 6),
+    compression: env.WEBSOCKET_COMPRESSION === "on",
   };
 }
 

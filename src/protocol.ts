@@ -37,6 +37,12 @@ export const LIMITS = {
   epochPattern: /^[A-Za-z0-9_-]{1,64}$/,
   /** Slow mode: seconds between two messages of one name, 0 (off) to this. */
   slowMaxSeconds: 300,
+  /** Long polling: the longest a poll is held (and the default `wait`). */
+  pollMaxWaitSeconds: 25,
+  /** A poller is answered at most this often: a busy room batches what it gets. */
+  pollMinIntervalMs: 100,
+  /** A poll cursor as the room hands it out. */
+  cursorPattern: /^[A-Za-z0-9_-]{1,64}\.\d{1,15}$/,
 } as const;
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
@@ -99,11 +105,19 @@ export const HTTP_ONLY_CODES = {
   upgrade_required: { status: 426, message: "Expected a WebSocket upgrade." },
   forbidden_origin: { status: 403, message: "This origin may not do that here." },
   host_taken: { status: 409, message: "This room already has a host." },
+  not_joined: { status: 409, message: "This session is not a member of the room: poll first to join." },
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
-/** Every HTTP error answers with this body: an HTTP-only code, or a refusal with its status. */
-export type HttpErrorCode = HttpOnlyCode | RefusalCode;
+/**
+ * Frame codes that also end an HTTP poll, with their status: the refusals, and `replaced` (a
+ * WebSocket took the poller's name and session over).
+ */
+export const POLL_END_STATUS = { ...REFUSAL_STATUS, replaced: 409 } as const;
+export type PollEndCode = keyof typeof POLL_END_STATUS;
+
+/** Every HTTP error answers with this body: an HTTP-only code, or a frame code with its status. */
+export type HttpErrorCode = HttpOnlyCode | PollEndCode;
 export interface HttpErrorBody {
   error: { code: HttpErrorCode; message: string };
 }
@@ -114,8 +128,8 @@ export function httpError(code: HttpErrorCode): { status: number; body: HttpErro
     const { status, message } = HTTP_ONLY_CODES[code as HttpOnlyCode];
     return { status, body: { error: { code, message } } };
   }
-  const refusal = code as RefusalCode;
-  return { status: REFUSAL_STATUS[refusal], body: { error: { code, message: ERROR_CODES[refusal] } } };
+  const end = code as PollEndCode;
+  return { status: POLL_END_STATUS[end], body: { error: { code, message: ERROR_CODES[end] } } };
 }
 
 export const CLOSE_REPLACED = 4001;
@@ -186,7 +200,12 @@ export interface WelcomeFrame {
   history: ChatMessage[];
   /** Messages after `since` were trimmed from the history (never set for deletions). */
   gap?: true;
-  handshake: Handshake;
+  /** The upgrade as the Worker saw it (WebSocket members). */
+  handshake?: Handshake;
+  /** An HTTP poller's welcome says so in place of the handshake. */
+  transport?: "poll";
+  /** The server's clock (epoch ms), for the page's latency figures. */
+  now: number;
   role: Role;
   settings: RoomSettings;
   /** Random per life of the room's storage: a resume passes it back with `since`. */
@@ -263,6 +282,53 @@ export interface RoomSnapshot {
   room: string;
   users: User[];
   seq: number;
+}
+
+/** `GET /poll/:room/:client` → 200. */
+export interface PollAnswer {
+  cursor: string;
+  frames: ServerFrame[];
+}
+
+/** `POST /poll/:room/:client` → 200: what the sender gets at once (usually nothing, or an error). */
+export interface PollSendAnswer {
+  frames: ServerFrame[];
+}
+
+export interface PollRequest extends JoinRequest {
+  session: string;
+  cursor?: string;
+  /** Seconds to hold the poll; 0 answers at once. */
+  wait: number;
+}
+
+/**
+ * Validates `GET|POST /poll/:room/:client?session=&cursor=&since=&epoch=&host=&wait=`: the join's
+ * rules, plus a required `session`, a well-formed `cursor`, and `wait` 0–25 (default 25), capped
+ * at `maxWait` (the poll timeout − 5 s).
+ */
+export function parsePollRequest(
+  rawRoom: string,
+  rawName: string,
+  query: URLSearchParams,
+  maxWait: number,
+): PollRequest | RefusalCode {
+  if (rawName === PROJECTOR) return "invalid_name";
+  const join = parseJoinRequest(rawRoom, rawName, query);
+  if (typeof join === "string") return join;
+  if (join.session === undefined) return "bad_request";
+  const poll: PollRequest = { ...join, session: join.session, wait: Math.min(LIMITS.pollMaxWaitSeconds, maxWait) };
+  const cursor = query.get("cursor");
+  if (cursor !== null) {
+    if (!LIMITS.cursorPattern.test(cursor)) return "bad_request";
+    poll.cursor = cursor;
+  }
+  const wait = query.get("wait");
+  if (wait !== null) {
+    if (!/^\d{1,2}$/.test(wait) || Number(wait) > LIMITS.pollMaxWaitSeconds) return "bad_request";
+    poll.wait = Math.min(Number(wait), maxWait);
+  }
+  return poll;
 }
 
 /** `POST /api/rooms/:room/host` → 201. The room keeps only a hash of the key. */
@@ -390,14 +456,16 @@ export type HostFrame =
 export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
 export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
 
-const MessageSchema = v.object({
-  type: v.literal("message"),
-  text: v.string(),
-  id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
-});
-const seqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+// Marked pure: the page never validates client frames, so its bundle leaves valibot out.
+const MessageSchema = /* @__PURE__ */ (() =>
+  v.object({
+    type: v.literal("message"),
+    text: v.string(),
+    id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
+  }))();
+const seqSchema = /* @__PURE__ */ (() => v.pipe(v.number(), v.safeInteger(), v.minValue(0)))();
 /** Frames with no text to normalise: the schema is the whole check. */
-const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = {
+const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = /* @__PURE__ */ (() => ({
   typing: v.object({ type: v.literal("typing") }),
   ack: v.object({ type: v.literal("ack"), seq: seqSchema }),
   delete: v.object({ type: v.literal("delete"), seq: seqSchema }),
@@ -408,7 +476,7 @@ const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = {
     seconds: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(LIMITS.slowMaxSeconds)),
   }),
   lock: v.object({ type: v.literal("lock"), locked: v.boolean() }),
-};
+}))();
 
 // Control characters other than newline and tab (C0, DEL, C1).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.

@@ -15,13 +15,15 @@ import {
   type ServerFrame,
   type WelcomeFrame,
 } from "../protocol";
-import { Connection, type Status } from "./connection";
+import type { Status } from "./connection";
 import type { I18n } from "./i18n";
 import { keptOutbox } from "./storage";
 import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
 import type { StatusView } from "./view-status";
+import { Transport } from "./transport";
+import type { TransportView } from "./view-transport";
 
 /** How often the outbox looks for messages to send again. */
 const RESEND_CHECK_MS = 1000;
@@ -35,6 +37,7 @@ export interface ChatViews {
   people: PeopleView;
   status: StatusView;
   hood: HoodView;
+  transport: TransportView;
 }
 
 export interface ChatEvents {
@@ -45,7 +48,12 @@ export interface ChatEvents {
 export class Chat {
   readonly timeline = new Timeline();
   readonly outbox = new Outbox();
-  readonly conn: Connection;
+  /** The way to the room: WebSocket, or HTTP (long) polling (see transport.ts). */
+  readonly conn: Transport;
+  /** The room's storage life that `since` counts in. */
+  private epoch: string | undefined;
+  /** The server's clock minus ours, from the last welcome (for the delay figures). */
+  private clockOffset = 0;
   private me: string;
   private readonly resendCheck: ReturnType<typeof setInterval>;
 
@@ -58,17 +66,27 @@ export class Chat {
     private readonly events: ChatEvents,
   ) {
     this.me = name;
-    this.conn = new Connection({
+    this.conn = new Transport({
       base: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`,
+      httpBase: location.origin,
       room,
       name,
       session,
       since: () => this.timeline.since,
+      epoch: () => this.epoch,
+      onTransport: (kind, auto) => {
+        views.transport.setKind(kind, auto);
+        views.status.setTransport(kind);
+      },
       onFrames: (frames) => {
         for (const f of frames) this.receive(f);
       },
       onStatus: (s) => this.status(s),
-      onWire: (dir, data) => views.hood.frame(dir, data),
+      onWire: (dir, data) => {
+        views.hood.frame(dir, data);
+        views.transport.wire(dir, data);
+      },
+      onRequest: () => views.transport.request(),
     });
     this.restoreOutbox();
     this.resendCheck = setInterval(() => this.sendDue(), RESEND_CHECK_MS);
@@ -117,6 +135,8 @@ export class Chat {
 
   private welcome(w: WelcomeFrame): void {
     this.me = w.you;
+    this.epoch = w.epoch;
+    this.clockOffset = w.now - Date.now();
     const result = this.timeline.welcome(w);
     if (result.reset) this.views.log.notice(this.i18n.t("resetNotice"));
     if (result.gap) this.views.log.notice(this.i18n.t("gap"));
@@ -124,7 +144,7 @@ export class Chat {
     // History may already hold some of our pending messages (sent just before a drop).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you);
-    this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
+    if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
     this.outbox.resendAll();
     this.sendDue();
   }
@@ -139,6 +159,7 @@ export class Chat {
   /** Shows a message; our own pending line becomes it (the same element, now in seq order). */
   private show(m: ChatMessage, fromHistory: boolean): void {
     const own = nameKey(m.from) === nameKey(this.me);
+    if (!fromHistory) this.views.transport.message(Date.now() + this.clockOffset - m.ts);
     this.views.people.stopTyping(m.from);
     if (own && this.confirm(m)) this.views.log.confirm(m.id!, m);
     else this.views.log.message(m, own, fromHistory);

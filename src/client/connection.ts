@@ -52,6 +52,8 @@ export interface ConnectionOptions {
   onStatus: (status: Status) => void;
   /** Every frame in and out, for the teaching panel. */
   onWire?: (dir: "in" | "out", data: string) => void;
+  /** Every HTTP request made (here: each upgrade), for the teaching panel's costs. */
+  onRequest?: () => void;
   /** A host key, sent as `host=` (the projector's watcher socket needs one). */
   host?: string;
   /** False: never send `ack` (a watcher may send nothing; its frames all get `not_host`). */
@@ -110,6 +112,7 @@ export class Connection {
     this.ending = null;
     this.setStatus({ kind: "connecting", attempt: this.attempt });
     const ws = new (this.options.WebSocketImpl ?? WebSocket)(this.url());
+    this.options.onRequest?.();
     this.ws = ws;
     clearTimeout(this.welcomeTimer);
     this.welcomeTimer = setTimeout(() => this.noWelcome(ws), WELCOME_TIMEOUT_MS);

@@ -27,6 +27,22 @@ const en = {
   langToggleLabel: "نمایش به فارسی",
   connecting: "Connecting…",
   statusOnline: "Online",
+  // Transports (the course's history, live)
+  transport: "Transport",
+  transportWs: "WebSocket",
+  transportLong: "Long polling",
+  transportPoll: "Polling (every 2 s)",
+  fellBack:
+    "WebSockets do not get through here, so this tab switched to long polling by itself; it moves back when they do.",
+  statRequests: "HTTP requests",
+  statBytesOut: "Bytes sent (bodies)",
+  statBytesIn: "Bytes received (bodies)",
+  statHeaders: "Header bytes (estimated)",
+  statMessages: "Messages received",
+  statDelay: "Delay, stamp to screen (median)",
+  millis: "{n} ms",
+  overLong: "Online over long polling",
+  overPoll: "Online over polling",
   reconnecting: "Connection lost ({why}). Reconnecting in {n} s…",
   retryNow: "Retry now",
   why_dropped: "the network or the server dropped it",
@@ -91,17 +107,7 @@ const en = {
   pollTcpIp: "TCP/IP headers (2 packets)",
   pollVs: "WebSocket: {ws} B on the wire vs HTTP: {http} B (×{x}).",
   noHandshake: "Join a room to see its handshake.",
-  // The projector view (`/?room=demo&view=projector`)
-  pjTitle: "Projector",
-  pjScan: "Scan to join",
-  pjQr: "Join link QR code",
-  pjLink: "Join link",
-  pjOnline: "{n} online",
-  pjCounting: "Counting who is online…",
-  pjMessages: "Latest messages",
-  pjEmpty: "No messages yet.",
-  pjKeyInvalid:
-    "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
+  // The projector view (its other strings are in PROJECTOR_STRINGS, below)
   pjLoadFailed: "The projector view did not load. Reload the page.",
 } as const;
 
@@ -126,6 +132,21 @@ const fa: Record<Key, string> = {
   langToggleLabel: "Show in English",
   connecting: "در حال اتصال…",
   statusOnline: "آنلاین",
+  // ترابری‌ها
+  transport: "روش ارتباط",
+  transportWs: "وب‌سوکت",
+  transportLong: "Long polling",
+  transportPoll: "Polling (هر ۲ ثانیه)",
+  fellBack: "وب‌سوکت از این شبکه نمی‌گذرد، پس این زبانه خودش به long polling رفت؛ هر وقت بگذرد برمی‌گردد.",
+  statRequests: "درخواست‌های HTTP",
+  statBytesOut: "بایت‌های فرستاده (بدنه)",
+  statBytesIn: "بایت‌های دریافتی (بدنه)",
+  statHeaders: "بایت‌های سرآیند (تخمینی)",
+  statMessages: "پیام‌های دریافتی",
+  statDelay: "تأخیر از مُهر تا صفحه (میانه)",
+  millis: "{n} میلی‌ثانیه",
+  overLong: "آنلاین با long polling",
+  overPoll: "آنلاین با polling",
   reconnecting: "اتصال قطع شد ({why}). اتصال دوباره تا {n} ثانیه دیگر…",
   retryNow: "همین حالا",
   why_dropped: "شبکه یا سرور آن را قطع کرد",
@@ -189,20 +210,46 @@ const fa: Record<Key, string> = {
   pollTcpIp: "سرآیندهای TCP/IP (۲ بسته)",
   pollVs: "وب‌سوکت: {ws} بایت روی سیم، HTTP: {http} بایت (×{x}).",
   noHandshake: "برای دیدن دست‌دادن، وارد یک اتاق شوید.",
-  pjTitle: "نمایش روی پرده",
-  pjScan: "برای ورود اسکن کنید",
-  pjQr: "کد QR پیوند ورود",
-  pjLink: "پیوند ورود",
-  pjOnline: "{n} نفر آنلاین",
-  pjCounting: "در حال شمارش افراد آنلاین…",
-  pjMessages: "آخرین پیام‌ها",
-  pjEmpty: "هنوز پیامی نیامده است.",
-  pjKeyInvalid:
-    "این کلید میزبان مال این اتاق نیست، پس پیامی نمایش داده نمی‌شود. نمایش را دوباره از صفحهٔ میزبان باز کنید.",
   pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };
+
+const projectorEn = {
+  title: "Projector",
+  scan: "Scan to join",
+  qr: "Join link QR code",
+  online: "{n} online",
+  counting: "Counting who is online…",
+  messages: "Latest messages",
+  empty: "No messages yet.",
+  keyInvalid:
+    "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
+} as const;
+export type ProjectorKey = keyof typeof projectorEn;
+
+/**
+ * The projector view's strings (`/?room=demo&view=projector`), apart from the table above so that
+ * only public/projector.js bundles them: app.js stays inside its size budget.
+ */
+export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
+  en: projectorEn,
+  fa: {
+    title: "نمایش روی پرده",
+    scan: "برای ورود اسکن کنید",
+    qr: "کد QR پیوند ورود",
+    online: "{n} نفر آنلاین",
+    counting: "در حال شمارش افراد آنلاین…",
+    messages: "آخرین پیام‌ها",
+    empty: "هنوز پیامی نیامده است.",
+    keyInvalid:
+      "این کلید میزبان مال این اتاق نیست، پس پیامی نمایش داده نمی‌شود. نمایش را دوباره از صفحهٔ میزبان باز کنید.",
+  },
+};
+
+/** A projector string in the reader's language, with `{n}` in its digits. */
+export const projectorText = (i18n: I18n, key: ProjectorKey, n = 0): string =>
+  PROJECTOR_STRINGS[i18n.lang][key].replace("{n}", i18n.num(n));
 
 export function detectLang(stored: string | null, browser: readonly string[]): Lang {
   if (stored === "en" || stored === "fa") return stored;

@@ -14,6 +14,7 @@ import { LogView } from "./view-log";
 import { openProjector, takeProjectorRequest } from "./projector-link";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
+import { TransportView } from "./view-transport";
 
 const i18n = new I18n(detectLang(remembered.lang(), navigator.languages));
 const session = sessionId();
@@ -42,7 +43,8 @@ const status = new StatusView(i18n, byId("status"), {
     if (s !== null) join(s.room, s.name);
   },
 });
-const hood = new HoodView(i18n, byId("hood"), hoodToggle);
+const transport = new TransportView(i18n, (kind) => chat?.conn.use(kind));
+const hood = new HoodView(i18n, byId("hood"), hoodToggle, transport);
 const composer = new ComposerView(
   i18n,
   byId("composer"),
@@ -65,6 +67,7 @@ function applyLanguage(lang: Lang): void {
   messageBox.placeholder = i18n.t("message");
   byId("lang").setAttribute("lang", lang === "fa" ? "en" : "fa");
   log.relabel();
+  transport.render();
   people.render();
   status.render();
   composer.update();
@@ -109,7 +112,7 @@ function join(room: string, name: string): void {
     room,
     name,
     session,
-    { log, people, status, hood },
+    { log, people, status, hood, transport },
     {
       refused: (code: RefusalCode) => {
         showJoin(i18n.error(code));

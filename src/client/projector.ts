@@ -18,7 +18,7 @@ import {
 } from "../protocol";
 import { Connection, type Status } from "./connection";
 import { byId, el } from "./dom";
-import type { I18n, Key } from "./i18n";
+import { type I18n, type ProjectorKey, projectorText } from "./i18n";
 import { qrSvg } from "./qr";
 import { StatusView } from "./view-status";
 
@@ -42,13 +42,6 @@ export function startProjector(options: ProjectorOptions): Projector {
   return new Projector(options);
 }
 
-/** A text node that follows the language toggle (app.js relabels every `[data-t]`). */
-function label(tag: "p" | "h2" | "span", key: Key, i18n: I18n, cls?: string): HTMLElement {
-  const node = el(tag, { text: i18n.t(key), attrs: { "data-t": key } });
-  if (cls !== undefined) node.className = cls;
-  return node;
-}
-
 export class Projector {
   private readonly i18n: I18n;
   private readonly room: string | null;
@@ -57,6 +50,8 @@ export class Projector {
   private readonly list = el("ol", { class: "pj-messages" });
   private readonly empty = el("p", { class: "pj-empty" });
   private readonly shown = new Map<number, HTMLLIElement>();
+  /** What `render` relabels when the language changes: text, or an attribute. */
+  private readonly labels: [Element, ProjectorKey, string?][] = [];
   private online: number | null = null;
   private fetching = false;
   private fetchAgain = false;
@@ -76,15 +71,16 @@ export class Projector {
       return;
     }
     const link = joinLink(location.origin, this.room);
-    const qr = qrSvg(link, this.i18n.t("pjQr"));
+    const qr = qrSvg(link, this.t("qr"));
     qr.classList.add("pj-qr");
-    qr.dataset.tLabel = "pjQr";
+    const scan = el("p", { class: "pj-scan" });
+    this.labels.push([qr, "qr", "aria-label"], [scan, "scan"]);
     section.append(
       el(
         "div",
         { class: "pj-join" },
         el("h2", { class: "pj-room", text: this.room, dir: "auto" }),
-        label("p", "pjScan", this.i18n, "pj-scan"),
+        scan,
         qr,
         el("p", { class: "pj-link" }, el("bdi", { text: link, dir: "ltr" })),
         this.count,
@@ -96,11 +92,9 @@ export class Projector {
     if (options.key !== undefined) {
       section.classList.add("with-feed");
       this.list.setAttribute("role", "log");
-      this.list.setAttribute("aria-label", this.i18n.t("pjMessages"));
-      this.list.dataset.tLabel = "pjMessages";
-      section.append(
-        el("div", { class: "pj-feed" }, label("h2", "pjMessages", this.i18n), this.alert, this.empty, this.list),
-      );
+      const heading = el("h2");
+      this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"]);
+      section.append(el("div", { class: "pj-feed" }, heading, this.alert, this.empty, this.list));
       this.conn = this.watch(this.room, options.key);
     } else {
       section.append(this.alert);
@@ -143,7 +137,7 @@ export class Projector {
     if (s.kind === "refused") {
       // A key of the wrong shape is refused as bad_request before the room looks at it.
       const wrongKey = s.code === "host_key_invalid" || s.code === "bad_request";
-      this.alert.textContent = wrongKey ? this.i18n.t("pjKeyInvalid") : this.i18n.error(s.code);
+      this.alert.textContent = wrongKey ? this.t("keyInvalid") : this.i18n.error(s.code);
       this.empty.hidden = true;
     }
   }
@@ -234,13 +228,20 @@ export class Projector {
     }
   }
 
-  /** What depends on the language or on state: the count, the empty line, the title. */
+  private t(key: ProjectorKey, n?: number): string {
+    return projectorText(this.i18n, key, n);
+  }
+
+  /** What depends on the language or on state: labels, the count, the empty line, the title. */
   private render(): void {
-    const t = this.i18n;
-    this.count.textContent = this.online === null ? t.t("pjCounting") : t.t("pjOnline", { n: this.online });
-    this.empty.textContent = t.t("pjEmpty");
+    for (const [node, key, attr] of this.labels) {
+      if (attr === undefined) node.textContent = this.t(key);
+      else node.setAttribute(attr, this.t(key));
+    }
+    this.count.textContent = this.online === null ? this.t("counting") : this.t("online", this.online);
+    this.empty.textContent = this.t("empty");
     this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";
     this.status?.render();
-    document.title = `${this.room ?? ""} · ${t.t("pjTitle")}`;
+    document.title = `${this.room ?? ""} · ${this.t("title")}`;
   }
 }

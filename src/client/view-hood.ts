@@ -8,6 +8,7 @@ import { HANDSHAKE_HEADERS, type Handshake } from "../protocol";
 import { el } from "./dom";
 import { hex, pollingCost, stackSteps, utf8Bytes, wsHeader, type PollingContext } from "./frame-math";
 import type { I18n } from "./i18n";
+import type { TransportView } from "./view-transport";
 
 /** The frame list keeps this many. */
 const KEEP_FRAMES = 100;
@@ -30,6 +31,8 @@ export class HoodView {
     private readonly i18n: I18n,
     private readonly panel: HTMLElement,
     private readonly toggle: HTMLButtonElement,
+    /** The transport switch and its live costs: its own element, kept across renders. */
+    private readonly transport: TransportView,
   ) {
     toggle.addEventListener("click", () => this.open(panel.hidden));
     panel.addEventListener("keydown", (e) => {
@@ -79,6 +82,7 @@ export class HoodView {
     });
     this.panel.replaceChildren(
       el("div", { class: "hood-head" }, el("h2", { text: t.t("hood") }), close),
+      this.transport.element,
       el("h3", { text: t.t("hoodHandshake") }),
       this.handshakeView(),
       el("h3", { text: t.t("hoodFrames") }),

@@ -4,11 +4,13 @@
  * button to try now), offline with why (no network, refused, open in another tab).
  */
 import type { Status } from "./connection";
+import type { TransportKind } from "./transport";
 import { el } from "./dom";
 import type { I18n, Key } from "./i18n";
 
 export class StatusView {
   private status: Status = { kind: "left" };
+  private transport: TransportKind = "websocket";
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly dot = el("span", { class: "dot", attrs: { "aria-hidden": "true" } });
   private readonly text = el("span");
@@ -20,6 +22,12 @@ export class StatusView {
   ) {
     addEventListener("online", () => this.render());
     addEventListener("offline", () => this.render());
+  }
+
+  /** "Online over long polling": the status says which way the page talks to the room. */
+  setTransport(kind: TransportKind): void {
+    this.transport = kind;
+    this.render();
   }
 
   set(status: Status): void {
@@ -42,7 +50,10 @@ export class StatusView {
       case "connecting":
         return this.show(t.t("connecting"));
       case "online":
-        return this.show(t.t("statusOnline"));
+        this.root.dataset.transport = this.transport;
+        return this.show(
+          t.t(this.transport === "long" ? "overLong" : this.transport === "poll" ? "overPoll" : "statusOnline"),
+        );
       case "reconnecting": {
         const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
         const known = `why_${s.why}`;

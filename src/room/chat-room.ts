@@ -13,6 +13,7 @@ import {
   CLOSE_TOO_SLOW,
   HOST_FRAME_TYPES,
   LIMITS,
+  POLL_END_STATUS,
   PING,
   PONG,
   type ClientAck,
@@ -20,6 +21,10 @@ import {
   type ErrorCode,
   type HostFrame,
   type JoinRequest,
+  type PollAnswer,
+  type PollEndCode,
+  type PollRequest,
+  type PollSendAnswer,
   type RoomSnapshot,
   type ServerFrame,
   type WelcomeFrame,
@@ -35,6 +40,9 @@ import { MessageStore } from "./history";
 import { hashHostKey, newHostKey } from "./host-key";
 import { type Member, type Occupant, attach, byJoinedAt, markGone, memberOf, occupantOf, toUser } from "./member";
 import { moderate } from "./moderation";
+import { PollLog } from "./poll-log";
+import { Pollers, pollerOccupant } from "./pollers";
+import { poll, pollSend } from "./polling";
 import { TokenBucket } from "./rate-limit";
 import { RoomState } from "./room-state";
 
@@ -49,6 +57,12 @@ const NO_ECHO = new Set([1005, 1006, 1015]);
 /** Longer than any ack frame (`{"type":"ack","seq":<15 digits>}` with some whitespace). */
 const ACK_MAX_CHARS = 64;
 
+/** Who a client frame came from: a socket, or a poller (by its name's key), and how to answer it alone. */
+export interface Sender {
+  id: WebSocket | string;
+  reply: (frame: ServerFrame) => void;
+}
+
 /** The room's Durable Object, looked up by name: one per room, wherever in the world. */
 export function roomStub(env: Env, room: string): DurableObjectStub<ChatRoom> {
   return env.ROOMS.get(env.ROOMS.idFromName(room));
@@ -61,10 +75,14 @@ export class ChatRoom extends DurableObject<Env> {
   state!: RoomState;
   /** What every socket is sent; public so a test can see that nothing is left queued. */
   fanout!: Fanout;
+  /** Members on HTTP, and what they read: every flushed frame, numbered (in memory). */
+  pollers!: Pollers;
+  log!: PollLog;
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
+  private readonly pollerBuckets = new Map<string, TokenBucket>();
   private readonly ackBuckets = new WeakMap<WebSocket, TokenBucket>();
-  private readonly typedAt = new WeakMap<WebSocket, number>();
+  private readonly typedAt = new Map<WebSocket | string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,6 +98,8 @@ export class ChatRoom extends DurableObject<Env> {
   private open(): void {
     this.store = new MessageStore(this.ctx.storage, () => this.config.historyLimit);
     this.state = new RoomState(this.ctx.storage);
+    this.pollers = new Pollers(this.ctx.storage);
+    this.log = new PollLog(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
       () => {
@@ -90,6 +110,11 @@ export class ChatRoom extends DurableObject<Env> {
       {
         maxUnackedBytes: this.config.maxUnackedBytes,
         tooSlow: (ws) => this.drop(ws, "too_slow", CLOSE_TOO_SLOW),
+        flushed: (frames) => {
+          if (this.pollers.all().length === 0) return;
+          for (const f of frames) this.log.append(f);
+          this.pollers.wake();
+        },
       },
     );
   }
@@ -113,7 +138,7 @@ export class ChatRoom extends DurableObject<Env> {
     return true;
   }
 
-  private async isHostKey(key: string): Promise<boolean> {
+  async isHostKey(key: string): Promise<boolean> {
     const hash = this.state.hostHash;
     return hash !== null && hash === (await hashHostKey(key));
   }
@@ -148,7 +173,7 @@ export class ChatRoom extends DurableObject<Env> {
       this.config.maxUsers,
       (o) => this.isDead(o, now),
     );
-    for (const dead of decision.evict) this.drop(dead.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    for (const dead of decision.evict) this.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (!decision.admit) return refuseUpgrade(decision.code);
     if (session !== undefined) this.state.admit(session);
     const evicted = new Set(decision.evict);
@@ -178,20 +203,23 @@ export class ChatRoom extends DurableObject<Env> {
     if (join.watcher) member.watcher = true;
     attach(server, member);
 
-    // A same-session takeover: the old tab is told and closed; the others see no change.
-    if (takeover !== null) this.drop(takeover.ws, "replaced", CLOSE_REPLACED, false);
+    // A same-session takeover: the old tab (or poller) is told and closed; the others see no change.
+    if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
     const users = (join.watcher ? stayed : [...stayed, member]).map(toUser).sort(byJoinedAt);
     this.send(server, this.welcome(join, member, users, handshake));
     if (takeover === null && !join.watcher) this.fanout.joined(nameKey(member.name), toUser(member), server);
     else this.fanout.welcomed(server);
-    return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
+    // Decided per socket at its handshake: declined unless the deployment turned compression on.
+    const headers = this.config.compression ? {} : DECLINE_COMPRESSION;
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
 
-  private welcome(
+  /** A welcome for a socket (with the handshake the page shows) or a poller (`transport: "poll"`). */
+  welcome(
     join: JoinRequest,
     member: Member,
     users: WelcomeFrame["users"],
-    handshake: WelcomeFrame["handshake"],
+    handshake?: WelcomeFrame["handshake"],
   ): WelcomeFrame {
     const epoch = this.state.epoch;
     // A resume from another life of the room's storage: its seqs mean nothing here.
@@ -209,11 +237,13 @@ export class ChatRoom extends DurableObject<Env> {
         rateBurst: this.config.rateBurst,
       },
       history: [],
-      handshake,
       role: member.role,
       settings: this.state.settings,
       epoch,
+      now: Date.now(),
     };
+    if (handshake === undefined) frame.transport = "poll";
+    else frame.handshake = handshake;
     if (join.since === undefined || reset) {
       frame.history = this.store.recent(this.config.historyOnJoin);
       if (reset) frame.reset = true;
@@ -232,49 +262,59 @@ export class ChatRoom extends DurableObject<Env> {
   async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
-    const now = Date.now();
+    this.receive({ id: ws, reply: (f) => this.send(ws, f) }, member, data, Date.now());
+  }
+
+  /**
+   * One client frame, from a socket or a poller's POST: rate limit, validation, then the frame's
+   * handler. What the sender alone gets goes through `sender.reply`.
+   */
+  receive(sender: Sender, member: Member, data: string | ArrayBuffer, now: number): void {
+    const { id } = sender;
     // Acks are flow control, not chat: up to `acksPerSecond` of them spend no rate-limit token.
     // Only a short frame can be one, so nothing large is parsed before the rate limit.
     const early = typeof data === "string" && data.length <= ACK_MAX_CHARS ? parseClientFrame(data) : null;
-    if (early?.ok && early.frame.type === "ack" && !member.watcher && this.ackBucketOf(ws, now).take(now)) {
-      return this.ack(ws, early.frame);
+    if (early?.ok && early.frame.type === "ack" && typeof id !== "string" && !member.watcher) {
+      if (this.ackBucketOf(id, now).take(now)) return this.ack(id, early.frame, sender);
     }
-    const bucket = this.bucketOf(ws, now);
+    const bucket = this.bucketOf(id, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
-      if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs)) this.sendError(ws, "rate_limited", peekFrameId(data));
+      if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs))
+        sender.reply(errorFrame("rate_limited", peekFrameId(data)));
       return;
     }
     const parsed = early ?? parseClientFrame(data);
-    if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.id);
+    if (!parsed.ok) return sender.reply(errorFrame(parsed.code, parsed.id));
     const frame = parsed.frame;
     // The projector's watcher only listens; only the host moderates.
     if (member.watcher || (HOST_FRAME_TYPES.has(frame.type) && member.role !== "host")) {
-      return this.sendError(ws, "not_host", peekFrameId(data));
+      return sender.reply(errorFrame("not_host", peekFrameId(data)));
     }
     switch (frame.type) {
       case "typing":
-        return this.typing(ws, member, now);
+        return this.typing(id, member, now);
       case "ack":
-        return this.ack(ws, frame);
+        // A poller has no socket backlog: its ack is accepted and changes nothing.
+        return typeof id === "string" ? undefined : this.ack(id, frame, sender);
       case "message":
-        return this.message(ws, member, frame, now);
+        return this.message(sender, member, frame, now);
       default:
-        return moderate(this, ws, frame as HostFrame, now);
+        return moderate(this, (code) => sender.reply(errorFrame(code)), frame as HostFrame, now);
     }
   }
 
-  private message(ws: WebSocket, member: Member, frame: ClientMessage, now: number): void {
+  private message(sender: Sender, member: Member, frame: ClientMessage, now: number): void {
     const key = nameKey(member.name);
     if (frame.id !== undefined) {
       const original = this.store.findById(key, frame.id);
       // A resend (the page's outbox): acknowledge to the sender alone, store nothing. If the
       // original is still queued, its broadcast is the acknowledgement.
       if (original !== null && "deletedSeq" in original) {
-        return this.send(ws, { type: "deleted", seq: original.deletedSeq, id: frame.id });
+        return sender.reply({ type: "deleted", seq: original.deletedSeq, id: frame.id });
       }
       if (original !== null) {
-        if (!this.fanout.isQueued(original.message.seq)) this.send(ws, original.message);
+        if (!this.fanout.isQueued(original.message.seq)) sender.reply(original.message);
         return;
       }
     }
@@ -282,21 +322,33 @@ export class ChatRoom extends DurableObject<Env> {
     if (slowMs > 0 && member.role !== "host") {
       const last = this.store.lastMessageAt(key);
       const retryAfterMs = last === null ? 0 : last + slowMs - now;
-      if (retryAfterMs > 0) return this.send(ws, { ...errorFrame("slow_mode", frame.id), retryAfterMs });
+      if (retryAfterMs > 0) return sender.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });
     }
     this.fanout.broadcast(this.store.add(key, member.name, frame.text, frame.id));
   }
 
-  private typing(ws: WebSocket, member: Member, now: number): void {
-    if (now - (this.typedAt.get(ws) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
-    this.typedAt.set(ws, now);
-    this.fanout.broadcast({ type: "typing", from: member.name }, ws);
+  private typing(id: WebSocket | string, member: Member, now: number): void {
+    if (now - (this.typedAt.get(id) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
+    this.typedAt.set(id, now);
+    this.fanout.broadcast({ type: "typing", from: member.name }, typeof id === "string" ? undefined : id);
   }
 
   /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */
-  private ack(ws: WebSocket, frame: ClientAck): void {
-    if (frame.seq > this.store.seq) return this.sendError(ws, "bad_frame");
+  private ack(ws: WebSocket, frame: ClientAck, sender: Sender): void {
+    if (frame.seq > this.store.seq) return sender.reply(errorFrame("bad_frame"));
     this.fanout.acked(ws);
+  }
+
+  // --- HTTP pollers (RPC from the Worker; see polling.ts) --------------------------------------
+
+  /** `GET /poll/:room/:client`: joins, resumes or reads from a cursor; may hold the answer. */
+  poll(req: PollRequest): Promise<PollAnswer | { end: PollEndCode }> {
+    return poll(this, req);
+  }
+
+  /** `POST /poll/:room/:client`: one client frame from a poller. */
+  pollSend(req: PollRequest, body: string): Promise<PollSendAnswer | { end: PollEndCode | "not_joined" }> {
+    return pollSend(this, req, body);
   }
 
   // --- close ----------------------------------------------------------------------------------
@@ -323,6 +375,14 @@ export class ChatRoom extends DurableObject<Env> {
     if (!member.watcher) this.fanout.left(nameKey(member.name), member.name);
   }
 
+  /** Ends a member, on a socket or on HTTP (its held poll, if any, ends with the code). */
+  end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
+    if (o.ws !== null) return this.drop(o.ws, code, closeCode, announce);
+    this.pollers.remove(o.key, code in POLL_END_STATUS ? (code as PollEndCode) : null);
+    this.state.touch(Date.now());
+    if (announce) this.fanout.left(o.key, o.name);
+  }
+
   /**
    * Ends a socket from the room's side: an error frame, then a close. The others hear of the
    * leave unless `announce` is false (a takeover: the name stays).
@@ -339,17 +399,18 @@ export class ChatRoom extends DurableObject<Env> {
 
   async alarm(): Promise<void> {
     const now = Date.now();
-    for (const o of this.occupants()) if (this.isDead(o, now)) this.drop(o.ws, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    for (const o of this.occupants()) if (this.isDead(o, now)) this.end(o, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (await this.expireIfIdle(now)) return;
     await this.scheduleAlarm();
   }
 
   /** The room's one alarm: the next heartbeat sweep while sockets remain, else its expiry. */
-  private async scheduleAlarm(): Promise<void> {
+  async scheduleAlarm(): Promise<void> {
     const now = Date.now();
     const activeAt = this.state.activeAt ?? now;
     let at = activeAt + this.config.roomIdleDays * DAY_MS;
     if (this.ctx.getWebSockets().length > 0) at = Math.min(at, now + SWEEP_MS);
+    for (const p of this.pollers.all()) at = Math.min(at, p.answeredAt + this.config.pollTimeoutSeconds * 1000 + 1);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at || current < now) await this.ctx.storage.setAlarm(Math.max(at, now + 1));
   }
@@ -360,7 +421,7 @@ export class ChatRoom extends DurableObject<Env> {
    */
   private async expireIfIdle(now: number): Promise<boolean> {
     const activeAt = this.state.activeAt;
-    if (activeAt === null || this.ctx.getWebSockets().length > 0) return false;
+    if (activeAt === null || this.ctx.getWebSockets().length > 0 || this.pollers.all().length > 0) return false;
     if (now < activeAt + this.config.roomIdleDays * DAY_MS) return false;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -368,7 +429,11 @@ export class ChatRoom extends DurableObject<Env> {
     return true;
   }
 
-  private isDead(occupant: Occupant, now: number): boolean {
+  isDead(occupant: Occupant, now: number): boolean {
+    if (occupant.ws === null) {
+      const quiet = now - occupant.connectedAt > this.config.pollTimeoutSeconds * 1000;
+      return quiet && !this.pollers.isHeld(occupant.key);
+    }
     const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(occupant.ws)?.getTime() ?? 0;
     return now - Math.max(pingedAt, occupant.connectedAt) > LIMITS.heartbeatTimeoutMs;
   }
@@ -384,13 +449,14 @@ export class ChatRoom extends DurableObject<Env> {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === OPEN);
   }
 
-  /** Members in the room now (not the projector's watchers). */
+  /** Members in the room now, on sockets and on HTTP (not the projector's watchers). */
   occupants(): Occupant[] {
     const out: Occupant[] = [];
     for (const ws of this.openSockets()) {
       const o = occupantOf(ws);
       if (o !== null) out.push(o);
     }
+    for (const p of this.pollers.all()) out.push(pollerOccupant(p));
     return out;
   }
 
@@ -403,21 +469,18 @@ export class ChatRoom extends DurableObject<Env> {
     return bucket;
   }
 
-  private bucketOf(ws: WebSocket, now: number): TokenBucket {
-    let bucket = this.buckets.get(ws);
+  private bucketOf(id: WebSocket | string, now: number): TokenBucket {
+    let bucket = typeof id === "string" ? this.pollerBuckets.get(id) : this.buckets.get(id);
     if (bucket === undefined) {
       bucket = new TokenBucket(this.config.ratePerSecond, this.config.rateBurst, now);
-      this.buckets.set(ws, bucket);
+      if (typeof id === "string") this.pollerBuckets.set(id, bucket);
+      else this.buckets.set(id, bucket);
     }
     return bucket;
   }
 
-  private send(ws: WebSocket, frame: ServerFrame): void {
+  send(ws: WebSocket, frame: ServerFrame): void {
     sendQuietly(ws, JSON.stringify(frame));
-  }
-
-  sendError(ws: WebSocket, code: ErrorCode, id?: string): void {
-    this.send(ws, errorFrame(code, id));
   }
 }
 

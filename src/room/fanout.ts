@@ -24,7 +24,7 @@ const SENDS_PER_SECOND = 10_000;
 const BURST_FLUSHES = 2;
 
 type Part =
-  | { kind: "frame"; json: string; seq?: number; except?: WebSocket }
+  | { kind: "frame"; json: string; seq?: number; except?: WebSocket; typing?: true }
   | { kind: "join"; key: string; user: User }
   | { kind: "leave"; key: string; name: string };
 
@@ -50,9 +50,16 @@ export class Fanout {
     /** Runs first in every flush: storage writes are batched per flush, before the send. */
     private readonly beforeFlush: () => void,
     lastSeq: number,
-    /** A socket that fell more than `maxUnackedBytes` behind its acks; called after the flush. */
-    private readonly backlog: { maxUnackedBytes: number; tooSlow: (ws: WebSocket) => void } = {
-      maxUnackedBytes: Infinity,
+    /**
+     * `tooSlow`: a socket that fell more than `maxUnackedBytes` behind its acks, called after the
+     * flush. `flushed`: the frames of a flush, one by one (typing left out), for HTTP pollers.
+     */
+    private readonly backlog: {
+      maxUnackedBytes: number;
+      tooSlow: (ws: WebSocket) => void;
+      flushed?: (frames: string[]) => void;
+    } = {
+      maxUnackedBytes: Number.POSITIVE_INFINITY,
       tooSlow: () => {},
     },
   ) {
@@ -68,6 +75,7 @@ export class Fanout {
   broadcast(frame: ServerFrame, except?: WebSocket): void {
     const part: Part = { kind: "frame", json: JSON.stringify(frame) };
     if (frame.type === "message") part.seq = frame.seq;
+    if (frame.type === "typing") part.typing = true;
     if (except !== undefined) part.except = except;
     this.parts.push(part);
     this.schedule();
@@ -81,10 +89,10 @@ export class Fanout {
     if (this.parts.length > 0) this.firstPartOf.set(ws, this.parts.length);
   }
 
-  /** A new member: the others hear of it; `ws` (already welcomed) starts after it. */
-  joined(key: string, user: User, ws: WebSocket): void {
+  /** A new member: the others hear of it; its socket `ws` (already welcomed) starts after it. */
+  joined(key: string, user: User, ws?: WebSocket): void {
     this.parts.push({ kind: "join", key, user });
-    this.firstPartOf.set(ws, this.parts.length);
+    if (ws !== undefined) this.firstPartOf.set(ws, this.parts.length);
     this.schedule();
   }
 
@@ -147,6 +155,7 @@ export class Fanout {
       this.unacked.set(ws, behind);
       if (behind > max) slow.push(ws);
     }
+    if (this.backlog.flushed !== undefined) this.backlog.flushed(framesOf(parts));
     // After the loop: closing a socket queues its leave, which must not run inside this flush.
     for (const ws of slow) {
       this.unacked.delete(ws);
@@ -183,6 +192,15 @@ function serialise(parts: Part[], start: number, self?: WebSocket): string | nul
   }
   if (frames.length === 0) return null;
   return frames.length === 1 ? frames[0]! : `[${frames.join(",")}]`;
+}
+
+/** A flush as separate frames, presence merged first, typing left out (pollers may miss it). */
+function framesOf(parts: Part[]): string[] {
+  const frames: string[] = [];
+  const presence = mergePresence(parts, 0);
+  if (presence !== null) frames.push(JSON.stringify(presence));
+  for (const p of parts) if (p.kind === "frame" && !p.typing) frames.push(p.json);
+  return frames;
 }
 
 /** Folds joins and leaves into one diff that clients apply `left` first, then `joined`. */

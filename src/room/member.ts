@@ -22,8 +22,11 @@ export interface Member {
 }
 type Attachment = { roomcast?: Member };
 
-/** A member in the room now, with its socket and its name's key (names compare case-insensitively). */
-export type Occupant = Member & { ws: WebSocket; key: string };
+/**
+ * A member in the room now, with its name's key (names compare case-insensitively) and its
+ * socket; `ws` is null for a member on HTTP (a poller).
+ */
+export type Occupant = Member & { ws: WebSocket | null; key: string };
 
 export function memberOf(ws: WebSocket): Member | undefined {
   return (ws.deserializeAttachment() as Attachment | null)?.roomcast;

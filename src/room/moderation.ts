@@ -11,26 +11,31 @@ import type { MessageStore } from "./history";
 import type { Occupant } from "./member";
 import type { RoomState } from "./room-state";
 
-/** What the host's frames act on: the room's parts, and how it ends a socket. */
+/** What the host's frames act on: the room's parts, and how it ends a member (socket or poller). */
 export interface ModerationContext {
   config: RoomConfig;
   store: MessageStore;
   state: RoomState;
   fanout: Fanout;
   occupants(): Occupant[];
-  drop(ws: WebSocket, code: ErrorCode, closeCode: number): void;
-  sendError(ws: WebSocket, code: ErrorCode): void;
+  end(occupant: Occupant, code: ErrorCode, closeCode: number): void;
 }
 
-export function moderate(room: ModerationContext, host: WebSocket, frame: HostFrame, now: number): void {
+/** `refuse` answers the host alone (an error frame): on its socket, or in its POST's answer. */
+export function moderate(
+  room: ModerationContext,
+  refuse: (code: ErrorCode) => void,
+  frame: HostFrame,
+  now: number,
+): void {
   switch (frame.type) {
     case "delete":
-      if (!room.store.delete(frame.seq)) return room.sendError(host, "no_such_message");
+      if (!room.store.delete(frame.seq)) return refuse("no_such_message");
       return room.fanout.broadcast({ type: "deleted", seq: frame.seq });
     case "clear":
       return room.fanout.broadcast({ type: "cleared", seq: room.store.clear() });
     case "remove":
-      return remove(room, host, frame.name, now);
+      return remove(room, refuse, frame.name, now);
     case "slow":
       return settle(room, { ...room.state.settings, slowSeconds: frame.seconds });
     case "lock":
@@ -39,15 +44,15 @@ export function moderate(room: ModerationContext, host: WebSocket, frame: HostFr
 }
 
 /** Every socket of that name is told and closed; the name and their sessions stay out a while. */
-function remove(room: ModerationContext, host: WebSocket, rawName: string, now: number): void {
+function remove(room: ModerationContext, refuse: (code: ErrorCode) => void, rawName: string, now: number): void {
   const name = parseUserName(rawName);
   const key = name === null ? null : nameKey(name);
   const targets = key === null ? [] : room.occupants().filter((o) => o.key === key);
-  if (targets.length === 0) return room.sendError(host, "no_such_member");
-  if (targets.some((o) => o.role === "host")) return room.sendError(host, "cannot_remove_host");
+  if (targets.length === 0) return refuse("no_such_member");
+  if (targets.some((o) => o.role === "host")) return refuse("cannot_remove_host");
   const who = [`name:${key}`, ...targets.flatMap((o) => (o.session === undefined ? [] : [`session:${o.session}`]))];
   room.state.remove(who, now + room.config.removeMinutes * 60_000);
-  for (const o of targets) room.drop(o.ws, "removed", closeCodeFor("removed"));
+  for (const o of targets) room.end(o, "removed", closeCodeFor("removed"));
 }
 
 /** Stores the settings and tells everyone, even when nothing changed (the host sees it took). */

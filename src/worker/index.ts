@@ -6,10 +6,10 @@
  * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
 import { type Context, Hono } from "hono";
-import { allowedOrigins } from "../config";
-import { parseJoinRequest, parseRoomName } from "../protocol";
+import { allowedOrigins, readConfig } from "../config";
+import { ERROR_CODES, LIMITS, type PollRequest, parseJoinRequest, parsePollRequest, parseRoomName } from "../protocol";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
-import { refuseUpgrade } from "../room/handshake";
+import { DECLINE_COMPRESSION, refuseUpgrade } from "../room/handshake";
 import { HttpError } from "./http-error";
 
 export { ChatRoom } from "../room/chat-room";
@@ -67,6 +67,55 @@ app.delete("/api/rooms/:room/host", async (c) => {
   const key = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
   if (key === undefined || !(await roomStub(c.env, room).releaseHost(key))) throw new HttpError("host_key_invalid");
   return c.body(null, 204);
+});
+
+// --- the same room over HTTP: polling and long polling ----------------------------------------
+
+/** The poll's parts, checked in the contract's order: the Origin first, then the query. */
+function pollRequest(c: Context<App>): PollRequest {
+  refuseForeignOrigin(c);
+  const maxWait = readConfig(c.env).pollTimeoutSeconds - 5;
+  const req = parsePollRequest(
+    c.req.param("room") ?? "",
+    c.req.param("client") ?? "",
+    new URL(c.req.url).searchParams,
+    maxWait,
+  );
+  if (typeof req === "string") throw new HttpError(req);
+  return req;
+}
+
+/** Receive: every frame after the cursor (a welcome first for a new member), held up to `wait` s. */
+app.get("/poll/:room/:client", async (c) => {
+  const req = pollRequest(c);
+  const answer = await roomStub(c.env, req.room).poll(req);
+  if ("end" in answer) throw new HttpError(answer.end);
+  return c.json(answer);
+});
+
+/** Send: one client frame as the body; the answer holds what the sender gets at once. */
+app.post("/poll/:room/:client", async (c) => {
+  const req = pollRequest(c);
+  const body = await c.req.text();
+  // Not even read by the room: the same refusal as an oversized WebSocket frame.
+  if (body.length > LIMITS.frameMaxBytes * 4) {
+    return c.json({ frames: [{ type: "error", code: "frame_too_large", message: ERROR_CODES.frame_too_large }] });
+  }
+  const answer = await roomStub(c.env, req.room).pollSend(req, body);
+  if ("end" in answer) throw new HttpError(answer.end);
+  return c.json(answer);
+});
+
+/** Whether WebSockets pass here: upgrades and closes at once (1000), joining no room. */
+app.get("/ws-probe", (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    throw new HttpError("upgrade_required", { Upgrade: "websocket" });
+  }
+  refuseForeignOrigin(c);
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(1000, "probe");
+  return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
 });
 
 app.notFound((c) => {

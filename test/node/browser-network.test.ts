@@ -32,6 +32,8 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
       if (serverUp) ws.connectToServer();
       else void ws.close({ code: 1011, reason: "down" }); // every attempt fails at once
     });
+    // The server is down for HTTP too, or the page would rightly fall back to long polling.
+    await page.route(/\/poll\//, (route) => (serverUp ? route.continue() : route.abort()));
     await h.enter(page, room(), "Sara");
 
     serverUp = false;

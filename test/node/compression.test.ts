@@ -39,3 +39,16 @@ describe.each([
     expect(extensions).toBe("");
   });
 });
+
+describe("a client offering permessage-deflate, on npm run serve with WEBSOCKET_COMPRESSION=on", () => {
+  let server: Served;
+  beforeAll(async () => {
+    server = await startServe({ vars: { WEBSOCKET_COMPRESSION: "on" } });
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  it("gets the extension: the deployment's choice reaches the socket's handshake", async () => {
+    const { extensions } = await offerDeflate(server.url, room());
+    expect(extensions).toMatch(/^permessage-deflate/);
+  });
+});

@@ -18,6 +18,8 @@ describe("configuration", () => {
       MAX_UNACKED_BYTES: "1048576",
       REMOVE_MINUTES: "10",
       ROOM_IDLE_DAYS: "7",
+      POLL_TIMEOUT_SECONDS: "30",
+      WEBSOCKET_COMPRESSION: "off",
       ALLOWED_ORIGINS: "",
     });
     expect(readConfig(vars)).toEqual(DEFAULTS);

@@ -60,6 +60,14 @@ export class FrameQueue {
     return frame as Extract<ServerFrame, { type: T }>;
   }
 
+  /** Skips ahead to the next frame of this type (other frames are consumed and dropped). */
+  async skipTo<T extends ServerFrame["type"]>(type: T): Promise<Extract<ServerFrame, { type: T }>> {
+    for (;;) {
+      const frame = await this.next(`a ${type} frame`);
+      if (frame.type === type) return frame as Extract<ServerFrame, { type: T }>;
+    }
+  }
+
   /** What arrived and was not consumed yet (use after a barrier frame). */
   get unread(): ServerFrame[] {
     return this.frames.slice(this.cursor);

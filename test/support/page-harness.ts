@@ -31,6 +31,9 @@ type Drop = { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean
 
 export class PageHarness {
   dev!: WranglerDev;
+  /** `--var` overrides for this file's server (small limits a test must reach). */
+  constructor(private readonly vars: Record<string, string | number> = {}) {}
+
   private browser!: Browser;
   private persistTo = "";
 
@@ -42,7 +45,7 @@ export class PageHarness {
     this.persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
     if (!lookup.found) throw new Error(lookup.why);
     [this.dev, this.browser] = await Promise.all([
-      startWranglerDev({ persistTo: this.persistTo }),
+      startWranglerDev({ persistTo: this.persistTo, vars: this.vars }),
       launchBrowser(lookup.browser),
     ]);
   }
@@ -55,7 +58,7 @@ export class PageHarness {
 
   /** Starts `wrangler dev` again on the same port with the same `--persist-to`. */
   async restartDev(): Promise<void> {
-    this.dev = await startWranglerDev({ persistTo: this.persistTo, port: this.dev.port });
+    this.dev = await startWranglerDev({ persistTo: this.persistTo, port: this.dev.port, vars: this.vars });
   }
 
   room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
@@ -93,8 +96,8 @@ export class PageHarness {
 }
 
 /** One server and one browser for the calling test file. */
-export function usePageHarness(): PageHarness {
-  const h = new PageHarness();
+export function usePageHarness(vars: Record<string, string | number> = {}): PageHarness {
+  const h = new PageHarness(vars);
   beforeAll(() => h.start(), 90_000);
   afterAll(() => h.stop());
   return h;

@@ -11,6 +11,7 @@ export const TEST_VARS = {
   HISTORY_LIMIT: "30",
   MAX_USERS_PER_ROOM: "6",
   MAX_UNACKED_BYTES: "32768",
+  POLL_TIMEOUT_SECONDS: "10",
   ALLOWED_ORIGINS: "https://teacher.example, https://mirror.example/",
 };
 

@@ -4,6 +4,7 @@
  * helpers those tests share.
  */
 import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { expect } from "vitest";
 import { roomStub } from "../../src/room/chat-room";
 import type { ChatMessage, ErrorFrame, PresenceFrame, WelcomeFrame } from "../../src/protocol";
 import { FrameQueue } from "./frame-queue";
@@ -62,6 +63,8 @@ export class TestClient extends FrameQueue {
 export interface ConnectOptions {
   session?: string;
   since?: number | string;
+  epoch?: string;
+  host?: string;
   origin?: string;
   headers?: Record<string, string>;
 }
@@ -71,6 +74,8 @@ export async function open(room: string, name: string, options: ConnectOptions =
   const url = new URL(`${ORIGIN}/ws/${encodeURIComponent(room)}/${encodeURIComponent(name)}`);
   if (options.session !== undefined) url.searchParams.set("session", options.session);
   if (options.since !== undefined) url.searchParams.set("since", String(options.since));
+  if (options.epoch !== undefined) url.searchParams.set("epoch", options.epoch);
+  if (options.host !== undefined) url.searchParams.set("host", options.host);
   const headers: Record<string, string> = { Upgrade: "websocket", ...options.headers };
   if (options.origin !== undefined) headers.Origin = options.origin;
   const res = await SELF.fetch(url, { headers });
@@ -108,4 +113,29 @@ export async function backdateConnections(room: string, name: string, ms: number
       }
     }
   });
+}
+
+/** Claims the room's host role over HTTP; returns the key. */
+export async function claimHost(room: string): Promise<string> {
+  const res = await SELF.fetch(`${ORIGIN}/api/rooms/${encodeURIComponent(room)}/host`, { method: "POST" });
+  if (res.status !== 201)
+    throw new Error(`expected 201 for the claim of ${room}, got ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { hostKey: string }).hostKey;
+}
+
+/** A room with a host in it: the key and the host's client. */
+export async function hostedRoom(hostName = "Teacher") {
+  const room = uniqueRoom();
+  const key = await claimHost(room);
+  const host = await join(room, hostName, { host: key, session: session() });
+  return { room, key, host };
+}
+
+/** A refused join: one `error` frame with the code and a sentence, then the close (4000 + status). */
+export async function expectRefused(client: TestClient, code: string, closeCode: number): Promise<void> {
+  const error = await client.error();
+  expect(error.code).toBe(code);
+  expect(error.message).toMatch(/\w+ \w+/);
+  expect(await client.closed).toEqual({ code: closeCode, reason: code });
+  expect(client.unread).toEqual([]);
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLOSE_HEARTBEAT, LIMITS } from "../../src/protocol";
 import { TEST_CONFIG } from "../support/test-vars";
-import { backdateConnections, join, open, session, uniqueRoom, type TestClient } from "../support/worker-client";
-
-/** A refused join: one error frame, then a close with 4000 + status and the code as reason. */
-async function expectRefused(client: TestClient, code: string, closeCode: number) {
-  const error = await client.error();
-  expect(error.code).toBe(code);
-  expect(error.message).toMatch(/\w+ \w+/);
-  expect(await client.closed).toEqual({ code: closeCode, reason: code });
-  expect(client.unread).toEqual([]);
-}
+import { backdateConnections, expectRefused, join, open, session, uniqueRoom } from "../support/worker-client";
 
 describe("joining", () => {
   it("welcomes with room, you, users, seq, limits, history and the handshake", async () => {
@@ -29,10 +20,10 @@ describe("joining", () => {
     expect(w.gap).toBeUndefined();
     expect(w.limits).toEqual({ textMaxChars: 2000, frameMaxBytes: 16384, ratePerSecond: 5, rateBurst: 10 });
     // RFC 6455 §1.3's own example key and answer.
-    expect(w.handshake.request.headers["sec-websocket-key"]).toBe("dGhlIHNhbXBsZSBub25jZQ==");
-    expect(w.handshake.request.headers.upgrade).toBe("websocket");
-    expect(w.handshake.request.path).toBe(`/ws/${room}/Sara`);
-    expect(w.handshake.response).toEqual({
+    expect(w.handshake!.request.headers["sec-websocket-key"]).toBe("dGhlIHNhbXBsZSBub25jZQ==");
+    expect(w.handshake!.request.headers.upgrade).toBe("websocket");
+    expect(w.handshake!.request.path).toBe(`/ws/${room}/Sara`);
+    expect(w.handshake!.response).toEqual({
       status: 101,
       statusText: "Switching Protocols",
       headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-accept": "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" },
@@ -44,7 +35,7 @@ describe("joining", () => {
     const s = session();
     const sara = await join(room, "Sara", { session: s, since: 0 });
     expect(JSON.stringify(sara.welcome)).not.toContain(s);
-    expect(sara.welcome.handshake.request.path).toBe(`/ws/${room}/Sara?session=%E2%80%A6&since=0`);
+    expect(sara.welcome.handshake!.request.path).toBe(`/ws/${room}/Sara?session=%E2%80%A6&since=0`);
   });
 
   it("tells the others with a presence diff, never the full list", async () => {

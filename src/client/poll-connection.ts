@@ -1,0 +1,217 @@
+/**
+ * @module
+ * The room over HTTP, with the same face as `Connection`: long polling (a `GET` held by the room
+ * until something happens, up to 25 s) or plain polling (a `GET` answered at once, every 2 s), and
+ * one `POST` per frame sent. It counts what each message costs (requests, bytes), which the
+ * teaching panel shows beside the WebSocket's. No DOM: `fetch` is injectable for tests.
+ */
+import {
+  type ClientFrame,
+  LIMITS,
+  type PollAnswer,
+  type PollSendAnswer,
+  REFUSAL_STATUS,
+  type RefusalCode,
+  type ServerFrame,
+} from "../protocol";
+import { reconnectDelay } from "./backoff";
+import type { Status } from "./connection";
+
+/** Plain polling asks this often. */
+export const POLL_EVERY_MS = 2000;
+
+export type PollMode = "long" | "poll";
+
+/** What HTTP has cost so far: bodies measured, headers estimated (the browser hides them). */
+export interface HttpCost {
+  requests: number;
+  bodyBytesOut: number;
+  bodyBytesIn: number;
+  /** Estimated request + response header bytes (a typical browser's, per request). */
+  headerBytes: number;
+}
+
+/** About what a browser's fetch and the server's answer carry in headers (Chromium, HTTP/1.1). */
+export const HEADER_BYTES_PER_REQUEST = 700;
+
+export interface PollConnectionOptions {
+  /** `http://host` or `https://host`. */
+  base: string;
+  room: string;
+  name: string;
+  session: string;
+  mode: PollMode;
+  since: () => number | undefined;
+  epoch?: () => string | undefined;
+  host?: string;
+  onFrames: (frames: ServerFrame[]) => void;
+  onStatus: (status: Status) => void;
+  /** Every body in and out, for the teaching panel. */
+  onWire?: (dir: "in" | "out", data: string) => void;
+  onRequest?: () => void;
+  fetchImpl?: typeof fetch;
+  random?: () => number;
+}
+
+const encoder = new TextEncoder();
+
+export class PollConnection {
+  status: Status = { kind: "connecting", attempt: 0 };
+  readonly cost: HttpCost = { requests: 0, bodyBytesOut: 0, bodyBytesIn: 0, headerBytes: 0 };
+  readonly extensions = "";
+  private cursor: string | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private running = false;
+  private abort: AbortController | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: PollConnectionOptions) {}
+
+  private get fetch(): typeof fetch {
+    return this.options.fetchImpl ?? fetch.bind(globalThis);
+  }
+
+  private url(query: Record<string, string | undefined>): string {
+    const q = new URLSearchParams({ session: this.options.session });
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
+    if (this.options.host !== undefined) q.set("host", this.options.host);
+    const { base, room, name } = this.options;
+    return `${base}/poll/${encodeURIComponent(room)}/${encodeURIComponent(name)}?${q}`;
+  }
+
+  open(): void {
+    if (this.stopped || this.running) return;
+    this.running = true;
+    this.setStatus({ kind: "connecting", attempt: this.attempt });
+    void this.loop();
+  }
+
+  /** Sends one frame as a POST; what the room answers at once (an error, usually nothing) comes back as frames. */
+  send(frame: ClientFrame): boolean {
+    if (this.status.kind !== "online") return false;
+    const body = JSON.stringify(frame);
+    this.options.onWire?.("out", body);
+    void this.request(this.url({}), { method: "POST", body }).then((answer) => {
+      if (answer !== null) this.deliver((answer as PollSendAnswer).frames);
+    });
+    return true;
+  }
+
+  retryNow(): void {
+    if (this.status.kind !== "reconnecting") return;
+    clearTimeout(this.timer);
+    this.running = false;
+    this.open();
+  }
+
+  /** Missing frames: the next poll starts over with a welcome that resumes from `since`. */
+  resume(): void {
+    this.cursor = undefined;
+    this.abort?.abort();
+  }
+
+  leave(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.abort?.abort();
+    this.setStatus({ kind: "left" });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const wait = this.options.mode === "long" && this.cursor !== undefined ? LIMITS.pollMaxWaitSeconds : 0;
+      const query: Record<string, string | undefined> = { cursor: this.cursor, wait: String(wait) };
+      if (this.cursor === undefined) {
+        const since = this.options.since();
+        if (since !== undefined) {
+          query.since = String(since);
+          query.epoch = this.options.epoch?.();
+        }
+      }
+      const answer = (await this.request(this.url(query), {})) as PollAnswer | null;
+      if (this.stopped) return;
+      if (answer === null) {
+        if (this.status.kind === "refused" || this.status.kind === "replaced") return;
+        // Aborted by `resume`: ask again at once; otherwise the network failed: back off.
+        if (this.status.kind === "reconnecting") {
+          this.running = false;
+          return;
+        }
+        continue;
+      }
+      this.cursor = answer.cursor;
+      this.deliver(answer.frames);
+      if (this.options.mode === "poll") await new Promise((r) => (this.timer = setTimeout(r, POLL_EVERY_MS)));
+    }
+  }
+
+  /** One HTTP exchange; null when it failed (and the status says how) or was aborted. */
+  private async request(url: string, init: RequestInit): Promise<PollAnswer | PollSendAnswer | null> {
+    const abort = new AbortController();
+    if (init.method !== "POST") this.abort = abort;
+    this.cost.requests++;
+    this.options.onRequest?.();
+    this.cost.headerBytes += HEADER_BYTES_PER_REQUEST;
+    if (typeof init.body === "string") this.cost.bodyBytesOut += encoder.encode(init.body).length;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetch(url, { ...init, signal: abort.signal, cache: "no-store" });
+      text = await res.text();
+    } catch {
+      if (!abort.signal.aborted) this.dropped();
+      return null;
+    }
+    this.cost.bodyBytesIn += encoder.encode(text).length;
+    if (res.ok) {
+      if (init.method !== "POST") this.options.onWire?.("in", text);
+      return JSON.parse(text) as PollAnswer | PollSendAnswer;
+    }
+    const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? "";
+    this.ended(code);
+    return null;
+  }
+
+  private deliver(frames: ServerFrame[]): void {
+    if (frames.some((f) => f.type === "welcome")) {
+      this.attempt = 0;
+      this.setStatus({ kind: "online" });
+    }
+    this.options.onFrames(frames);
+  }
+
+  /** An HTTP refusal or ending: final like the WebSocket's refusals, or a retry. */
+  private ended(code: string): void {
+    if (code === "replaced") {
+      this.stopped = true;
+      return this.setStatus({ kind: "replaced" });
+    }
+    if (code in REFUSAL_STATUS) {
+      this.stopped = true;
+      return this.setStatus({ kind: "refused", code: code as RefusalCode });
+    }
+    // `not_joined` (the room forgot us after a timeout): the next poll joins again.
+    if (code === "not_joined") {
+      this.cursor = undefined;
+      return;
+    }
+    // Anything else (a server error, a proxy's answer): try again after a while.
+    this.dropped();
+  }
+
+  private dropped(): void {
+    const delay = reconnectDelay(this.attempt++, this.options.random);
+    this.setStatus({ kind: "reconnecting", at: Date.now() + delay, why: "dropped" });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = false;
+      this.open();
+    }, delay);
+  }
+
+  private setStatus(s: Status): void {
+    this.status = s;
+    this.options.onStatus(s);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * @module
+ * What HTTP pollers read: every frame the fan-out flushed, in order, numbered. A poller's
+ * cursor is `<log id>.<index>`; the log id is random per instance, so after a restart every
+ * cursor is unknown and its poller gets a fresh welcome. In memory only, bounded in bytes like a
+ * socket's backlog: a cursor older than what is kept is unknown too.
+ */
+import { randomId } from "../protocol";
+
+interface Entry {
+  index: number;
+  json: string;
+  bytes: number;
+  /** The poller this frame must not go back to (its own typing). */
+  except?: string;
+}
+
+export type Read =
+  | { known: true; frames: string[]; next: number }
+  /** Unknown cursor: another instance's, or older than what the log keeps. */
+  | { known: false };
+
+export class PollLog {
+  readonly id = randomId();
+  private entries: Entry[] = [];
+  private bytes = 0;
+  /** The index the next entry gets; a cursor at `head` has read everything. */
+  head = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  append(json: string, except?: string): void {
+    const entry: Entry = { index: this.head++, json, bytes: json.length };
+    if (except !== undefined) entry.except = except;
+    this.entries.push(entry);
+    this.bytes += entry.bytes;
+    let drop = 0;
+    while (this.bytes > this.maxBytes && drop < this.entries.length - 1) this.bytes -= this.entries[drop++]!.bytes;
+    if (drop > 0) this.entries = this.entries.slice(drop);
+  }
+
+  cursor(index: number = this.head): string {
+    return `${this.id}.${index}`;
+  }
+
+  /** The index a cursor stands for, or null when it is not this log's. */
+  indexOf(cursor: string): number | null {
+    const dot = cursor.lastIndexOf(".");
+    if (cursor.slice(0, dot) !== this.id) return null;
+    const index = Number(cursor.slice(dot + 1));
+    return Number.isSafeInteger(index) && index >= 0 && index <= this.head ? index : null;
+  }
+
+  /** The frames after `index` for the poller `self`. */
+  read(index: number, self: string): Read {
+    const first = this.entries[0]?.index ?? this.head;
+    if (index < first) return { known: false };
+    const frames: string[] = [];
+    for (const e of this.entries) if (e.index >= index && e.except !== self) frames.push(e.json);
+    return { known: true, frames, next: this.head };
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * @module
+ * Members on HTTP: who polls (in SQLite, so a hibernated room still knows them) and the polls
+ * held open right now (in memory: a held poll keeps the room awake; once none is left the room
+ * may hibernate again). A poller is a (name, session) pair like a WebSocket member.
+ */
+import type { PollEndCode, Role } from "../protocol";
+import type { Member, Occupant } from "./member";
+
+export interface Poller {
+  key: string;
+  room: string;
+  name: string;
+  session: string;
+  role: Role;
+  joinedAt: number;
+  /** When it was last answered: it leaves `POLL_TIMEOUT_SECONDS` after this, unless a poll is held. */
+  answeredAt: number;
+}
+
+type Row = { [K in keyof Poller as K extends "key" ? "name_key" : K]: Poller[K] } & Record<string, SqlStorageValue>;
+
+/** What a held poll is finally answered with: frames from a cursor, or an ending. */
+export type HeldOutcome = { end: PollEndCode } | { read: true };
+
+interface Held {
+  settle: (outcome: HeldOutcome) => void;
+}
+
+export class Pollers {
+  private readonly held = new Map<string, Held>();
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS pollers (
+      name_key TEXT PRIMARY KEY,
+      room TEXT NOT NULL,
+      name TEXT NOT NULL,
+      session TEXT NOT NULL,
+      role TEXT NOT NULL,
+      joinedAt INTEGER NOT NULL,
+      answeredAt INTEGER NOT NULL
+    )`);
+  }
+
+  private get sql(): SqlStorage {
+    return this.storage.sql;
+  }
+
+  all(): Poller[] {
+    return this.sql.exec<Row>("SELECT * FROM pollers").toArray().map(fromRow);
+  }
+
+  get(key: string): Poller | null {
+    const row = this.sql.exec<Row>("SELECT * FROM pollers WHERE name_key = ?", key).toArray()[0];
+    return row === undefined ? null : fromRow(row);
+  }
+
+  add(p: Poller): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO pollers (name_key, room, name, session, role, joinedAt, answeredAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      p.key,
+      p.room,
+      p.name,
+      p.session,
+      p.role,
+      p.joinedAt,
+      p.answeredAt,
+    );
+  }
+
+  answered(key: string, at: number): void {
+    this.sql.exec("UPDATE pollers SET answeredAt = ? WHERE name_key = ?", at, key);
+  }
+
+  /** The poller leaves; a poll held for it ends with `end` (removed, replaced). */
+  remove(key: string, end: PollEndCode | null): void {
+    this.sql.exec("DELETE FROM pollers WHERE name_key = ?", key);
+    const held = this.held.get(key);
+    this.held.delete(key);
+    if (end !== null) held?.settle({ end });
+  }
+
+  isHeld(key: string): boolean {
+    return this.held.has(key);
+  }
+
+  /** Holds a poll until `wake` (new frames) or the end; a newer poll of the same name replaces it. */
+  hold(key: string, settle: (outcome: HeldOutcome) => void): () => void {
+    this.held.get(key)?.settle({ read: true });
+    const entry: Held = { settle };
+    this.held.set(key, entry);
+    return () => {
+      if (this.held.get(key) === entry) this.held.delete(key);
+    };
+  }
+
+  /** New frames in the log: every held poll reads them. */
+  wake(): void {
+    const all = [...this.held.values()];
+    this.held.clear();
+    for (const h of all) h.settle({ read: true });
+  }
+
+  get anyHeld(): boolean {
+    return this.held.size > 0;
+  }
+}
+
+function fromRow(r: Row): Poller {
+  return {
+    key: r.name_key,
+    room: r.room,
+    name: r.name,
+    session: r.session,
+    role: r.role,
+    joinedAt: r.joinedAt,
+    answeredAt: r.answeredAt,
+  };
+}
+
+/** A poller as a member (what a socket's attachment would hold). */
+export function pollerMember(p: Poller): Member {
+  return {
+    room: p.room,
+    name: p.name,
+    role: p.role,
+    session: p.session,
+    joinedAt: p.joinedAt,
+    connectedAt: p.answeredAt,
+  };
+}
+
+/** A poller as the room's admission and presence see it: an occupant with no socket. */
+export function pollerOccupant(p: Poller): Occupant {
+  return { ...pollerMember(p), key: p.key, ws: null };
+}

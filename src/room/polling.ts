@@ -1,0 +1,140 @@
+/**
+ * @module
+ * The same room over HTTP, for the course's history (polling, long polling) and for networks
+ * that break the WebSocket upgrade. A poller is a member like any other: it joins with the
+ * WebSocket's admission, appears in presence, and reads, from an opaque cursor, every frame a
+ * socket of its name would have got (from the room's poll log). A held poll is answered when a
+ * flush brings frames, or after `wait` seconds with none; at most once per 100 ms per poller.
+ */
+import {
+  CLOSE_HEARTBEAT,
+  CLOSE_REPLACED,
+  LIMITS,
+  type PollAnswer,
+  type PollEndCode,
+  type PollRequest,
+  type PollSendAnswer,
+  type ServerFrame,
+  nameKey,
+} from "../protocol";
+import { decideAdmission } from "./admission";
+import type { ChatRoom } from "./chat-room";
+import { byJoinedAt, toUser } from "./member";
+import { type HeldOutcome, type Poller, pollerMember } from "./pollers";
+
+type Ended = { end: PollEndCode };
+
+export async function poll(room: ChatRoom, req: PollRequest): Promise<PollAnswer | Ended> {
+  const hostKey = req.host === undefined ? undefined : await room.isHostKey(req.host);
+  room.state.touch(Date.now());
+  await room.scheduleAlarm();
+  const key = nameKey(req.name);
+  const mine = room.pollers.get(key);
+  if (mine !== null && mine.session === req.session) {
+    if (hostKey === false) return { end: "host_key_invalid" };
+    return read(room, mine, req);
+  }
+  // A WebSocket took this name and session over: a poll from before (it has a cursor) learns it.
+  const socket = room.occupants().find((o) => o.key === key && o.ws !== null);
+  if (req.cursor !== undefined && socket?.session === req.session) return { end: "replaced" };
+  return join(room, req, key, hostKey);
+}
+
+/** A new member on HTTP (or one taking its own socket over): the WebSocket's admission. */
+function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | undefined): PollAnswer | Ended {
+  const now = Date.now();
+  const occupants = room.occupants();
+  const decision = decideAdmission(
+    {
+      key,
+      session: req.session,
+      ...(hostKey !== undefined && { hostKey }),
+      removed: room.state.isRemoved([`name:${key}`, `session:${req.session}`], now),
+      lockedOut: room.state.settings.locked && !room.state.wasAdmitted(req.session),
+    },
+    occupants,
+    room.config.maxUsers,
+    (o) => room.isDead(o, now),
+  );
+  for (const dead of decision.evict) room.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
+  if (!decision.admit) return { end: decision.code };
+  room.state.admit(req.session);
+  const takeover = decision.takeover;
+  const poller: Poller = {
+    key,
+    room: req.room,
+    name: takeover?.name ?? req.name,
+    session: req.session,
+    role: hostKey ? "host" : "member",
+    joinedAt: takeover?.joinedAt ?? now,
+    answeredAt: now,
+  };
+  // Taking its own socket over: that tab is told and closed, the others see no change.
+  if (takeover !== null) room.end(takeover, "replaced", CLOSE_REPLACED, false);
+  room.pollers.add(poller);
+  if (takeover === null) room.fanout.joined(key, toUser(pollerMember(poller)));
+  return welcome(room, req, poller);
+}
+
+/** A fresh welcome (a resume when `since` is given); the cursor starts after everything sent so far. */
+function welcome(room: ChatRoom, req: PollRequest, poller: Poller): PollAnswer {
+  // Everything queued goes out (and into the log) first: the cursor then has no gap and no duplicate.
+  room.fanout.flush();
+  const users = room.occupants().map(toUser).sort(byJoinedAt);
+  const frame = room.welcome(req, pollerMember(poller), users);
+  room.pollers.answered(poller.key, Date.now());
+  return { cursor: room.log.cursor(), frames: [frame] };
+}
+
+async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<PollAnswer | Ended> {
+  const index = req.cursor === undefined ? null : room.log.indexOf(req.cursor);
+  // No cursor, or one this room no longer knows (a restart, or past the bound): start over.
+  if (index === null) return welcome(room, req, poller);
+  let got = room.log.read(index, poller.key);
+  if (got.known && got.frames.length === 0 && req.wait > 0) {
+    const outcome = await held(room, poller.key, req.wait * 1000);
+    if ("end" in outcome) return outcome;
+    // A busy room batches: one answer per poller per 100 ms at most.
+    const since = Date.now() - poller.answeredAt;
+    if (since < LIMITS.pollMinIntervalMs) await sleep(LIMITS.pollMinIntervalMs - since);
+    if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
+    got = room.log.read(index, poller.key);
+  }
+  if (!got.known) return welcome(room, req, poller);
+  room.pollers.answered(poller.key, Date.now());
+  const frames = got.frames.map((f) => JSON.parse(f) as ServerFrame);
+  return { cursor: room.log.cursor(got.next), frames };
+}
+
+/** Waits for new frames (or an ending) for at most `ms`. */
+function held(room: ChatRoom, key: string, ms: number): Promise<HeldOutcome> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const release = room.pollers.hold(key, (outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+    timer = setTimeout(() => {
+      release();
+      resolve({ read: true });
+    }, ms);
+  });
+}
+
+/** One client frame from a member on HTTP; what it gets at once is the answer. */
+export async function pollSend(
+  room: ChatRoom,
+  req: PollRequest,
+  body: string,
+): Promise<PollSendAnswer | { end: PollEndCode | "not_joined" }> {
+  const key = nameKey(req.name);
+  const now = Date.now();
+  if (room.state.isRemoved([`name:${key}`, `session:${req.session}`], now)) return { end: "removed" };
+  const mine = room.pollers.get(key);
+  if (mine === null || mine.session !== req.session) return { end: "not_joined" };
+  const frames: ServerFrame[] = [];
+  room.receive({ id: key, reply: (f) => frames.push(f) }, pollerMember(mine), body, now);
+  return { frames };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

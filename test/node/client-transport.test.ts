@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Status } from "../../src/client/connection";
+import { PollConnection } from "../../src/client/poll-connection";
+import { FALLBACK_AFTER, PROBE_EVERY_MS, Transport, type TransportKind } from "../../src/client/transport";
+import type { ServerFrame } from "../../src/protocol";
+
+const welcome = {
+  type: "welcome",
+  you: "Sara",
+  seq: 0,
+  history: [],
+  users: [],
+  transport: "poll",
+} as unknown as ServerFrame;
+
+/** A fake `fetch`: each call is recorded and answered by the test, in order. */
+function fakeFetch() {
+  const calls: { url: string; init: RequestInit; answer: (status: number, body: unknown) => void; fail: () => void }[] =
+    [];
+  let arrived: () => void = () => {};
+  const impl = ((url: string, init: RequestInit) =>
+    new Promise<Response>((resolve, reject) => {
+      calls.push({
+        url,
+        init,
+        answer: (status, body) => resolve(new Response(JSON.stringify(body), { status })),
+        fail: () => reject(new TypeError("network")),
+      });
+      init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      arrived();
+    })) as unknown as typeof fetch;
+  const next = async (n: number) => {
+    while (calls.length < n) await new Promise<void>((r) => (arrived = r));
+    return calls[n - 1]!;
+  };
+  return { impl, calls, next };
+}
+
+function pollConnection(mode: "long" | "poll", fetchImpl: typeof fetch) {
+  const statuses: Status[] = [];
+  const frames: ServerFrame[] = [];
+  const conn = new PollConnection({
+    base: "http://host",
+    room: "demo",
+    name: "Sara",
+    session: "session-1234",
+    mode,
+    since: () => undefined,
+    onFrames: (f) => frames.push(...f),
+    onStatus: (s) => statuses.push(s),
+    fetchImpl,
+    random: () => 0.5,
+  });
+  return { conn, statuses, frames };
+}
+
+describe("the page over HTTP", () => {
+  it("long polling: joins with a poll, then holds each poll with its cursor; sends one POST per frame", async () => {
+    const f = fakeFetch();
+    const { conn, frames } = pollConnection("long", f.impl);
+    conn.open();
+    const first = await f.next(1);
+    expect(first.url).toBe("http://host/poll/demo/Sara?session=session-1234&wait=0");
+    first.answer(200, { cursor: "c.1", frames: [welcome] });
+    const second = await f.next(2);
+    expect(second.url).toBe("http://host/poll/demo/Sara?session=session-1234&cursor=c.1&wait=25");
+    expect(conn.status.kind).toBe("online");
+    expect(conn.send({ type: "message", text: "hi", id: "m-1" })).toBe(true);
+    const post = await f.next(3);
+    expect(post.init.method).toBe("POST");
+    expect(post.init.body).toBe('{"type":"message","text":"hi","id":"m-1"}');
+    post.answer(200, { frames: [] });
+    second.answer(200, { cursor: "c.2", frames: [{ type: "message", seq: 1, text: "hi" }] });
+    await f.next(4);
+    expect(frames.map((x) => x.type)).toEqual(["welcome", "message"]);
+    expect(conn.cost.requests).toBe(4);
+    expect(conn.cost.bodyBytesOut).toBe(post.init.body!.toString().length);
+    conn.leave();
+  });
+
+  it("treats an HTTP refusal as final and replaced as replaced", async () => {
+    for (const [code, kind] of [
+      ["name_taken", "refused"],
+      ["removed", "refused"],
+      ["replaced", "replaced"],
+    ] as const) {
+      const f = fakeFetch();
+      const { conn } = pollConnection("long", f.impl);
+      conn.open();
+      (await f.next(1)).answer(code === "replaced" ? 409 : 403, { error: { code, message: "" } });
+      await vi.waitFor(() => expect(conn.status.kind).toBe(kind));
+    }
+  });
+
+  it("backs off and tries again after a network error", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const f = fakeFetch();
+    const { conn } = pollConnection("poll", f.impl);
+    conn.open();
+    (await f.next(1)).fail();
+    await vi.waitFor(() => expect(conn.status.kind).toBe("reconnecting"));
+    vi.advanceTimersByTime(500);
+    (await f.next(2)).answer(200, { cursor: "c.1", frames: [welcome] });
+    await vi.waitFor(() => expect(conn.status.kind).toBe("online"));
+    conn.leave();
+    vi.useRealTimers();
+  });
+});
+
+/** A WebSocket that never gets in (as behind a proxy that breaks the upgrade), or, for probes, does. */
+class BlockedSocket {
+  static probesPass = false;
+  static opened: string[] = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onmessage: (() => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(readonly url: string) {
+    BlockedSocket.opened.push(url);
+    setTimeout(() => {
+      if (url.endsWith("/ws-probe") && BlockedSocket.probesPass) this.onopen?.();
+      else this.onclose?.({ code: 1006, reason: "" });
+    }, 0);
+  }
+  send() {}
+  close() {}
+}
+
+describe("the transport", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+    BlockedSocket.opened = [];
+    BlockedSocket.probesPass = false;
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it(`falls back to long polling after ${FALLBACK_AFTER} failed attempts, and moves back when a probe passes`, async () => {
+    const f = fakeFetch();
+    const kinds: [TransportKind, boolean][] = [];
+    const t = new Transport({
+      base: "ws://host",
+      httpBase: "http://host",
+      room: "demo",
+      name: "Sara",
+      session: "session-1234",
+      since: () => undefined,
+      onFrames: () => {},
+      onStatus: () => {},
+      onTransport: (kind, auto) => kinds.push([kind, auto]),
+      WebSocketImpl: BlockedSocket as unknown as typeof WebSocket,
+      fetchImpl: f.impl,
+      random: () => 0.5,
+    });
+    t.open();
+    for (let i = 0; i < FALLBACK_AFTER; i++) await vi.advanceTimersByTimeAsync(15_000);
+    expect(kinds).toEqual([["long", true]]);
+    (await f.next(1)).answer(200, { cursor: "c.1", frames: [welcome] });
+    await vi.waitFor(() => expect(t.status.kind).toBe("online"));
+    BlockedSocket.probesPass = true;
+    await vi.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    expect(BlockedSocket.opened.filter((u) => u.endsWith("/ws-probe")).length).toBeGreaterThan(0);
+    // (The fake still blocks real joins, so the page may well fall back again afterwards.)
+    expect(kinds.slice(0, 2)).toEqual([
+      ["long", true],
+      ["websocket", false],
+    ]);
+    t.leave();
+  });
+
+  it("stays where a switch by hand put it", async () => {
+    const f = fakeFetch();
+    const t = new Transport({
+      base: "ws://host",
+      httpBase: "http://host",
+      room: "demo",
+      name: "Sara",
+      session: "session-1234",
+      since: () => undefined,
+      onFrames: () => {},
+      onStatus: () => {},
+      WebSocketImpl: BlockedSocket as unknown as typeof WebSocket,
+      fetchImpl: f.impl,
+    });
+    t.use("poll");
+    (await f.next(1)).answer(200, { cursor: "c.1", frames: [welcome] });
+    BlockedSocket.probesPass = true;
+    await vi.advanceTimersByTimeAsync(PROBE_EVERY_MS * 2);
+    expect(t.kind).toBe("poll");
+    expect(BlockedSocket.opened.filter((u) => u.endsWith("/ws-probe"))).toEqual([]);
+    t.leave();
+  });
+});
