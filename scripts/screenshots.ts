@@ -1,12 +1,13 @@
 /**
  * Screenshots of the joined page for the README: desktop and 390 px, English and Persian
- * (plus the teaching panel, and dark mode). Run with `npm run screenshots`: it uses the same browser
+ * (plus the teaching panel, and dark mode), and the projector view with the host's key. Run with `npm run screenshots`: it uses the same browser
  * as the browser tests (see test/support/browser.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import type { HostClaim } from "../src/protocol";
 import { findBrowser, launchBrowser } from "../test/support/browser";
 import { enterRoom, settled } from "../test/support/page";
 import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
@@ -66,6 +67,17 @@ try {
   await phoneEn.screenshot({ path: join(OUT, "phone-en.png") });
   const phoneFa = await open(browser, dev.url, "مریم", { lang: "fa", phone: true, dark: true });
   await phoneFa.screenshot({ path: join(OUT, "phone-fa-dark.png") });
+
+  // The projector: the host's key claimed as a teacher's tool would, in the fragment.
+  const claim = await fetch(`${dev.url}/api/rooms/demo/host`, { method: "POST" });
+  const { hostKey } = (await claim.json()) as HostClaim;
+  const projector = await (
+    await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } })
+  ).newPage();
+  await projector.goto(`${dev.url}/?room=demo&view=projector#host=${hostKey}`);
+  await projector.locator(".pj-msg", { hasText: "Great. Now" }).waitFor();
+  await projector.locator(".pj-count", { hasText: "online" }).waitFor();
+  await projector.screenshot({ path: join(OUT, "projector.png") });
 
   await omid.getByRole("button", { name: "Under the hood" }).click();
   await omid

@@ -58,6 +58,8 @@ export interface ConnectionOptions {
   onWire?: (dir: "in" | "out", data: string) => void;
   /** Every HTTP request made (here: each upgrade), for the teaching panel's costs. */
   onRequest?: () => void;
+  /** False: never send `ack` (a watcher may send nothing; its frames all get `not_host`). */
+  acks?: boolean;
   WebSocketImpl?: typeof WebSocket;
   random?: () => number;
 }
@@ -198,7 +200,7 @@ export class Connection {
     }
     this.sinceAck.bytes += utf8Bytes(data);
     this.options.onFrames(frames);
-    if (this.ending === null) this.maybeAck();
+    if (this.ending === null && this.options.acks !== false) this.maybeAck();
     // The server closes right after such an error; act now rather than wait for the close
     // handshake (browsers may take seconds to report it).
     if (this.ending !== null && ws === this.ws) this.closed(ws, 0, this.ending);

@@ -148,6 +148,8 @@ const en = {
   pollTcpIp: "TCP/IP headers (2 packets)",
   pollVs: "WebSocket: {ws} B on the wire vs HTTP: {http} B (×{x}).",
   noHandshake: "Join a room to see its handshake.",
+  // The projector view (its other strings are in PROJECTOR_STRINGS, below)
+  pjLoadFailed: "The projector view did not load. Reload the page.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -290,9 +292,46 @@ const fa: Record<Key, string> = {
   pollTcpIp: "سرآیندهای TCP/IP (۲ بسته)",
   pollVs: "وب‌سوکت: {ws} بایت روی سیم، HTTP: {http} بایت (×{x}).",
   noHandshake: "برای دیدن دست‌دادن، وارد یک اتاق شوید.",
+  pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };
+
+const projectorEn = {
+  title: "Projector",
+  scan: "Scan to join",
+  qr: "Join link QR code",
+  online: "{n} online",
+  counting: "Counting who is online…",
+  messages: "Latest messages",
+  empty: "No messages yet.",
+  keyInvalid:
+    "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
+} as const;
+export type ProjectorKey = keyof typeof projectorEn;
+
+/**
+ * The projector view's strings (`/?room=demo&view=projector`), apart from the table above so that
+ * only public/projector.js bundles them: app.js stays inside its size budget.
+ */
+export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
+  en: projectorEn,
+  fa: {
+    title: "نمایش روی پرده",
+    scan: "برای ورود اسکن کنید",
+    qr: "کد QR پیوند ورود",
+    online: "{n} نفر آنلاین",
+    counting: "در حال شمارش افراد آنلاین…",
+    messages: "آخرین پیام‌ها",
+    empty: "هنوز پیامی نیامده است.",
+    keyInvalid:
+      "این کلید میزبان مال این اتاق نیست، پس پیامی نمایش داده نمی‌شود. نمایش را دوباره از صفحهٔ میزبان باز کنید.",
+  },
+};
+
+/** A projector string in the reader's language, with `{n}` in its digits. */
+export const projectorText = (i18n: I18n, key: ProjectorKey, n = 0): string =>
+  PROJECTOR_STRINGS[i18n.lang][key].replace("{n}", i18n.num(n));
 
 export function detectLang(stored: string | null, browser: readonly string[]): Lang {
   if (stored === "en" || stored === "fa") return stored;

@@ -15,6 +15,7 @@ import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
 import { LogView } from "./view-log";
+import { openProjector, takeProjectorRequest } from "./projector-link";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
 import { TransportView } from "./view-transport";
@@ -285,5 +286,9 @@ applyLanguage(i18n.lang);
 const kept = seat.get();
 nameInput.value = kept?.name ?? remembered.name() ?? "";
 roomInput.value = linked ?? kept?.room ?? remembered.room() ?? "";
-if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);
+const projector = takeProjectorRequest();
+if (projector !== null) {
+  joinForm.hidden = true;
+  void openProjector(i18n, projector, document.querySelector("main") ?? document.body);
+} else if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);
 else showJoin("");

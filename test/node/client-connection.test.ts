@@ -369,6 +369,19 @@ describe("acks", () => {
     ]);
   });
 
+  it("never acks with acks: false, and puts the host key in the URL (the projector's watcher)", () => {
+    let shown = 0;
+    const { last } = connect({ since: () => shown, acks: false, host: "k".repeat(43) });
+    expect(last().url).toContain(`host=${"k".repeat(43)}`);
+    last().open();
+    last().receive(welcome);
+    for (let seq = 1; seq <= 250; seq++) {
+      shown = seq;
+      last().receive(message(seq));
+    }
+    expect(acks(last())).toEqual([]);
+  });
+
   it("reconnects with since after too_slow, like a dropped connection", () => {
     const { conn, setSince, last } = connect();
     last().open();

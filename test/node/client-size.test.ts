@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../support/wrangler-dev";
 
 const FILES = ["index.html", "style.css", "app.js"];
+/** The projector view's own files: loaded only by `?view=projector`, so not in the 60 KB. */
+const PROJECTOR = ["projector.js", "projector.css"];
+const BUILT = new Set(["app.js", "projector.js"]);
 // Built fresh into a temporary folder: public/ may be served by a wrangler dev meanwhile.
 const out = mkdtempSync(join(tmpdir(), "roomcast-build-"));
-const path = (f: string) => (f === "app.js" ? join(out, f) : join(ROOT, "public", f));
+const path = (f: string) => (BUILT.has(f) ? join(out, f) : join(ROOT, "public", f));
 const read = (f: string) => readFileSync(path(f), "utf8");
 
 describe("the built page", () => {
@@ -26,15 +29,24 @@ describe("the built page", () => {
     expect(total, JSON.stringify(sizes)).toBeLessThan(72 * 1024);
   });
 
+  it("leaves the QR code library to the projector's module", () => {
+    // Strings of qrcode-generator: its error messages and mode names.
+    expect(read("projector.js")).toMatch(/bad maskPattern/);
+    expect(read("app.js")).not.toMatch(/bad maskPattern|Kanji/);
+    expect(read("app.js")).toMatch(/projector\.js/);
+  });
+
   it("makes no external request (no CDN, no web font)", () => {
-    for (const f of FILES) {
-      expect(read(f), f).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i);
-      expect(read(f), f).not.toMatch(/@import|@font-face/);
+    for (const f of [...FILES, ...PROJECTOR]) {
+      // The SVG namespace is a name, never fetched.
+      const text = read(f).replaceAll("http://www.w3.org/2000/svg", "");
+      expect(text, f).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i);
+      expect(text, f).not.toMatch(/@import|@font-face/);
     }
     expect(read("index.html")).toMatch(/<script src="\/app\.js" defer><\/script>/);
   });
 
   it("never writes user data with innerHTML", () => {
-    expect(read("app.js")).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    for (const f of BUILT) expect(read(f), f).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
 });

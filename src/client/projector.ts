@@ -1,0 +1,247 @@
+/**
+ * @module
+ * The projector view, `/?room=demo&view=projector[#host=<key>]`, built as its own module
+ * (public/projector.js) and loaded by app.js only for this view. It shows the room's join link
+ * as text and as a QR code, and how many people are online (`GET /api/rooms/:room`, every few
+ * seconds and whenever presence changes). With the host key it also opens the room's watcher
+ * socket (`/ws/:room/~projector?host=<key>`: not a user, sends nothing but pings) and shows the
+ * latest messages in large type, taking deleted and cleared ones off the screen. No composer.
+ */
+import {
+  PROJECTOR,
+  parseRoomName,
+  randomId,
+  type ChatMessage,
+  type RoomSnapshot,
+  type ServerFrame,
+  type WelcomeFrame,
+} from "../protocol";
+import { Connection, type Status } from "./connection";
+import { byId, el } from "./dom";
+import { type I18n, type ProjectorKey, projectorText } from "./i18n";
+import { qrSvg } from "./qr";
+import { StatusView } from "./view-status";
+
+/** How often the online count is fetched when nothing else asks for it. */
+export const COUNT_EVERY_MS = 4000;
+/** Messages kept on screen: more would not fit on a projector anyway. */
+export const MAX_SHOWN = 30;
+
+export interface ProjectorOptions {
+  /** The page's own i18n (app.js's): its language toggle relabels this view too. */
+  i18n: I18n;
+  root: HTMLElement;
+  room: string;
+  key?: string;
+}
+
+/** The link a phone opens to join: exactly what the QR code encodes. */
+export const joinLink = (origin: string, room: string): string => `${origin}/?room=${encodeURIComponent(room)}`;
+
+export function startProjector(options: ProjectorOptions): Projector {
+  return new Projector(options);
+}
+
+export class Projector {
+  private readonly i18n: I18n;
+  private readonly room: string | null;
+  private readonly count = el("p", { class: "pj-count", attrs: { "aria-live": "polite" } });
+  private readonly alert = el("p", { class: "alert pj-alert", attrs: { role: "alert" } });
+  private readonly list = el("ol", { class: "pj-messages" });
+  private readonly empty = el("p", { class: "pj-empty" });
+  private readonly shown = new Map<number, HTMLLIElement>();
+  /** What `render` relabels when the language changes: text, or an attribute. */
+  private readonly labels: [Element, ProjectorKey, string?][] = [];
+  private online: number | null = null;
+  private fetching = false;
+  private fetchAgain = false;
+  private lastSeq: number | undefined;
+  private epoch: string | undefined;
+  private status: StatusView | null = null;
+  readonly conn: Connection | null = null;
+
+  constructor(options: ProjectorOptions) {
+    this.i18n = options.i18n;
+    this.room = parseRoomName(options.room.trim());
+    const section = el("section", { class: "projector" });
+    options.root.append(section);
+    if (this.room === null) {
+      section.append(this.alert);
+      this.alert.textContent = this.i18n.error("invalid_room");
+      return;
+    }
+    const link = joinLink(location.origin, this.room);
+    const qr = qrSvg(link, this.t("qr"));
+    qr.classList.add("pj-qr");
+    const scan = el("p", { class: "pj-scan" });
+    this.labels.push([qr, "qr", "aria-label"], [scan, "scan"]);
+    section.append(
+      el(
+        "div",
+        { class: "pj-join" },
+        el("h2", { class: "pj-room", text: this.room, dir: "auto" }),
+        scan,
+        qr,
+        el("p", { class: "pj-link" }, el("bdi", { text: link, dir: "ltr" })),
+        this.count,
+      ),
+    );
+    setInterval(() => void this.refreshCount(), COUNT_EVERY_MS);
+    void this.refreshCount();
+
+    if (options.key !== undefined) {
+      section.classList.add("with-feed");
+      this.list.setAttribute("role", "log");
+      const heading = el("h2");
+      this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"]);
+      section.append(el("div", { class: "pj-feed" }, heading, this.alert, this.empty, this.list));
+      this.conn = this.watch(this.room, options.key);
+    } else {
+      section.append(this.alert);
+    }
+    new MutationObserver(() => this.render()).observe(document.documentElement, { attributeFilter: ["lang"] });
+    this.render();
+  }
+
+  /** The watcher socket: the shared `Connection`, with the key and without acks. */
+  private watch(room: string, key: string): Connection {
+    const conn = new Connection({
+      base: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`,
+      room,
+      name: PROJECTOR,
+      session: randomId(),
+      host: key,
+      acks: false,
+      since: () => this.lastSeq,
+      onFrames: (frames) => {
+        for (const f of frames) this.receive(f);
+        this.render();
+      },
+      onStatus: (s) => this.onStatus(s),
+    });
+    this.status = new StatusView(this.i18n, byId("status"), {
+      retryNow: () => conn.retryNow(),
+      useHere: () => {},
+    });
+    addEventListener("online", () => conn.retryNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") conn.retryNow();
+    });
+    conn.open();
+    return conn;
+  }
+
+  private onStatus(s: Status): void {
+    this.status?.set(s);
+    if (s.kind === "online") this.alert.textContent = "";
+    if (s.kind === "refused") {
+      // A key of the wrong shape is refused as bad_request before the room looks at it.
+      const wrongKey = s.code === "host_key_invalid" || s.code === "bad_request";
+      this.alert.textContent = wrongKey ? this.t("keyInvalid") : this.i18n.error(s.code);
+      this.empty.hidden = true;
+    }
+  }
+
+  private receive(f: ServerFrame): void {
+    switch (f.type) {
+      case "welcome":
+        return this.welcome(f);
+      case "message":
+        return this.add(f);
+      case "deleted":
+        return this.remove(f.seq);
+      case "cleared":
+        return this.removeThrough(f.seq);
+      case "presence":
+        return void this.refreshCount();
+    }
+  }
+
+  private welcome(f: WelcomeFrame): void {
+    // A resume (we sent `since`) gets what we missed; anything else starts the screen over.
+    const resumed = this.lastSeq !== undefined && f.epoch === this.epoch && f.reset !== true;
+    if (!resumed) {
+      this.removeThrough(Number.POSITIVE_INFINITY);
+      this.lastSeq = undefined;
+    }
+    this.epoch = f.epoch;
+    if (f.clearedThrough !== undefined) this.removeThrough(f.clearedThrough);
+    for (const seq of f.deleted ?? []) this.remove(seq);
+    for (const m of f.history) this.add(m);
+    this.lastSeq = Math.max(this.lastSeq ?? 0, f.seq);
+    this.online = f.users.length;
+    void this.refreshCount();
+  }
+
+  private add(m: ChatMessage): void {
+    if (this.lastSeq !== undefined && m.seq <= this.lastSeq) return;
+    this.lastSeq = m.seq;
+    const item = el(
+      "li",
+      { class: "pj-msg" },
+      el("span", { class: "from", dir: "auto", text: m.from }),
+      el("p", { class: "text", dir: "auto", text: m.text }),
+    );
+    item.dataset.seq = String(m.seq);
+    this.list.append(item);
+    this.shown.set(m.seq, item);
+    for (const [seq, old] of this.shown) {
+      if (this.shown.size <= MAX_SHOWN) break;
+      old.remove();
+      this.shown.delete(seq);
+    }
+  }
+
+  private remove(seq: number): void {
+    this.shown.get(seq)?.remove();
+    this.shown.delete(seq);
+  }
+
+  private removeThrough(seq: number): void {
+    for (const [s, item] of this.shown) {
+      if (s > seq) continue;
+      item.remove();
+      this.shown.delete(s);
+    }
+  }
+
+  /** One request at a time; a presence that arrives meanwhile asks once more after it. */
+  private async refreshCount(): Promise<void> {
+    if (this.room === null) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    this.fetching = true;
+    try {
+      const res = await fetch(`/api/rooms/${encodeURIComponent(this.room)}`, { cache: "no-store" });
+      if (res.ok) this.online = ((await res.json()) as RoomSnapshot).users.length;
+    } catch {
+      // Keep the last count; the next tick tries again.
+    } finally {
+      this.fetching = false;
+      this.render();
+    }
+    if (this.fetchAgain) {
+      this.fetchAgain = false;
+      await this.refreshCount();
+    }
+  }
+
+  private t(key: ProjectorKey, n?: number): string {
+    return projectorText(this.i18n, key, n);
+  }
+
+  /** What depends on the language or on state: labels, the count, the empty line, the title. */
+  private render(): void {
+    for (const [node, key, attr] of this.labels) {
+      if (attr === undefined) node.textContent = this.t(key);
+      else node.setAttribute(attr, this.t(key));
+    }
+    this.count.textContent = this.online === null ? this.t("counting") : this.t("online", this.online);
+    this.empty.textContent = this.t("empty");
+    this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";
+    this.status?.render();
+    document.title = `${this.room ?? ""} · ${this.t("title")}`;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The projector view in Chromium (`/?room=<room>&view=projector[#host=<key>]`): the QR code
+ * decodes to exactly the join link, the online count follows the room, and with the host key the
+ * latest messages appear in large type over the watcher socket, which is no one in the room.
+ */
+import jsQR from "jsqr";
+import type { BrowserContext, Page } from "playwright-core";
+import { PNG } from "pngjs";
+import { describe, expect, it } from "vitest";
+import type { HostClaim } from "../../src/protocol";
+import { projectorRequest } from "../../src/client/projector-link";
+import { NodeClient } from "../support/node-client";
+import { haveChromium, online, say, settled, usePageHarness, users, WAIT } from "../support/page-harness";
+
+const VIEWPORT = { width: 1280, height: 800 };
+
+describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
+  const h = usePageHarness();
+  const { room, newContext, joined } = h;
+
+  const joinUrl = (r: string) => `${h.url}/?room=${encodeURIComponent(r)}`;
+
+  async function projector(ctx: BrowserContext, r: string, key?: string): Promise<Page> {
+    const page = await ctx.newPage();
+    page.on("pageerror", (e) => console.error("[projector] page error:", e));
+    await page.goto(`${joinUrl(r)}&view=projector${key === undefined ? "" : `#host=${key}`}`);
+    return page;
+  }
+
+  const qr = (page: Page) => page.getByRole("img", { name: "Join link QR code" });
+  const count = (page: Page) => page.locator(".pj-count").textContent();
+
+  /** Claims the room's host key as a teacher's tool would (no Origin header: not a browser). */
+  async function claim(r: string): Promise<string> {
+    const res = await fetch(`${h.url}/api/rooms/${encodeURIComponent(r)}/host`, { method: "POST" });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as HostClaim).hostKey;
+  }
+
+  it("shows a QR code of exactly the join link, at least 240 × 240, and the link as text", async () => {
+    const ctx = await newContext({ viewport: VIEWPORT });
+    // A Persian room name: the link must carry it percent-encoded.
+    const r = `${room()}-کلاس`;
+    const page = await projector(ctx, r);
+    await qr(page).waitFor(WAIT);
+    const box = await qr(page).boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(240);
+    expect(box?.height).toBeGreaterThanOrEqual(240);
+
+    const png = PNG.sync.read(await qr(page).screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).toBe(joinUrl(r));
+    expect(await page.locator(".pj-link").textContent()).toBe(joinUrl(r));
+    // No watcher socket without a key, and no join form or composer.
+    expect(await page.locator("#join").isVisible()).toBe(false);
+    expect(await page.locator("#message").isVisible()).toBe(false);
+    await ctx.close();
+  });
+
+  it("counts the room's members: a member tab joins and the count goes to 1", async () => {
+    const ctx = await newContext({ viewport: VIEWPORT });
+    const r = room();
+    const page = await projector(ctx, r);
+    await expect.poll(() => count(page), WAIT).toBe("0 online");
+    const sara = await joined(await newContext(), r, "Sara");
+    await expect.poll(() => count(page), WAIT).toBe("1 online");
+    await sara.context().close();
+    await expect.poll(() => count(page), WAIT).toBe("0 online");
+    await ctx.close();
+  });
+
+  it("with #host=<key>: hides the key, shows messages in large type, applies deletes and clears", async () => {
+    const r = room();
+    const key = await claim(r);
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(sara, "Before the projector");
+    await settled(sara);
+
+    const ctx = await newContext({ viewport: VIEWPORT });
+    const page = await projector(ctx, r, key);
+    await online(page);
+    expect(page.url()).toBe(`${joinUrl(r)}&view=projector`);
+    expect(await page.evaluate(() => location.hash)).toBe("");
+    const msgs = page.locator(".pj-msg .text");
+    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["Before the projector"]);
+
+    await say(sara, "Hello, projector");
+    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["Before the projector", "Hello, projector"]);
+    const size = await msgs.last().evaluate((node) => Number.parseFloat(getComputedStyle(node).fontSize));
+    expect(size).toBeGreaterThanOrEqual(28);
+    expect(await page.locator(".pj-msg .from").last().textContent()).toBe("Sara");
+    await qr(page).waitFor(WAIT);
+    expect(await page.locator("#message").isVisible()).toBe(false);
+
+    // The watcher is no one: not in Sara's list, not in the count; a newcomer is.
+    await expect.poll(() => users(sara).allTextContents(), WAIT).toEqual(["Sara (you)"]);
+    await expect.poll(() => count(page), WAIT).toBe("1 online");
+    const omid = await joined(await newContext(), r, "Omid");
+    await expect.poll(() => count(page), WAIT).toBe("2 online");
+    await expect.poll(() => users(omid).allTextContents(), WAIT).toEqual(["Sara", "Omid (you)"]);
+
+    // The host deletes one message, then clears the room: the screen follows.
+    const host = await NodeClient.open(`${h.url.replace(/^http/, "ws")}/ws/${r}/Teacher?host=${key}`);
+    await host.next("welcome");
+    await say(sara, "Delete me");
+    await expect.poll(() => msgs.count(), WAIT).toBe(3);
+    const seq = Number(await page.locator(".pj-msg", { hasText: "Delete me" }).getAttribute("data-seq"));
+    host.send({ type: "delete", seq });
+    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["Before the projector", "Hello, projector"]);
+    host.send({ type: "clear" });
+    await expect.poll(() => msgs.count(), WAIT).toBe(0);
+    await page.locator(".pj-empty", { hasText: "No messages yet." }).waitFor(WAIT);
+    host.close();
+    await ctx.close();
+  });
+
+  it("with a wrong key: says so in a sentence, and still shows the QR code and the count", async () => {
+    const r = room();
+    await claim(r);
+    const ctx = await newContext({ viewport: VIEWPORT });
+    const page = await projector(ctx, r, "A".repeat(43));
+    await expect
+      .poll(() => page.getByRole("alert").filter({ hasText: /\S/ }).textContent(), WAIT)
+      .toBe(
+        "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
+      );
+    expect(page.url()).not.toContain("#");
+    await qr(page).waitFor(WAIT);
+    await expect.poll(() => count(page), WAIT).toBe("0 online");
+    await ctx.close();
+  });
+
+  it("speaks Persian when the browser does, right to left, and follows the language toggle", async () => {
+    const ctx = await newContext({ viewport: VIEWPORT, locale: "fa-IR" });
+    const r = room();
+    const page = await projector(ctx, r);
+    await page.getByRole("img", { name: "کد QR پیوند ورود" }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    await expect.poll(() => count(page), WAIT).toBe("۰ نفر آنلاین");
+    // The page's language toggle relabels the projector too.
+    await page.locator("#lang").click();
+    await qr(page).waitFor(WAIT);
+    expect(await count(page)).toBe("0 online");
+    expect(await page.locator(".pj-scan").textContent()).toBe("Scan to join");
+    await ctx.close();
+  });
+});
+
+describe("projectorRequest", () => {
+  it("reads the room and the key from ?room=&view=projector#host=", () => {
+    expect(projectorRequest({ search: "?room=demo", hash: "" })).toBeNull();
+    expect(projectorRequest({ search: "?room=demo&view=projector", hash: "" })).toEqual({ room: "demo" });
+    expect(projectorRequest({ search: "?view=projector&room=%DA%A9", hash: "#host=abc_-9" })).toEqual({
+      room: "ک",
+      key: "abc_-9",
+    });
+    expect(projectorRequest({ search: "?view=projector", hash: "#host=" })).toEqual({ room: "" });
+  });
+});
