@@ -25,7 +25,9 @@ const session = sessionId();
 const linked = roomFromUrl(location);
 // A host link: its key is kept like a claimed one, and leaves the address bar (and the
 // history) before anything else happens: the screen may be projected.
-const linkedKey = hostKeyFromUrl(location);
+// The projector view first: its key (if any) is taken from the fragment and kept in memory only.
+const projector = takeProjectorRequest();
+const linkedKey = projector === null ? hostKeyFromUrl(location) : null;
 if (linkedKey !== null) {
   history.replaceState(null, "", location.pathname + location.search);
   const r = parseRoomName(linked ?? "");
@@ -286,7 +288,6 @@ applyLanguage(i18n.lang);
 const kept = seat.get();
 nameInput.value = kept?.name ?? remembered.name() ?? "";
 roomInput.value = linked ?? kept?.room ?? remembered.room() ?? "";
-const projector = takeProjectorRequest();
 if (projector !== null) {
   joinForm.hidden = true;
   void openProjector(i18n, projector, document.querySelector("main") ?? document.body);
