@@ -21,7 +21,6 @@ import {
   type ErrorCode,
   type HostFrame,
   type JoinRequest,
-  type PollAnswer,
   type PollEndCode,
   type PollRequest,
   type PollSendAnswer,
@@ -42,7 +41,7 @@ import { type Member, type Occupant, attach, byJoinedAt, markGone, memberOf, occ
 import { moderate } from "./moderation";
 import { PollLog } from "./poll-log";
 import { Pollers, pollerOccupant } from "./pollers";
-import { poll, pollSend } from "./polling";
+import { type PollReply, poll, pollSend } from "./polling";
 import { TokenBucket } from "./rate-limit";
 import { RoomState } from "./room-state";
 
@@ -342,7 +341,7 @@ export class ChatRoom extends DurableObject<Env> {
   // --- HTTP pollers (RPC from the Worker; see polling.ts) --------------------------------------
 
   /** `GET /poll/:room/:client`: joins, resumes or reads from a cursor; may hold the answer. */
-  poll(req: PollRequest): Promise<PollAnswer | { end: PollEndCode }> {
+  poll(req: PollRequest): Promise<PollReply | { end: PollEndCode }> {
     return poll(this, req);
   }
 

@@ -51,12 +51,15 @@ export class PollLog {
     return Number.isSafeInteger(index) && index >= 0 && index <= this.head ? index : null;
   }
 
-  /** The frames after `index` for the poller `self`. */
+  /** The frames after `index` for the poller `self` (entries are consecutive: no search needed). */
   read(index: number, self: string): Read {
     const first = this.entries[0]?.index ?? this.head;
     if (index < first) return { known: false };
     const frames: string[] = [];
-    for (const e of this.entries) if (e.index >= index && e.except !== self) frames.push(e.json);
+    for (let i = index - first; i < this.entries.length; i++) {
+      const e = this.entries[i]!;
+      if (e.except !== self) frames.push(e.json);
+    }
     return { known: true, frames, next: this.head };
   }
 }

@@ -27,8 +27,15 @@ interface Held {
   settle: (outcome: HeldOutcome) => void;
 }
 
+/** A poller's answer time is written to storage at most this often (its timeout is 30 s). */
+const ANSWERED_WRITE_MS = 5000;
+
 export class Pollers {
   private readonly held = new Map<string, Held>();
+  /** The table, read once per wake: every flush and join asks who polls. */
+  private cache: Poller[] | null = null;
+  /** When each poller was really last answered (storage may be up to 5 s behind). */
+  private readonly lastAnswer = new Map<string, number>();
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS pollers (
@@ -47,15 +54,22 @@ export class Pollers {
   }
 
   all(): Poller[] {
-    return this.sql.exec<Row>("SELECT * FROM pollers").toArray().map(fromRow);
+    this.cache ??= this.sql.exec<Row>("SELECT * FROM pollers").toArray().map(fromRow);
+    return this.cache;
   }
 
   get(key: string): Poller | null {
-    const row = this.sql.exec<Row>("SELECT * FROM pollers WHERE name_key = ?", key).toArray()[0];
-    return row === undefined ? null : fromRow(row);
+    return this.all().find((p) => p.key === key) ?? null;
+  }
+
+  /** When the poller was last answered, to the millisecond (for the 100 ms rule). */
+  lastAnsweredAt(key: string): number {
+    return this.lastAnswer.get(key) ?? this.get(key)?.answeredAt ?? 0;
   }
 
   add(p: Poller): void {
+    this.cache = null;
+    this.lastAnswer.set(p.key, p.answeredAt);
     this.sql.exec(
       "INSERT OR REPLACE INTO pollers (name_key, room, name, session, role, joinedAt, answeredAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
       p.key,
@@ -68,12 +82,19 @@ export class Pollers {
     );
   }
 
+  /** Answered now. Written through only every few seconds: a busy poller is one write, not ten, a second. */
   answered(key: string, at: number): void {
+    this.lastAnswer.set(key, at);
+    const stored = this.get(key);
+    if (stored === null || at - stored.answeredAt < ANSWERED_WRITE_MS) return;
+    this.cache = null;
     this.sql.exec("UPDATE pollers SET answeredAt = ? WHERE name_key = ?", at, key);
   }
 
   /** The poller leaves; a poll held for it ends with `end` (removed, replaced). */
   remove(key: string, end: PollEndCode | null): void {
+    this.cache = null;
+    this.lastAnswer.delete(key);
     this.sql.exec("DELETE FROM pollers WHERE name_key = ?", key);
     const held = this.held.get(key);
     this.held.delete(key);

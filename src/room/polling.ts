@@ -10,7 +10,6 @@ import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
   LIMITS,
-  type PollAnswer,
   type PollEndCode,
   type PollRequest,
   type PollSendAnswer,
@@ -24,10 +23,14 @@ import { type HeldOutcome, type Poller, pollerMember } from "./pollers";
 
 type Ended = { end: PollEndCode };
 
-export async function poll(room: ChatRoom, req: PollRequest): Promise<PollAnswer | Ended> {
+/** A poll's answer as the room hands it to the Worker: the frames already as JSON text. */
+export interface PollReply {
+  cursor: string;
+  framesJson: string;
+}
+
+export async function poll(room: ChatRoom, req: PollRequest): Promise<PollReply | Ended> {
   const hostKey = req.host === undefined ? undefined : await room.isHostKey(req.host);
-  room.state.touch(Date.now());
-  await room.scheduleAlarm();
   const key = nameKey(req.name);
   const mine = room.pollers.get(key);
   if (mine !== null && mine.session === req.session) {
@@ -37,11 +40,15 @@ export async function poll(room: ChatRoom, req: PollRequest): Promise<PollAnswer
   // A WebSocket took this name and session over: a poll from before (it has a cursor) learns it.
   const socket = room.occupants().find((o) => o.key === key && o.ws !== null);
   if (req.cursor !== undefined && socket?.session === req.session) return { end: "replaced" };
+  // A join counts as activity and may need the alarm (the pollers' timeout); a member's next
+  // poll needs neither: a room with a poller does not expire, and the alarm reschedules itself.
+  room.state.touch(Date.now());
+  await room.scheduleAlarm();
   return join(room, req, key, hostKey);
 }
 
 /** A new member on HTTP (or one taking its own socket over): the WebSocket's admission. */
-function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | undefined): PollAnswer | Ended {
+function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | undefined): PollReply | Ended {
   const now = Date.now();
   const occupants = room.occupants();
   const decision = decideAdmission(
@@ -77,16 +84,16 @@ function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | 
 }
 
 /** A fresh welcome (a resume when `since` is given); the cursor starts after everything sent so far. */
-function welcome(room: ChatRoom, req: PollRequest, poller: Poller): PollAnswer {
+function welcome(room: ChatRoom, req: PollRequest, poller: Poller): PollReply {
   // Everything queued goes out (and into the log) first: the cursor then has no gap and no duplicate.
   room.fanout.flush();
   const users = room.occupants().map(toUser).sort(byJoinedAt);
   const frame = room.welcome(req, pollerMember(poller), users);
   room.pollers.answered(poller.key, Date.now());
-  return { cursor: room.log.cursor(), frames: [frame] };
+  return { cursor: room.log.cursor(), framesJson: `[${JSON.stringify(frame)}]` };
 }
 
-async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<PollAnswer | Ended> {
+async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<PollReply | Ended> {
   const index = req.cursor === undefined ? null : room.log.indexOf(req.cursor);
   // No cursor, or one this room no longer knows (a restart, or past the bound): start over.
   if (index === null) return welcome(room, req, poller);
@@ -94,16 +101,18 @@ async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<P
   if (got.known && got.frames.length === 0 && req.wait > 0) {
     const outcome = await held(room, poller.key, req.wait * 1000);
     if ("end" in outcome) return outcome;
-    // A busy room batches: one answer per poller per 100 ms at most.
-    const since = Date.now() - poller.answeredAt;
-    if (since < LIMITS.pollMinIntervalMs) await sleep(LIMITS.pollMinIntervalMs - since);
+    // A busy room batches: one answer per poller per 100 ms at most, spaced further (5 ms per
+    // poller) when many poll, so that HTTP members cannot slow the room's WebSocket members.
+    const spacing = Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 5);
+    const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
+    if (since < spacing) await sleep(spacing - since);
     if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
     got = room.log.read(index, poller.key);
   }
   if (!got.known) return welcome(room, req, poller);
   room.pollers.answered(poller.key, Date.now());
-  const frames = got.frames.map((f) => JSON.parse(f) as ServerFrame);
-  return { cursor: room.log.cursor(got.next), frames };
+  // The frames stay the JSON they were flushed as: the Worker writes them out without a parse.
+  return { cursor: room.log.cursor(got.next), framesJson: `[${got.frames.join(",")}]` };
 }
 
 /** Waits for new frames (or an ending) for at most `ms`. */

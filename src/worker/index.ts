@@ -90,7 +90,10 @@ app.get("/poll/:room/:client", async (c) => {
   const req = pollRequest(c);
   const answer = await roomStub(c.env, req.room).poll(req);
   if ("end" in answer) throw new HttpError(answer.end);
-  return c.json(answer);
+  // `{cursor, frames}` (PollAnswer), written around frames that are JSON already.
+  return c.body(`{"cursor":${JSON.stringify(answer.cursor)},"frames":${answer.framesJson}}`, 200, {
+    "content-type": "application/json",
+  });
 });
 
 /** Send: one client frame as the body; the answer holds what the sender gets at once. */

@@ -1,4 +1,4 @@
-import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { SELF, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { WelcomeFrame } from "../../src/protocol";
 import { roomStub } from "../../src/room/chat-room";
@@ -101,6 +101,8 @@ describe("a member on HTTP", () => {
     await runInDurableObject(stub, (_i, state) => {
       state.storage.sql.exec("UPDATE pollers SET answeredAt = ?", Date.now() - timeoutMs - 1000);
     });
+    // The room reads its pollers once per wake: let it wake again (as after hibernation).
+    await evictDurableObject(stub);
     await runDurableObjectAlarm(stub);
     expect((await sara.presence()).left).toEqual(["Ali"]);
     // Polling again joins again.
