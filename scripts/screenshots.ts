@@ -79,6 +79,15 @@ try {
   await projector.locator(".pj-count", { hasText: "online" }).waitFor();
   await projector.screenshot({ path: join(OUT, "projector.png") });
 
+  // The host's view: the teacher opens the host link on a laptop and joins with the kept key.
+  const teacher = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
+  await teacher.goto(`${dev.url}/?room=demo#host=${hostKey}`);
+  await teacher.locator("#name").fill("Teacher");
+  await teacher.locator("#join button[type=submit]").click();
+  await teacher.locator('#status[data-state="online"]').waitFor();
+  await teacher.getByRole("button", { name: "Clear room" }).waitFor();
+  await teacher.screenshot({ path: join(OUT, "host-view.png") });
+
   await omid.getByRole("button", { name: "Under the hood" }).click();
   await omid
     .locator(".frame", { hasText: "Great. Now" })

@@ -118,12 +118,12 @@ export class Chat {
   }
 
   typing(): void {
-    this.conn.send({ type: "typing" });
+    this.conn.current.send({ type: "typing" });
   }
 
   /** The host's tools: delete, clear, remove, slow, lock. False when offline (nothing sent). */
   moderate(frame: HostFrame): boolean {
-    return this.conn.send(frame);
+    return this.conn.current.send(frame);
   }
 
   /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
@@ -282,7 +282,9 @@ export class Chat {
   /** Hands the socket what is due; safe to call any time (the outbox knows what was sent when). */
   private sendDue(): void {
     if (this.conn.status.kind !== "online") return;
-    for (const p of this.outbox.takeDue(Date.now())) this.conn.send({ type: "message", text: p.text, id: p.id });
+    // Straight to the link in use (a WebSocket, or HTTP): step 6 leaves the page there.
+    const link = this.conn.current;
+    for (const p of this.outbox.takeDue(Date.now())) link.send({ type: "message", text: p.text, id: p.id });
   }
 
   private keepOutbox(): void {

@@ -7,7 +7,6 @@
  * panel) stays. Switching keeps the conversation: the new transport joins with the same name and
  * session, which takes the old one over on the room's side (no leave, no join for the others).
  */
-import type { ClientFrame } from "../protocol";
 import { Connection, type ConnectionOptions, type Status } from "./connection";
 import { type HttpCost, PollConnection } from "./poll-connection";
 
@@ -44,6 +43,11 @@ export class Transport {
     this.link = this.make("websocket");
   }
 
+  /** The link in use: the chat sends on it directly, so the message's path does not pass here. */
+  get current(): Connection | PollConnection {
+    return this.link;
+  }
+
   get status(): Status {
     return this.link.status;
   }
@@ -59,10 +63,6 @@ export class Transport {
 
   open(): void {
     this.link.open();
-  }
-
-  send(frame: ClientFrame): boolean {
-    return this.link.send(frame);
   }
 
   retryNow(): void {
