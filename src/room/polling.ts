@@ -101,9 +101,9 @@ async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<P
   if (got.known && got.frames.length === 0 && req.wait > 0) {
     const outcome = await held(room, poller.key, req.wait * 1000);
     if ("end" in outcome) return outcome;
-    // A busy room batches: one answer per poller per 100 ms at most, spaced further (5 ms per
+    // A busy room batches: one answer per poller per 100 ms at most, spaced further (10 ms per
     // poller) when many poll, so that HTTP members cannot slow the room's WebSocket members.
-    const spacing = Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 5);
+    const spacing = Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 10);
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
     if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
