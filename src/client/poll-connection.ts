@@ -15,7 +15,7 @@ import {
   type ServerFrame,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
-import type { Status } from "./connection";
+import type { ConnectionOptions, Status } from "./connection";
 
 /** Plain polling asks this often. */
 export const POLL_EVERY_MS = 2000;
@@ -34,23 +34,12 @@ export interface HttpCost {
 /** About what a browser's fetch and the server's answer carry in headers (Chromium, HTTP/1.1). */
 export const HEADER_BYTES_PER_REQUEST = 700;
 
-export interface PollConnectionOptions {
+/** The WebSocket connection's options, less the socket's own, plus the mode and `fetch`. */
+export interface PollConnectionOptions extends Omit<ConnectionOptions, "WebSocketImpl" | "acks"> {
   /** `http://host` or `https://host`. */
   base: string;
-  room: string;
-  name: string;
-  session: string;
   mode: PollMode;
-  since: () => number | undefined;
-  epoch?: () => string | undefined;
-  host?: string;
-  onFrames: (frames: ServerFrame[]) => void;
-  onStatus: (status: Status) => void;
-  /** Every body in and out, for the teaching panel. */
-  onWire?: (dir: "in" | "out", data: string) => void;
-  onRequest?: () => void;
   fetchImpl?: typeof fetch;
-  random?: () => number;
 }
 
 const encoder = new TextEncoder();
