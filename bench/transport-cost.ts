@@ -3,7 +3,8 @@
  * `npm run bench:transports`: what one chat message costs a receiver on each transport, measured
  * on the wire (TCP bytes both ways, headers included) against `npm run serve`: a WebSocket
  * member, a long poller and a poller (`wait=0` every 2 s) in one room, while one member sends a
- * message every 500 ms. Prints a markdown table: requests, bytes and delay per message.
+ * message every 500 ms. The WebSocket clients offer `permessage-deflate` as browsers do (the room
+ * declines it). Prints a markdown table: requests, bytes and delay per message.
  */
 import http from "node:http";
 import type { Socket } from "node:net";
@@ -56,12 +57,12 @@ async function main(): Promise<void> {
       req.on("error", reject);
     });
   try {
-    const sender = new WebSocket(`${wsBase}/ws/${ROOM}/Teacher`, { perMessageDeflate: false });
+    const sender = new WebSocket(`${wsBase}/ws/${ROOM}/Teacher`, { perMessageDeflate: true });
     await new Promise((r) => sender.once("open", r));
 
     const ws = receiver("WebSocket");
     ws.requests = 1; // the upgrade
-    const wsClient = new WebSocket(`${wsBase}/ws/${ROOM}/Socket`, { perMessageDeflate: false });
+    const wsClient = new WebSocket(`${wsBase}/ws/${ROOM}/Socket`, { perMessageDeflate: true });
     wsClient.on("upgrade", (res) => ws.sockets.add(res.socket as Socket));
     wsClient.on("message", (d) => {
       const parsed = JSON.parse(d.toString()) as object;

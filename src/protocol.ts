@@ -487,16 +487,28 @@ export const normaliseText = (raw: string): string => raw.replace(/\r\n?/g, "\n"
 
 export type ParsedClientFrame = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; id?: string };
 
-const utf8Length = (s: string): number => {
-  // Cheap bounds first: a UTF-16 unit is 1–3 UTF-8 bytes.
-  if (s.length * 3 <= LIMITS.frameMaxBytes) return s.length;
-  return new TextEncoder().encode(s).length;
-};
+/** UTF-8 bytes of a string, without encoding it. */
+export function utf8ByteLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 2; // a surrogate pair: two units, four bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
 
 /** Validates one inbound WebSocket frame. Nothing that fails here is ever stored or broadcast. */
 export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame {
   if (typeof data !== "string") return { ok: false, code: "binary_unsupported" };
-  if (utf8Length(data) > LIMITS.frameMaxBytes) return { ok: false, code: "frame_too_large" };
+  // Cheap bound first: a UTF-16 unit is 1–3 UTF-8 bytes.
+  if (data.length * 3 > LIMITS.frameMaxBytes && utf8ByteLength(data) > LIMITS.frameMaxBytes) {
+    return { ok: false, code: "frame_too_large" };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(data);

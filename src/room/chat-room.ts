@@ -111,7 +111,7 @@ export class ChatRoom extends DurableObject<Env> {
         tooSlow: (ws) => this.drop(ws, "too_slow", CLOSE_TOO_SLOW),
         flushed: (frames) => {
           if (this.pollers.all().length === 0) return;
-          for (const f of frames) this.log.append(f);
+          for (const f of frames()) this.log.append(f);
           this.pollers.wake();
         },
       },

@@ -9,7 +9,7 @@
  * Presence changes merge into one diff per flush, so a class joining at once costs n frames,
  * not n². A timer is pending only while something is queued, so an idle room can hibernate.
  */
-import type { PresenceFrame, ServerFrame, User } from "../protocol";
+import { type PresenceFrame, type ServerFrame, type User, utf8ByteLength } from "../protocol";
 
 /**
  * The room's send budget, in `send()` calls per second. Local workerd manages roughly 22–25k
@@ -52,12 +52,13 @@ export class Fanout {
     lastSeq: number,
     /**
      * `tooSlow`: a socket that fell more than `maxUnackedBytes` behind its acks, called after the
-     * flush. `flushed`: the frames of a flush, one by one (typing left out), for HTTP pollers.
+     * flush. `flushed`: the frames of a flush, one by one (typing left out), for HTTP pollers;
+     * built only if it is called (a room with no poller skips the work).
      */
     private readonly backlog: {
       maxUnackedBytes: number;
       tooSlow: (ws: WebSocket) => void;
-      flushed?: (frames: string[]) => void;
+      flushed?: (frames: () => string[]) => void;
     } = {
       maxUnackedBytes: Number.POSITIVE_INFINITY,
       tooSlow: () => {},
@@ -148,14 +149,14 @@ export class Fanout {
       // Keyed by the payload string itself: the sockets of one group share it (and its hash).
       let size = sizes.get(payload);
       if (size === undefined) {
-        size = utf8Length(payload);
+        size = utf8ByteLength(payload);
         sizes.set(payload, size);
       }
       const behind = (this.unacked.get(ws) ?? 0) + size;
       this.unacked.set(ws, behind);
       if (behind > max) slow.push(ws);
     }
-    if (this.backlog.flushed !== undefined) this.backlog.flushed(framesOf(parts));
+    if (this.backlog.flushed !== undefined) this.backlog.flushed(() => framesOf(parts));
     // After the loop: closing a socket queues its leave, which must not run inside this flush.
     for (const ws of slow) {
       this.unacked.delete(ws);
@@ -218,21 +219,6 @@ function mergePresence(parts: Part[], start: number): PresenceFrame | null {
   }
   if (joined.size === 0 && left.size === 0) return null;
   return { type: "presence", joined: [...joined.values()], left: [...left.values()] };
-}
-
-/** UTF-8 bytes of a string, without encoding it. */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 2; // a surrogate pair: two units, four bytes
-      i++;
-    } else n += 2;
-  }
-  return n;
 }
 
 /** A socket that closes mid-flush must not stop the others from getting theirs. */
