@@ -3,6 +3,8 @@
  * The reconnect schedule: exponential backoff with jitter, from about 0.5 s to a 10 s cap.
  * Pure (the random source is a parameter), so it is unit-tested without a browser.
  */
+import { TIMINGS } from "./timings";
+
 export interface BackoffOptions {
   /** The delay of the first retry, before jitter. */
   baseMs: number;
@@ -13,7 +15,12 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const RECONNECT: BackoffOptions = { baseMs: 500, capMs: 10_000, factor: 2, jitter: 0.2 };
+export const RECONNECT: BackoffOptions = {
+  baseMs: TIMINGS.reconnectBaseMs,
+  capMs: TIMINGS.reconnectCapMs,
+  factor: 2,
+  jitter: 0.2,
+};
 
 /** The wait before retry number `attempt` (0 for the first retry after a drop). */
 export function reconnectDelay(

@@ -26,15 +26,14 @@ import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
 import type { StatusView } from "./view-status";
+import { TIMINGS } from "./timings";
 import { Transport } from "./transport";
 import type { TransportView } from "./view-transport";
 
-/** How often the outbox looks for messages to send again. */
-const RESEND_CHECK_MS = 1000;
 /** Unconfirmed for this long: send it again. */
-export const RESEND_AFTER_MS = 4000;
+export const RESEND_AFTER_MS = TIMINGS.resendAfterMs;
 /** After `rate_limited`, wait this long before sending again. */
-export const RATE_LIMIT_BACKOFF_MS = 1200;
+export const RATE_LIMIT_BACKOFF_MS = TIMINGS.rateLimitBackoffMs;
 /** After `slow_mode`, wait this much longer than the room said (its clock, our timers). */
 export const SLOW_MARGIN_MS = 100;
 /** Errors about a host's frame: said in the log, the socket stays open. */
@@ -105,7 +104,7 @@ export class Chat {
       onRequest: () => views.transport.request(),
     });
     this.restoreOutbox();
-    this.resendCheck = setInterval(() => this.sendDue(), RESEND_CHECK_MS);
+    this.resendCheck = setInterval(() => this.sendDue(), TIMINGS.resendCheckMs);
     this.conn.open();
   }
 

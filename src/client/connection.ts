@@ -20,6 +20,7 @@ import {
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 import { utf8Bytes } from "./frame-math";
+import { TIMINGS } from "./timings";
 
 /** Ping this often: well inside the server's `pingEveryMs`. */
 export const PING_EVERY_MS = Math.min(20_000, LIMITS.pingEveryMs);
@@ -29,7 +30,7 @@ export const PONG_TIMEOUT_MS = 10_000;
  * A socket with no `welcome` this long after `new WebSocket` is given up and counts as a failed
  * attempt: a proxy that swallows the upgrade would otherwise leave the page waiting forever.
  */
-export const WELCOME_TIMEOUT_MS = 10_000;
+export const WELCOME_TIMEOUT_MS = TIMINGS.welcomeTimeoutMs;
 
 export type Status =
   | { kind: "connecting"; attempt: number }

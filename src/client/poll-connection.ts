@@ -16,9 +16,10 @@ import {
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 import type { ConnectionOptions, Status } from "./connection";
+import { TIMINGS } from "./timings";
 
 /** Plain polling asks this often. */
-export const POLL_EVERY_MS = 2000;
+export const POLL_EVERY_MS = TIMINGS.pollEveryMs;
 
 export type PollMode = "long" | "poll";
 

@@ -20,10 +20,11 @@ import { Connection, type Status } from "./connection";
 import { byId, el } from "./dom";
 import { type I18n, type ProjectorKey, projectorText } from "./i18n";
 import { qrSvg } from "./qr";
+import { TIMINGS } from "./timings";
 import { StatusView } from "./view-status";
 
 /** How often the online count is fetched when nothing else asks for it. */
-export const COUNT_EVERY_MS = 4000;
+export const COUNT_EVERY_MS = TIMINGS.projectorCountMs;
 /** Messages kept on screen: more would not fit on a projector anyway. */
 export const MAX_SHOWN = 30;
 

@@ -9,13 +9,14 @@
  */
 import { Connection, type ConnectionOptions, type Status } from "./connection";
 import { type HttpCost, PollConnection } from "./poll-connection";
+import { TIMINGS } from "./timings";
 
 export type TransportKind = "websocket" | "long" | "poll";
 
 /** Failed attempts in a row (no welcome) before the page falls back to long polling. */
 export const FALLBACK_AFTER = 3;
 /** While fallen back, try the WebSocket again this often. */
-export const PROBE_EVERY_MS = 30_000;
+export const PROBE_EVERY_MS = TIMINGS.probeEveryMs;
 
 export interface TransportOptions extends ConnectionOptions {
   /** `http://host` or `https://host`, for the HTTP transports. */

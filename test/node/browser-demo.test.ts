@@ -2,7 +2,19 @@
  * The page in Chromium: the classroom demo and what a person sees and does.
  */
 import { describe, expect, it } from "vitest";
-import { haveChromium, log, online, say, settled, texts, usePageHarness, users, WAIT } from "../support/page-harness";
+import {
+  countSockets,
+  haveChromium,
+  log,
+  online,
+  say,
+  settled,
+  socketsOpenedAfterClose,
+  texts,
+  usePageHarness,
+  users,
+  WAIT,
+} from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium", () => {
   const h = usePageHarness();
@@ -256,7 +268,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
   });
 
   it("a second tab with the same session takes over; the first says so and does not retry", async () => {
-    const ctx = await newContext();
+    // Retries due at once: a replaced tab that tried again would do so before the barrier.
+    const ctx = await newContext({ timings: { reconnectBaseMs: 0 } });
+    await countSockets(ctx);
     const r = room();
     const first = await joined(ctx, r, "Sara");
     const session = await first.evaluate(() => sessionStorage.getItem("roomcast.session"));
@@ -271,6 +285,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await users(second).allTextContents()).toEqual(["Sara (you)"]);
     await say(second, "still one Sara");
     await settled(second);
+    expect(await socketsOpenedAfterClose(first), "the replaced tab opened no socket again").toBe(1);
     expect(await first.locator("#status").getAttribute("data-state")).toBe("replaced");
 
     await first.getByRole("button", { name: "Use it here" }).click();

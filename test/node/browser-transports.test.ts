@@ -6,7 +6,8 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
 
   it("falls back to long polling where WebSockets are refused, says so, and still sends and receives", async () => {
     const room = h.room();
-    const blocked = await (await h.newContext()).newPage();
+    // Retries 50 ms apart: the three failed attempts before the fallback come at once.
+    const blocked = await (await h.newContext({ timings: { reconnectBaseMs: 50 } })).newPage();
     // A proxy that breaks the upgrade: every WebSocket closes at once.
     await blocked.routeWebSocket(/\/ws/, (ws) => void ws.close({ code: 1006, reason: "" }));
     await h.enter(blocked, room, "Sara");
@@ -27,7 +28,8 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
 
   it("switches a tab to polling and back without losing a message, counting what HTTP costs", async () => {
     const room = h.room();
-    const sara = await h.joined(await h.newContext(), room, "Sara");
+    // Polls every 200 ms instead of every 2 s, so the test does not wait out the interval.
+    const sara = await h.joined(await h.newContext({ timings: { pollEveryMs: 200 } }), room, "Sara");
     const ali = await h.joined(await h.newContext(), room, "Ali");
     await sara.getByRole("button", { name: "Under the hood" }).click();
     const sent: string[] = [];

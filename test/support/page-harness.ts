@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
+import type { Timings } from "../../src/client/timings";
 import { type BrowserLookup, findBrowser, launchBrowser } from "./browser";
 import { enterRoom } from "./page";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
@@ -27,6 +28,9 @@ if (!lookup.found) {
   console.warn(`\n${"!".repeat(78)}\n!! SKIPPING THE BROWSER TESTS: ${why}.\n${"!".repeat(78)}\n`);
 }
 
+/** A browser context's options, and the page timers (`src/client/timings.ts`) its tabs run with. */
+export type ContextOptions = NonNullable<Parameters<Browser["newContext"]>[0]> & { timings?: Partial<Timings> };
+
 type Drop = { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string };
 
 export class PageHarness {
@@ -35,6 +39,8 @@ export class PageHarness {
   constructor(private readonly vars: Record<string, string | number> = {}) {}
 
   private browser!: Browser;
+  /** Exceptions thrown in any tab since the last check: each one fails the test that caused it. */
+  private pageErrors: string[] = [];
   private persistTo = "";
 
   get url(): string {
@@ -63,14 +69,32 @@ export class PageHarness {
 
   room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
 
-  newContext = (options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> =>
-    this.browser.newContext({ locale: "en-US", ...options });
+  /**
+   * A new browser context (its own storage: another browser, as far as the page can tell). With
+   * `timings`, its tabs run the page's timers that fast, so a test never waits out a real one.
+   */
+  newContext = async ({ timings, ...options }: ContextOptions = {}): Promise<BrowserContext> => {
+    const ctx = await this.browser.newContext({ locale: "en-US", ...options });
+    ctx.on("weberror", (e) => this.pageErrors.push(`${e.page()?.url() ?? "?"}: ${e.error().stack ?? e.error()}`));
+    if (timings !== undefined) {
+      await ctx.addInitScript((t) => {
+        (globalThis as { roomcastTimings?: unknown }).roomcastTimings = t;
+      }, timings);
+    }
+    return ctx;
+  };
+
+  /** Throws (failing the current test) if a tab threw since the last call. */
+  checkPageErrors(): void {
+    const errors = this.pageErrors;
+    this.pageErrors = [];
+    if (errors.length > 0) throw new Error(`the page threw:\n${errors.join("\n")}`);
+  }
 
   /** Opens the page in a new tab of `ctx` and joins `room` as `name`. */
   joined = async (ctx: BrowserContext, roomName: string, name: string, before?: (p: Page) => void): Promise<Page> => {
     const page = await ctx.newPage();
     before?.(page);
-    page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
     return this.enter(page, roomName, name);
   };
 
@@ -99,6 +123,7 @@ export class PageHarness {
 export function usePageHarness(vars: Record<string, string | number> = {}): PageHarness {
   const h = new PageHarness(vars);
   beforeAll(() => h.start(), 90_000);
+  afterEach(() => h.checkPageErrors());
   afterAll(() => h.stop());
   return h;
 }

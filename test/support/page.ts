@@ -3,7 +3,7 @@
  * What the browser tests (and `npm run screenshots`) do to the page in a tab: join a room, say
  * something, wait for the server's acknowledgement, read the log. Plain playwright-core, no vitest.
  */
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 export const WAIT = { timeout: 15_000 };
 
@@ -21,11 +21,19 @@ export async function enterRoom(page: Page, url: string, roomName: string, name:
 
 export const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(WAIT);
 
-/** Waits until no message in the tab is pending any more: each one sent has been acknowledged. */
-export const settled = (page: Page) =>
-  log(page)
-    .locator(".pending")
-    .waitFor({ state: "detached", ...WAIT });
+/**
+ * Waits until no message in the tab is pending any more: each one sent has been confirmed by the
+ * room. Count-based, so it holds for any number of pending lines (a locator's `waitFor` is strict
+ * and throws when two match).
+ */
+export async function settled(page: Page): Promise<void> {
+  try {
+    await page.waitForFunction(() => document.querySelectorAll("[role=log] .pending").length === 0, null, WAIT);
+  } catch (e) {
+    const left = await pendingTexts(page).catch(() => []);
+    throw new Error(`messages still pending after ${WAIT.timeout} ms: ${JSON.stringify(left)}`, { cause: e });
+  }
+}
 
 export const log = (page: Page) => page.getByRole("log");
 export const users = (page: Page) => page.getByRole("list", { name: "Online users" }).locator("li");
@@ -36,8 +44,11 @@ export async function say(page: Page, text: string): Promise<void> {
   await page.locator("#message").press("Enter");
 }
 
-/** Texts of the messages in a tab's log, pending ones included. */
-export const texts = (page: Page) => log(page).locator(".msg .text").allTextContents();
+/** Texts of the messages the room confirmed, in the tab's log order (pending lines left out). */
+export const texts = (page: Page) => log(page).locator(".msg:not(.pending) .text").allTextContents();
+
+/** Texts of the tab's own messages that the room has not confirmed yet. */
+export const pendingTexts = (page: Page) => log(page).locator(".msg.pending .text").allTextContents();
 
 /** True the first time `text` is seen in a message frame, false after. */
 export function once(text: string): (m: string) => boolean {
@@ -47,4 +58,47 @@ export function once(text: string): (m: string) => boolean {
     done = true;
     return true;
   };
+}
+
+type SocketCount = { opened: number; closed: number };
+
+/**
+ * Counts, inside the page, the WebSockets each tab of `ctx` opens and the closes it has seen. The
+ * count's own close listener runs before the page's `onclose` (it is registered first).
+ */
+export const countSockets = (ctx: BrowserContext) =>
+  ctx.addInitScript(() => {
+    const count: SocketCount = { opened: 0, closed: 0 };
+    (globalThis as { roomcastSockets?: SocketCount }).roomcastSockets = count;
+    const Native = globalThis.WebSocket;
+    globalThis.WebSocket = class extends Native {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        count.opened++;
+        this.addEventListener("close", () => count.closed++);
+      }
+    };
+  });
+
+/**
+ * A barrier for "never reconnects": waits until every socket of the tab has closed, then until a
+ * timer set now has fired (so a retry due at once, set by the page's close handler, has run), and
+ * returns how many sockets the tab opened. Run the tab with `reconnectBaseMs: 0` so that a retry,
+ * if the page made one, would be due at once.
+ */
+export async function socketsOpenedAfterClose(page: Page): Promise<number> {
+  await page.waitForFunction(
+    () => {
+      const c = (globalThis as { roomcastSockets?: SocketCount }).roomcastSockets;
+      return c !== undefined && c.closed === c.opened;
+    },
+    null,
+    WAIT,
+  );
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        setTimeout(() => resolve((globalThis as { roomcastSockets?: SocketCount }).roomcastSockets?.opened ?? -1), 0),
+      ),
+  );
 }
