@@ -64,7 +64,17 @@ export interface Row {
 
 export type Progress = (text: string) => void;
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Lets a server's backlog drain between phases (a pause in the load, not a wait for a state). */
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the idle measurements share for one run. */
+interface IdleRun {
+  prefix: string;
+  opts: Options;
+  behaviour: { deflate: boolean; acks: boolean };
+  progress: Progress;
+  tag: string;
+}
 
 /** One workload on one server: a row per phase (ramp has four). */
 export async function measure(
@@ -82,7 +92,7 @@ export async function measure(
     progress(`${tag}: starting a fresh server`);
     const s = await fresh();
     try {
-      const measured = await idle(s, prefix, opts, behaviour, progress, tag, fresh);
+      const measured = await idle(s, { prefix, opts, behaviour, progress, tag }, fresh);
       return [{ workload, target: server.target, run, ...measured }];
     } finally {
       await s.stop();
@@ -114,7 +124,7 @@ export async function measure(
       const rssGrowthMb = (rssBytes(processTree(server.pid)) - before) / 2 ** 20;
       rows.push({ workload: name, target: server.target, run, connect, phase: { ...phase, rssGrowthMb } });
       // Let the previous phase's backlog drain before the next one starts.
-      if (spec.rates.length > 1) await settle(1000);
+      if (spec.rates.length > 1) await pause(1000);
     }
     return rows;
   } finally {
@@ -122,16 +132,14 @@ export async function measure(
   }
 }
 
-/** 1,000 idle sockets joined on a server after a warm-up join storm; `during` runs while they are in. */
+/**
+ * 1,000 idle sockets joined on a server after a warm-up join storm; `reading` is taken before
+ * they join and again while they are in.
+ */
 async function idleSockets(
   s: Server,
-  prefix: string,
-  opts: Options,
-  behaviour: { deflate: boolean; acks: boolean },
-  progress: Progress,
-  tag: string,
-  before: () => Promise<number>,
-  during: () => Promise<number>,
+  { prefix, opts, behaviour, progress, tag }: IdleRun,
+  reading: () => Promise<number>,
 ): Promise<{ connect: ConnectResult; before: number; after: number }> {
   const layout = (p: string): Layout => ({ rooms: 1, clients: IDLE_SOCKETS, senders: 0, prefix: p });
   // Warm-up: one join storm and its goodbyes first, so the heap has already grown for the
@@ -142,16 +150,16 @@ async function idleSockets(
     behaviour,
   });
   await warm.load.close();
-  await settle(3000);
-  const first = await before();
+  await pause(3000);
+  const first = await reading();
   progress(`${tag}: connecting ${IDLE_SOCKETS} idle sockets`);
   const { load, connect } = await LoadGenerator.connect(s.url, layout(prefix), s.pid, {
     processes: opts.processes,
     behaviour,
   });
   try {
-    await settle(3000);
-    return { connect, before: first, after: await during() };
+    await pause(3000);
+    return { connect, before: first, after: await reading() };
   } finally {
     await load.close();
   }
@@ -161,17 +169,9 @@ async function idleSockets(
  * What an idle socket costs: RSS growth on a fresh server; on `serve` also, on a second fresh
  * server (a heap snapshot's own memory would blur the first's RSS), the JS heap's growth.
  */
-async function idle(
-  s: Server,
-  prefix: string,
-  opts: Options,
-  behaviour: { deflate: boolean; acks: boolean },
-  progress: Progress,
-  tag: string,
-  fresh: () => Promise<Server>,
-): Promise<Pick<Row, "connect" | "idle">> {
-  const rss = async () => rssBytes(processTree(s.pid));
-  const m = await idleSockets(s, prefix, opts, behaviour, progress, tag, rss, rss);
+async function idle(s: Server, run: IdleRun, fresh: () => Promise<Server>): Promise<Pick<Row, "connect" | "idle">> {
+  const { prefix, progress, tag } = run;
+  const m = await idleSockets(s, run, async () => rssBytes(processTree(s.pid)));
   const n = Math.max(1, m.connect.connected);
   const result: IdleResult = {
     sockets: m.connect.connected,
@@ -183,8 +183,8 @@ async function idle(
     progress(`${tag}: a second fresh server, for the heap`);
     const h = await fresh();
     try {
-      const heap = () => heapUsedBytes(h.inspectorPort!);
-      const hm = await idleSockets(h, `${prefix}-heap`, opts, behaviour, progress, `${tag} heap`, heap, heap);
+      const heapRun = { ...run, prefix: `${prefix}-heap`, tag: `${tag} heap` };
+      const hm = await idleSockets(h, heapRun, () => heapUsedBytes(h.inspectorPort!));
       // What the room keeps per socket in its attachment (src/room/member.ts), same shape and sizes.
       const attachment = JSON.stringify({
         roomcast: { room: `${prefix}-0`, name: "c999", role: "member", joinedAt: Date.now(), connectedAt: Date.now() },
