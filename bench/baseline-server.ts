@@ -10,6 +10,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { type ChatMessage, type ClientMessage, HTTP_ONLY_CODES, PING, PONG } from "../src/protocol";
 
 interface Room {
   sockets: Set<WebSocket>;
@@ -19,7 +20,8 @@ interface Room {
 export function startBaseline(port = 0): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const rooms = new Map<string, Room>();
   const server = createServer((_req, res) => {
-    res.writeHead(426, { "content-type": "text/plain" }).end("Expected a WebSocket upgrade.");
+    const { status, message } = HTTP_ONLY_CODES.upgrade_required;
+    res.writeHead(status, { "content-type": "text/plain" }).end(message);
   });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on("upgrade", (req, socket, head) => {
@@ -37,15 +39,16 @@ export function startBaseline(port = 0): Promise<{ server: Server; port: number;
       ws.on("message", (data, isBinary) => {
         if (isBinary) return;
         const raw = data.toString();
-        if (raw === "ping") return ws.send("pong");
-        let frame: { type?: unknown; text?: unknown; id?: unknown };
+        if (raw === PING) return ws.send(PONG);
+        // Unchecked on purpose: only the type is looked at, the rest is passed on as it came.
+        let frame: Partial<ClientMessage>;
         try {
           frame = JSON.parse(raw);
         } catch {
           return;
         }
         if (frame.type !== "message") return;
-        const out: Record<string, unknown> = { type: "message", seq: ++r.seq, ts: Date.now(), from, text: frame.text };
+        const out: ChatMessage = { type: "message", seq: ++r.seq, ts: Date.now(), from, text: frame.text! };
         if (frame.id !== undefined) out.id = frame.id;
         const json = JSON.stringify(out);
         for (const s of r.sockets) s.send(json);

@@ -8,6 +8,16 @@
  */
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
+import {
+  type ClientAck,
+  type ClientMessage,
+  LIMITS,
+  PONG,
+  type PollAnswer,
+  type ServerFrame,
+  parseServerData,
+  utf8ByteLength,
+} from "../src/protocol";
 import { Histogram } from "./histogram";
 
 export interface ClientSpec {
@@ -66,10 +76,6 @@ interface Client extends ClientSpec {
   ackTimer?: ReturnType<typeof setTimeout>;
 }
 
-// The page's ack rule (src/client/connection.ts): every 200 messages or 64 KiB, at most 4 a second.
-const ACK_EVERY_MESSAGES = 200;
-const ACK_EVERY_BYTES = 64 * 1024;
-const ACK_MIN_INTERVAL_MS = 250;
 let behaviour: ClientBehaviour = { deflate: true, acks: true };
 
 let clients: Client[] = [];
@@ -84,24 +90,24 @@ let hist = new Histogram();
 function onData(c: Client, data: WebSocket.RawData): void {
   frames++;
   const text = data.toString();
-  c.sinceAck.bytes += Buffer.byteLength(text);
-  if (text === "pong") return;
-  let parsed: unknown;
+  c.sinceAck.bytes += utf8ByteLength(text);
+  if (text === PONG) return;
+  let parsed: ServerFrame[];
   try {
-    parsed = JSON.parse(text);
+    parsed = parseServerData(text);
   } catch {
     return;
   }
   const at = now();
-  if (Array.isArray(parsed)) for (const f of parsed as Frame[]) onFrame(c, f, at);
-  else onFrame(c, parsed as Frame, at);
+  for (const f of parsed) onFrame(c, f, at);
   if (behaviour.acks) maybeAck(c);
 }
 
+/** The page's ack rule (src/client/connection.ts), from the same limits. */
 function maybeAck(c: Client): void {
-  const due = c.sinceAck.messages >= ACK_EVERY_MESSAGES || c.sinceAck.bytes >= ACK_EVERY_BYTES;
+  const due = c.sinceAck.messages >= LIMITS.ackEveryMessages || c.sinceAck.bytes >= LIMITS.ackEveryBytes;
   if (!due || c.ackTimer !== undefined || c.lastSeq < 0) return;
-  const wait = c.lastAckAt + ACK_MIN_INTERVAL_MS - now();
+  const wait = c.lastAckAt + 1000 / LIMITS.acksPerSecond - now();
   if (wait > 0) {
     c.ackTimer = setTimeout(() => {
       c.ackTimer = undefined;
@@ -110,19 +116,17 @@ function maybeAck(c: Client): void {
     return;
   }
   if (c.ws.readyState !== WebSocket.OPEN) return;
-  c.ws.send(JSON.stringify({ type: "ack", seq: c.lastSeq }));
+  c.ws.send(JSON.stringify({ type: "ack", seq: c.lastSeq } satisfies ClientAck));
   c.lastAckAt = now();
   c.sinceAck = { messages: 0, bytes: 0 };
 }
 
-type Frame = { type?: string; seq?: number; from?: string; text?: string };
-
-function onFrame(c: Client, f: Frame, at: number): void {
+function onFrame(c: Client, f: ServerFrame, at: number): void {
   if (f.type === "welcome") {
-    c.lastSeq = (f as { seq: number }).seq;
+    c.lastSeq = f.seq;
     return;
   }
-  if (f.type !== "message" || typeof f.seq !== "number") return;
+  if (f.type !== "message") return;
   c.sinceAck.messages++;
   if (c.lastSeq >= 0) {
     if (f.seq <= c.lastSeq) seqBackwards++;
@@ -130,7 +134,7 @@ function onFrame(c: Client, f: Frame, at: number): void {
   }
   c.lastSeq = f.seq;
   if (f.from === c.name || !phaseActive) return;
-  const t = f.text!;
+  const t = f.text;
   const colon = t.lastIndexOf(":");
   if (Number(t.slice(colon + 1)) !== phase) return;
   received++;
@@ -170,11 +174,11 @@ async function pollLoop(url: string, spec: ClientSpec): Promise<void> {
   const session = `bench-${spec.name}-${Math.random().toString(36).slice(2, 10)}`;
   let cursor = "";
   while (polling) {
-    const wait = spec.poll === "long" && cursor !== "" ? 25 : 0;
+    const wait = spec.poll === "long" && cursor !== "" ? LIMITS.pollMaxWaitSeconds : 0;
     const q = `session=${session}&wait=${wait}${cursor === "" ? "" : `&cursor=${cursor}`}`;
     try {
       const res = await fetch(`${base}/poll/${encodeURIComponent(spec.room)}/${encodeURIComponent(spec.name)}?${q}`);
-      const answer = (await res.json()) as { cursor?: string };
+      const answer = (await res.json()) as Partial<PollAnswer>;
       if (res.ok && answer.cursor !== undefined) cursor = answer.cursor;
     } catch {
       // The run is closing, or the server is busy: try again.
@@ -232,7 +236,8 @@ function runPhase(id: number, rate: number, startAt: number, durationMs: number,
       sendLateMax = Math.max(sendLateMax, t - due);
       k++;
       if (c.ws.readyState === WebSocket.OPEN) {
-        c.ws.send(JSON.stringify({ type: "message", text: `${t.toFixed(3)}:${id}`, id: `${c.name}-${id}-${k}` }));
+        const message: ClientMessage = { type: "message", text: `${t.toFixed(3)}:${id}`, id: `${c.name}-${id}-${k}` };
+        c.ws.send(JSON.stringify(message));
         sentByRoom[c.room] = (sentByRoom[c.room] ?? 0) + 1;
       }
       setTimeout(tick, Math.max(0, startAt + offset + k * period - now()));

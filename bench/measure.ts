@@ -3,6 +3,7 @@
  * The workloads, and what one run of one workload on one server measures. Every phase is open
  * loop (senders keep their schedule whatever comes back); latency is send → receipt per message.
  */
+import { utf8ByteLength } from "../src/protocol";
 import { heapUsedBytes } from "./heap";
 import { type ConnectResult, type Layout, LoadGenerator, type PhaseResult, processTree, rssBytes } from "./load";
 import type { Options, Target, Workload } from "./options";
@@ -186,9 +187,9 @@ async function idle(s: Server, run: IdleRun, fresh: () => Promise<Server>): Prom
       const heapRun = { ...run, prefix: `${prefix}-heap`, tag: `${tag} heap` };
       const hm = await idleSockets(h, heapRun, () => heapUsedBytes(h.inspectorPort!));
       // What the room keeps per socket in its attachment (src/room/member.ts), same shape and sizes.
-      const attachment = JSON.stringify({
-        roomcast: { room: `${prefix}-0`, name: "c999", role: "member", joinedAt: Date.now(), connectedAt: Date.now() },
-      }).length;
+      const at = Date.now();
+      const roomcast = { room: `${prefix}-0`, name: "c999", role: "member", joinedAt: at, connectedAt: at };
+      const attachment = utf8ByteLength(JSON.stringify({ roomcast }));
       result.attachmentBytes = attachment;
       result.heapKbPerSocket = (hm.after - hm.before) / 1024 / Math.max(1, hm.connect.connected);
       result.runtimeKbPerSocket = result.kbPerSocket - result.heapKbPerSocket - attachment / 1024;

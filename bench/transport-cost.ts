@@ -9,6 +9,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import WebSocket from "ws";
+import { type ClientMessage, LIMITS, type PollAnswer, type ServerFrame, parseServerData } from "../src/protocol";
 import { startServe } from "../test/support/serve";
 
 const MESSAGES = 30;
@@ -35,9 +36,9 @@ function receiver(name: string): Receiver {
 }
 
 /** Counts the delay of every bench message in `frames` (its text is its send time). */
-function seen(r: Receiver, frames: { type: string; text?: string }[]): void {
+function seen(r: Receiver, frames: ServerFrame[]): void {
   for (const f of frames)
-    if (f.type === "message" && f.text?.startsWith("t=")) r.delays.push(Date.now() - Number(f.text.slice(2)));
+    if (f.type === "message" && f.text.startsWith("t=")) r.delays.push(Date.now() - Number(f.text.slice(2)));
 }
 
 async function main(): Promise<void> {
@@ -64,10 +65,7 @@ async function main(): Promise<void> {
     ws.requests = 1; // the upgrade
     const wsClient = new WebSocket(`${wsBase}/ws/${ROOM}/Socket`, { perMessageDeflate: true });
     wsClient.on("upgrade", (res) => ws.sockets.add(res.socket as Socket));
-    wsClient.on("message", (d) => {
-      const parsed = JSON.parse(d.toString()) as object;
-      seen(ws, (Array.isArray(parsed) ? parsed : [parsed]) as never);
-    });
+    wsClient.on("message", (d) => seen(ws, parseServerData(d.toString())));
     await new Promise((r) => wsClient.once("open", r));
 
     const pollers = [receiver("Long polling"), receiver("Polling (every 2 s)")];
@@ -77,10 +75,10 @@ async function main(): Promise<void> {
       let cursor = "";
       const session = `bench-${i}-${Date.now().toString(36)}`;
       while (running) {
-        const wait = i === 0 && cursor !== "" ? 25 : 0;
+        const wait = i === 0 && cursor !== "" ? LIMITS.pollMaxWaitSeconds : 0;
         const q = `session=${session}&wait=${wait}${cursor ? `&cursor=${cursor}` : ""}`;
         const res = await get(r, agent, `/poll/${ROOM}/${i === 0 ? "Long" : "Poll"}?${q}`);
-        const answer = JSON.parse(res.body) as { cursor: string; frames: { type: string; text?: string }[] };
+        const answer = JSON.parse(res.body) as PollAnswer;
         cursor = answer.cursor;
         seen(r, answer.frames);
         if (i === 1) await new Promise((s) => setTimeout(s, 2000));
@@ -92,7 +90,7 @@ async function main(): Promise<void> {
     const all = [ws, ...pollers];
     const start = all.map((r) => ({ bytes: r.bytes(), requests: r.requests }));
     for (let k = 0; k < MESSAGES; k++) {
-      sender.send(JSON.stringify({ type: "message", text: `t=${Date.now()}` }));
+      sender.send(JSON.stringify({ type: "message", text: `t=${Date.now()}` } satisfies ClientMessage));
       await new Promise((r) => setTimeout(r, EVERY_MS));
     }
     await new Promise((r) => setTimeout(r, 3000));

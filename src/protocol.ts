@@ -1,18 +1,24 @@
 /**
  * @module
- * The wire contract of Roomcast, written once. The Worker, the room, the page and the tests all
- * import from here: every frame type, limit and error code lives in this file (see
- * docs/protocol.md for the prose version).
+ * The wire contract of Roomcast, written once, as both ends need it: every frame type, limit and
+ * code, and the few pure functions the page shares with the server (name rules, counters, ids).
+ * The page, the Worker, the room, the tests and the bench import it; what only the server does
+ * with it (checking what comes in, building error answers) is in `protocol-server.ts`, so this
+ * file imports nothing and the page bundles no validator. docs/protocol.md says it in prose.
  */
-import * as v from "valibot";
+
+// Named once here for the error messages below: a message that reads `LIMITS.x` might run a
+// getter, so a bundler would keep all of ERROR_CODES in the page, which never shows them.
+const TEXT_MAX_CHARS = 2000;
+const FRAME_MAX_BYTES = 16 * 1024;
 
 /** Fixed limits of the contract. Counts are Unicode code points unless a name says bytes. */
 export const LIMITS = {
   roomMaxChars: 64,
   nameMaxChars: 32,
-  textMaxChars: 2000,
+  textMaxChars: TEXT_MAX_CHARS,
   /** Inbound frames over this many UTF-8 bytes are refused before JSON parsing. */
-  frameMaxBytes: 16 * 1024,
+  frameMaxBytes: FRAME_MAX_BYTES,
   sessionPattern: /^[A-Za-z0-9_-]{8,64}$/,
   idPattern: /^[A-Za-z0-9_-]{1,64}$/,
   /** Most messages a resuming client (`since`) gets in its welcome. */
@@ -65,10 +71,10 @@ export const ERROR_CODES = {
   unknown_type: "The frame type is unknown.",
   bad_frame: "The frame has missing or wrongly typed fields.",
   empty_text: "The message is empty.",
-  text_too_long: `The message is longer than ${LIMITS.textMaxChars} characters.`,
+  text_too_long: `The message is longer than ${TEXT_MAX_CHARS} characters.`,
   invalid_text: "The message contains control characters.",
   binary_unsupported: "Binary frames are not supported; send JSON text.",
-  frame_too_large: `The frame is larger than ${LIMITS.frameMaxBytes} bytes.`,
+  frame_too_large: `The frame is larger than ${FRAME_MAX_BYTES} bytes.`,
   rate_limited: "Too many frames; slow down.",
   too_slow: "This connection fell too far behind (no ack); reconnect and resume with since.",
   host_key_invalid: "The host key is not this room's.",
@@ -120,16 +126,6 @@ export type PollEndCode = keyof typeof POLL_END_STATUS;
 export type HttpErrorCode = HttpOnlyCode | PollEndCode;
 export interface HttpErrorBody {
   error: { code: HttpErrorCode; message: string };
-}
-
-/** The status and message of an HTTP error code. */
-export function httpError(code: HttpErrorCode): { status: number; body: HttpErrorBody } {
-  if (code in HTTP_ONLY_CODES) {
-    const { status, message } = HTTP_ONLY_CODES[code as HttpOnlyCode];
-    return { status, body: { error: { code, message } } };
-  }
-  const end = code as PollEndCode;
-  return { status: POLL_END_STATUS[end], body: { error: { code, message: ERROR_CODES[end] } } };
 }
 
 export const CLOSE_REPLACED = 4001;
@@ -265,12 +261,6 @@ export type ServerFrame =
   | ClearedFrame
   | SettingsFrame;
 
-export function errorFrame(code: ErrorCode, id?: string): ErrorFrame {
-  return id === undefined
-    ? { type: "error", code, message: ERROR_CODES[code] }
-    : { type: "error", code, message: ERROR_CODES[code], id };
-}
-
 /** A server message is one frame or an array of frames (coalesced under load). */
 export function parseServerData(data: string): ServerFrame[] {
   const parsed: unknown = JSON.parse(data);
@@ -295,42 +285,6 @@ export interface PollSendAnswer {
   frames: ServerFrame[];
 }
 
-export interface PollRequest extends JoinRequest {
-  session: string;
-  cursor?: string;
-  /** Seconds to hold the poll; 0 answers at once. */
-  wait: number;
-}
-
-/**
- * Validates `GET|POST /poll/:room/:client?session=&cursor=&since=&epoch=&host=&wait=`: the join's
- * rules, plus a required `session`, a well-formed `cursor`, and `wait` 0–25 (default 25), capped
- * at `maxWait` (the poll timeout − 5 s).
- */
-export function parsePollRequest(
-  rawRoom: string,
-  rawName: string,
-  query: URLSearchParams,
-  maxWait: number,
-): PollRequest | RefusalCode {
-  if (rawName === PROJECTOR) return "invalid_name";
-  const join = parseJoinRequest(rawRoom, rawName, query);
-  if (typeof join === "string") return join;
-  if (join.session === undefined) return "bad_request";
-  const poll: PollRequest = { ...join, session: join.session, wait: Math.min(LIMITS.pollMaxWaitSeconds, maxWait) };
-  const cursor = query.get("cursor");
-  if (cursor !== null) {
-    if (!LIMITS.cursorPattern.test(cursor)) return "bad_request";
-    poll.cursor = cursor;
-  }
-  const wait = query.get("wait");
-  if (wait !== null) {
-    if (!/^\d{1,2}$/.test(wait) || Number(wait) > LIMITS.pollMaxWaitSeconds) return "bad_request";
-    poll.wait = Math.min(Number(wait), maxWait);
-  }
-  return poll;
-}
-
 /** `POST /api/rooms/:room/host` → 201. The room keeps only a hash of the key. */
 export interface HostClaim {
   room: string;
@@ -338,7 +292,7 @@ export interface HostClaim {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Names and rooms
+// Counting
 
 /** Counts code points, as every limit of the contract does. */
 export const codePointLength = (s: string): number => {
@@ -346,6 +300,28 @@ export const codePointLength = (s: string): number => {
   for (const _ of s) n++;
   return n;
 };
+
+/**
+ * UTF-8 bytes of a string as it travels, without encoding it: what `TextEncoder` would make of
+ * it, a lone surrogate included (U+FFFD, 3 bytes). The one byte count of the project: the frame
+ * limit, the room's backlog, the page's acks and cost figures, the bench.
+ */
+export function utf8ByteLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c <= 0xdbff && c >= 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: two units, four bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and rooms
 
 // Letters, marks and digits of any script, ZWNJ (Persian), and - _ . ; nothing invisible else.
 const WORD = "[\\p{L}\\p{M}\\p{N}\\u200C_.\\-]";
@@ -382,54 +358,6 @@ export function parseUserName(raw: string): string | null {
 /** Names compare case-insensitively: two names with the same key are the same person. */
 export const nameKey = (name: string): string => name.toLowerCase().normalize("NFC");
 
-export interface JoinRequest {
-  room: string;
-  name: string;
-  session?: string;
-  since?: number;
-  epoch?: string;
-  /** The host key, as given (the room checks it). */
-  host?: string;
-  /** The projector's watcher socket (`/ws/:room/~projector`): host key required, not a user. */
-  watcher?: true;
-}
-
-/**
- * Validates the parts of `GET /ws/:room/:client?session=&since=&epoch=&host=`; the first failure
- * wins, in the contract's order: `invalid_room` → `invalid_name` → `bad_request`. The room checks
- * the rest (`host_key_invalid` → `removed` → `room_locked` → `name_taken` → `room_full`).
- */
-export function parseJoinRequest(rawRoom: string, rawName: string, query: URLSearchParams): JoinRequest | RefusalCode {
-  const room = parseRoomName(rawRoom);
-  if (room === null) return "invalid_room";
-  const watcher = rawName === PROJECTOR;
-  const name = watcher ? PROJECTOR : parseUserName(rawName);
-  if (name === null) return "invalid_name";
-  const join: JoinRequest = { room, name };
-  if (watcher) join.watcher = true;
-  const host = query.get("host");
-  if (host !== null) {
-    if (!LIMITS.hostKeyPattern.test(host)) return "bad_request";
-    join.host = host;
-  }
-  const epoch = query.get("epoch");
-  if (epoch !== null) {
-    if (!LIMITS.epochPattern.test(epoch)) return "bad_request";
-    join.epoch = epoch;
-  }
-  const session = query.get("session");
-  if (session !== null) {
-    if (!LIMITS.sessionPattern.test(session)) return "bad_request";
-    join.session = session;
-  }
-  const since = query.get("since");
-  if (since !== null) {
-    if (!/^\d{1,15}$/.test(since)) return "bad_request";
-    join.since = Number(since);
-  }
-  return join;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Client → server frames
 
@@ -454,95 +382,9 @@ export type HostFrame =
   | { type: "slow"; seconds: number }
   | { type: "lock"; locked: boolean };
 export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
-export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
-
-// Marked pure: the page never validates client frames, so its bundle leaves valibot out.
-const MessageSchema = /* @__PURE__ */ (() =>
-  v.object({
-    type: v.literal("message"),
-    text: v.string(),
-    id: v.optional(v.pipe(v.string(), v.regex(LIMITS.idPattern))),
-  }))();
-const seqSchema = /* @__PURE__ */ (() => v.pipe(v.number(), v.safeInteger(), v.minValue(0)))();
-/** Frames with no text to normalise: the schema is the whole check. */
-const PLAIN_SCHEMAS: Record<string, v.GenericSchema<unknown, ClientFrame>> = /* @__PURE__ */ (() => ({
-  typing: v.object({ type: v.literal("typing") }),
-  ack: v.object({ type: v.literal("ack"), seq: seqSchema }),
-  delete: v.object({ type: v.literal("delete"), seq: seqSchema }),
-  clear: v.object({ type: v.literal("clear") }),
-  remove: v.object({ type: v.literal("remove"), name: v.pipe(v.string(), v.maxLength(256)) }),
-  slow: v.object({
-    type: v.literal("slow"),
-    seconds: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(LIMITS.slowMaxSeconds)),
-  }),
-  lock: v.object({ type: v.literal("lock"), locked: v.boolean() }),
-}))();
-
-// Control characters other than newline and tab (C0, DEL, C1).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 
 /** Message text as the server keeps it: line breaks as `\n`, trimmed. */
 export const normaliseText = (raw: string): string => raw.replace(/\r\n?/g, "\n").trim();
-
-export type ParsedClientFrame = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; id?: string };
-
-/** UTF-8 bytes of a string, without encoding it. */
-export function utf8ByteLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 2; // a surrogate pair: two units, four bytes
-      i++;
-    } else n += 2;
-  }
-  return n;
-}
-
-/** Validates one inbound WebSocket frame. Nothing that fails here is ever stored or broadcast. */
-export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame {
-  if (typeof data !== "string") return { ok: false, code: "binary_unsupported" };
-  // Cheap bound first: a UTF-16 unit is 1–3 UTF-8 bytes.
-  if (data.length * 3 > LIMITS.frameMaxBytes && utf8ByteLength(data) > LIMITS.frameMaxBytes) {
-    return { ok: false, code: "frame_too_large" };
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(data);
-  } catch {
-    return { ok: false, code: "bad_json" };
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { ok: false, code: "bad_frame" };
-  }
-  const rec = raw as Record<string, unknown>;
-  const id = typeof rec.id === "string" && LIMITS.idPattern.test(rec.id) ? rec.id : undefined;
-  const plain = typeof rec.type === "string" && Object.hasOwn(PLAIN_SCHEMAS, rec.type) ? PLAIN_SCHEMAS[rec.type] : null;
-  if (plain) {
-    // Only the schema's own fields are kept: the room never sees anything it did not ask for.
-    const checked = v.safeParse(plain, raw);
-    return checked.success ? { ok: true, frame: checked.output } : bad("bad_frame", id);
-  }
-  if (rec.type !== "message") {
-    return bad(typeof rec.type === "string" ? "unknown_type" : "bad_frame", id);
-  }
-  const msg = v.safeParse(MessageSchema, raw);
-  if (!msg.success) return bad("bad_frame", id);
-  const text = normaliseText(msg.output.text);
-  if (text.length === 0) return bad("empty_text", id);
-  if (codePointLength(text) > LIMITS.textMaxChars) return bad("text_too_long", id);
-  if (FORBIDDEN_CONTROL.test(text)) return bad("invalid_text", id);
-  const frame: ClientMessage = { type: "message", text };
-  if (msg.output.id !== undefined) frame.id = msg.output.id;
-  return { ok: true, frame };
-}
-
-function bad(code: ErrorCode, id: string | undefined): ParsedClientFrame {
-  return id === undefined ? { ok: false, code } : { ok: false, code, id };
-}
 
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -552,15 +394,4 @@ export function randomId(): string {
   let id = "";
   for (const b of bytes) id += ID_ALPHABET[b & 63];
   return id;
-}
-
-/** Best effort: the `id` of a frame that is dropped before validation (rate limit). */
-export function peekFrameId(data: string | ArrayBuffer): string | undefined {
-  if (typeof data !== "string" || data.length > LIMITS.frameMaxBytes) return undefined;
-  try {
-    const id = (JSON.parse(data) as { id?: unknown } | null)?.id;
-    return typeof id === "string" && LIMITS.idPattern.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

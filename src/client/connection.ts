@@ -14,12 +14,12 @@ import {
   REFUSAL_STATUS,
   closeCodeFor,
   parseServerData,
+  utf8ByteLength,
   type ClientFrame,
   type RefusalCode,
   type ServerFrame,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
-import { utf8Bytes } from "./frame-math";
 import { TIMINGS } from "./timings";
 
 /** Ping this often: well inside the server's `pingEveryMs`. */
@@ -199,7 +199,7 @@ export class Connection {
         this.ending = f.code as typeof this.ending;
       }
     }
-    this.sinceAck.bytes += utf8Bytes(data);
+    this.sinceAck.bytes += utf8ByteLength(data);
     this.options.onFrames(frames);
     if (this.ending === null && this.options.acks !== false) this.maybeAck();
     // The server closes right after such an error; act now rather than wait for the close

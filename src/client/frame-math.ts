@@ -5,9 +5,7 @@
  * what the page cannot see (masking key, TCP and IP headers) is computed or estimated here and
  * labelled so by the panel.
  */
-
-/** Bytes of a string in UTF-8, as it travels. */
-export const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+import { utf8ByteLength } from "../protocol";
 
 /**
  * The WebSocket frame header: 2 bytes, plus 2 (payload 126–65535 B) or 8 (larger) bytes of
@@ -115,8 +113,8 @@ export interface PollingCost {
 
 /** The same message as one HTTP request/response cycle (estimated). */
 export function pollingCost(c: PollingContext, payloadBytes: number): PollingCost {
-  const requestHeaders = utf8Bytes(pollingRequest(c, payloadBytes));
-  const responseHeaders = utf8Bytes(pollingResponse(2));
+  const requestHeaders = utf8ByteLength(pollingRequest(c, payloadBytes));
+  const responseHeaders = utf8ByteLength(pollingResponse(2));
   const body = payloadBytes + 2; // the message, and a tiny "{}" answer
   const packets = 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES);
   return { requestHeaders, responseHeaders, body, total: requestHeaders + responseHeaders + body + packets };

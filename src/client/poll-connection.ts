@@ -13,6 +13,7 @@ import {
   REFUSAL_STATUS,
   type RefusalCode,
   type ServerFrame,
+  utf8ByteLength,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 import type { ConnectionOptions, Status } from "./connection";
@@ -42,8 +43,6 @@ export interface PollConnectionOptions extends Omit<ConnectionOptions, "WebSocke
   mode: PollMode;
   fetchImpl?: typeof fetch;
 }
-
-const encoder = new TextEncoder();
 
 export class PollConnection {
   status: Status = { kind: "connecting", attempt: 0 };
@@ -143,7 +142,7 @@ export class PollConnection {
     this.cost.requests++;
     this.options.onRequest?.();
     this.cost.headerBytes += HEADER_BYTES_PER_REQUEST;
-    if (typeof init.body === "string") this.cost.bodyBytesOut += encoder.encode(init.body).length;
+    if (typeof init.body === "string") this.cost.bodyBytesOut += utf8ByteLength(init.body);
     let res: Response;
     let text: string;
     try {
@@ -153,7 +152,7 @@ export class PollConnection {
       if (!abort.signal.aborted) this.dropped();
       return null;
     }
-    this.cost.bodyBytesIn += encoder.encode(text).length;
+    this.cost.bodyBytesIn += utf8ByteLength(text);
     if (res.ok) {
       if (init.method !== "POST") this.options.onWire?.("in", text);
       return JSON.parse(text) as PollAnswer | PollSendAnswer;

@@ -4,9 +4,9 @@
  * list of the socket's frames, and one chosen frame's path down the stack (JSON → WebSocket →
  * TCP → IP) next to the cost of the same message as an HTTP polling request.
  */
-import { HANDSHAKE_HEADERS, type Handshake } from "../protocol";
+import { HANDSHAKE_HEADERS, type Handshake, utf8ByteLength } from "../protocol";
 import { el } from "./dom";
-import { hex, pollingCost, stackSteps, utf8Bytes, wsHeader, type PollingContext } from "./frame-math";
+import { hex, pollingCost, stackSteps, wsHeader, type PollingContext } from "./frame-math";
 import type { I18n } from "./i18n";
 import type { TransportView } from "./view-transport";
 
@@ -60,7 +60,7 @@ export class HoodView {
   }
 
   frame(dir: "in" | "out", data: string): void {
-    const f: Frame = { dir, ts: Date.now(), data, bytes: utf8Bytes(data) };
+    const f: Frame = { dir, ts: Date.now(), data, bytes: utf8ByteLength(data) };
     this.frames.push(f);
     if (this.frames.length > KEEP_FRAMES) this.frames.shift();
     if (!this.panel.hidden) this.panel.querySelector("#hood-frames")?.replaceWith(this.frameList());

@@ -5,6 +5,7 @@
  * received, and the delay from a message's `ts` to its display (on the server's clock). Open one
  * tab per transport and the course's history (polling → long polling → WebSocket) is on screen.
  */
+import { utf8ByteLength } from "../protocol";
 import { el } from "./dom";
 import { wsHeaderBytes } from "./frame-math";
 import type { I18n, Key } from "./i18n";
@@ -16,8 +17,6 @@ const KINDS: [TransportKind, Key][] = [
   ["long", "transportLong"],
   ["poll", "transportPoll"],
 ];
-
-const encoder = new TextEncoder();
 
 interface Counts {
   requests: number;
@@ -60,7 +59,7 @@ export class TransportView {
 
   /** A body or frame on the wire; a WebSocket frame also costs its frame header (computed). */
   wire(dir: "in" | "out", data: string): void {
-    const bytes = encoder.encode(data).length;
+    const bytes = utf8ByteLength(data);
     if (dir === "in") this.counts.bytesIn += bytes;
     else this.counts.bytesOut += bytes;
     // The browser masks what it sends (4 bytes more); the server does not.

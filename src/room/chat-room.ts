@@ -11,7 +11,6 @@ import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
   CLOSE_TOO_SLOW,
-  HOST_FRAME_TYPES,
   LIMITS,
   POLL_END_STATUS,
   PING,
@@ -20,18 +19,21 @@ import {
   type ClientMessage,
   type ErrorCode,
   type HostFrame,
-  type JoinRequest,
   type PollEndCode,
-  type PollRequest,
   type PollSendAnswer,
   type RoomSnapshot,
   type ServerFrame,
   type WelcomeFrame,
-  errorFrame,
   nameKey,
+} from "../protocol";
+import {
+  HOST_FRAME_TYPES,
+  type JoinRequest,
+  type PollRequest,
+  errorFrame,
   parseClientFrame,
   peekFrameId,
-} from "../protocol";
+} from "../protocol-server";
 import { decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
 import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade } from "./handshake";

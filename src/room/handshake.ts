@@ -3,7 +3,8 @@
  * The HTTP side of a WebSocket upgrade: refusing a join in a way a browser can read, and the
  * handshake as the page's teaching panel shows it.
  */
-import { HANDSHAKE_HEADERS, closeCodeFor, errorFrame, type Handshake, type RefusalCode } from "../protocol";
+import { HANDSHAKE_HEADERS, closeCodeFor, type Handshake, type RefusalCode } from "../protocol";
+import { errorFrame } from "../protocol-server";
 
 /**
  * A browser cannot read the status of a refused handshake, so a refusal completes the upgrade,

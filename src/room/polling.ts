@@ -11,11 +11,11 @@ import {
   CLOSE_REPLACED,
   LIMITS,
   type PollEndCode,
-  type PollRequest,
   type PollSendAnswer,
   type ServerFrame,
   nameKey,
 } from "../protocol";
+import type { PollRequest } from "../protocol-server";
 import { decideAdmission } from "./admission";
 import type { ChatRoom } from "./chat-room";
 import { byJoinedAt, toUser } from "./member";

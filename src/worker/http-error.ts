@@ -4,7 +4,8 @@
  * (`app.onError`). Its code and status come from the protocol (`httpError`), so every HTTP
  * error has the same body, `{error: {code, message}}`, and no code is made up on the spot.
  */
-import { httpError, type HttpErrorBody, type HttpErrorCode } from "../protocol";
+import type { HttpErrorBody, HttpErrorCode } from "../protocol";
+import { httpError } from "../protocol-server";
 
 export class HttpError extends Error {
   readonly status: number;

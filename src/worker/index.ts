@@ -7,7 +7,8 @@
  */
 import { type Context, Hono } from "hono";
 import { allowedOrigins, readConfig } from "../config";
-import { ERROR_CODES, LIMITS, type PollRequest, parseJoinRequest, parsePollRequest, parseRoomName } from "../protocol";
+import { ERROR_CODES, LIMITS, parseRoomName } from "../protocol";
+import { type PollRequest, parseJoinRequest, parsePollRequest } from "../protocol-server";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
 import { DECLINE_COMPRESSION, refuseUpgrade } from "../room/handshake";
 import { HttpError } from "./http-error";

@@ -6,10 +6,10 @@ import {
   pollingCost,
   pollingRequest,
   stackSteps,
-  utf8Bytes,
   wsHeader,
   wsHeaderBytes,
 } from "../../src/client/frame-math";
+import { utf8ByteLength } from "../../src/protocol";
 
 describe("RFC 6455 frame header size", () => {
   it("is 2 bytes up to 125 bytes of payload, +4 for the client's mask", () => {
@@ -52,11 +52,6 @@ describe("one message down the stack", () => {
     ]);
   });
 
-  it("counts UTF-8 bytes, not characters (Persian is 2 bytes a letter)", () => {
-    expect(utf8Bytes("سلام")).toBe(8);
-    expect(utf8Bytes("hi")).toBe(2);
-  });
-
   it("costs far more as an HTTP polling request", () => {
     const ctx = {
       host: "127.0.0.1:8787",
@@ -70,7 +65,7 @@ describe("one message down the stack", () => {
     expect(req.endsWith("\r\n\r\n")).toBe(true);
     expect(req).toContain("Content-Length: 40\r\n");
     const cost = pollingCost(ctx, 40);
-    expect(cost.requestHeaders).toBe(utf8Bytes(req));
+    expect(cost.requestHeaders).toBe(utf8ByteLength(req));
     expect(cost.total).toBe(
       cost.requestHeaders + cost.responseHeaders + cost.body + 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES),
     );

@@ -4,7 +4,7 @@
  * in order (arrays flattened), consumed one at a time, every wait bounded by a timeout whose
  * message says what was expected and what arrived instead.
  */
-import { parseServerData, type ServerFrame } from "../../src/protocol";
+import { PONG, parseServerData, type ServerFrame } from "../../src/protocol";
 
 export class FrameQueue {
   /** Every frame received, in order; `next` consumes from `cursor`. */
@@ -18,7 +18,7 @@ export class FrameQueue {
 
   /** Feeds one text message from the socket. */
   push(data: string): void {
-    if (data === "pong") this.texts.push(data);
+    if (data === PONG) this.texts.push(data);
     else this.frames.push(...parseServerData(data));
     this.wake();
   }

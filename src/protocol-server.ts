@@ -1,0 +1,217 @@
+/**
+ * @module
+ * The server's half of the contract in `protocol.ts`: checking what comes in (a join's or a
+ * poll's URL, every client frame) and building the error answers. The Worker and the room import
+ * it; the page never does, which keeps all of it out of the page's bundle. Plain checks, no
+ * schema library: eight frame types of one to three fields each.
+ */
+import {
+  type ClientFrame,
+  type ClientMessage,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorFrame,
+  HTTP_ONLY_CODES,
+  type HttpErrorBody,
+  type HttpErrorCode,
+  type HttpOnlyCode,
+  LIMITS,
+  POLL_END_STATUS,
+  PROJECTOR,
+  type PollEndCode,
+  type RefusalCode,
+  codePointLength,
+  normaliseText,
+  parseRoomName,
+  parseUserName,
+  utf8ByteLength,
+} from "./protocol";
+
+// ---------------------------------------------------------------------------------------------
+// Error answers
+
+/** The status and message of an HTTP error code. */
+export function httpError(code: HttpErrorCode): { status: number; body: HttpErrorBody } {
+  if (code in HTTP_ONLY_CODES) {
+    const { status, message } = HTTP_ONLY_CODES[code as HttpOnlyCode];
+    return { status, body: { error: { code, message } } };
+  }
+  const end = code as PollEndCode;
+  return { status: POLL_END_STATUS[end], body: { error: { code, message: ERROR_CODES[end] } } };
+}
+
+export function errorFrame(code: ErrorCode, id?: string): ErrorFrame {
+  return id === undefined
+    ? { type: "error", code, message: ERROR_CODES[code] }
+    : { type: "error", code, message: ERROR_CODES[code], id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joins and polls
+
+/** A join as the Worker checked it and hands it to the room. */
+export interface JoinRequest {
+  room: string;
+  name: string;
+  session?: string;
+  since?: number;
+  epoch?: string;
+  /** The host key, as given (the room checks it). */
+  host?: string;
+  /** The projector's watcher socket (`/ws/:room/~projector`): host key required, not a user. */
+  watcher?: true;
+}
+
+/**
+ * Validates the parts of `GET /ws/:room/:client?session=&since=&epoch=&host=`; the first failure
+ * wins, in the contract's order: `invalid_room` → `invalid_name` → `bad_request`. The room checks
+ * the rest (`host_key_invalid` → `removed` → `room_locked` → `name_taken` → `room_full`).
+ */
+export function parseJoinRequest(rawRoom: string, rawName: string, query: URLSearchParams): JoinRequest | RefusalCode {
+  const room = parseRoomName(rawRoom);
+  if (room === null) return "invalid_room";
+  const watcher = rawName === PROJECTOR;
+  const name = watcher ? PROJECTOR : parseUserName(rawName);
+  if (name === null) return "invalid_name";
+  const join: JoinRequest = { room, name };
+  if (watcher) join.watcher = true;
+  const host = query.get("host");
+  if (host !== null) {
+    if (!LIMITS.hostKeyPattern.test(host)) return "bad_request";
+    join.host = host;
+  }
+  const epoch = query.get("epoch");
+  if (epoch !== null) {
+    if (!LIMITS.epochPattern.test(epoch)) return "bad_request";
+    join.epoch = epoch;
+  }
+  const session = query.get("session");
+  if (session !== null) {
+    if (!LIMITS.sessionPattern.test(session)) return "bad_request";
+    join.session = session;
+  }
+  const since = query.get("since");
+  if (since !== null) {
+    if (!/^\d{1,15}$/.test(since)) return "bad_request";
+    join.since = Number(since);
+  }
+  return join;
+}
+
+export interface PollRequest extends JoinRequest {
+  session: string;
+  cursor?: string;
+  /** Seconds to hold the poll; 0 answers at once. */
+  wait: number;
+}
+
+/**
+ * Validates `GET|POST /poll/:room/:client?session=&cursor=&since=&epoch=&host=&wait=`: the join's
+ * rules, plus a required `session`, a well-formed `cursor`, and `wait` 0–25 (default 25), capped
+ * at `maxWait` (the poll timeout − 5 s).
+ */
+export function parsePollRequest(
+  rawRoom: string,
+  rawName: string,
+  query: URLSearchParams,
+  maxWait: number,
+): PollRequest | RefusalCode {
+  if (rawName === PROJECTOR) return "invalid_name";
+  const join = parseJoinRequest(rawRoom, rawName, query);
+  if (typeof join === "string") return join;
+  if (join.session === undefined) return "bad_request";
+  const poll: PollRequest = { ...join, session: join.session, wait: Math.min(LIMITS.pollMaxWaitSeconds, maxWait) };
+  const cursor = query.get("cursor");
+  if (cursor !== null) {
+    if (!LIMITS.cursorPattern.test(cursor)) return "bad_request";
+    poll.cursor = cursor;
+  }
+  const wait = query.get("wait");
+  if (wait !== null) {
+    if (!/^\d{1,2}$/.test(wait) || Number(wait) > LIMITS.pollMaxWaitSeconds) return "bad_request";
+    poll.wait = Math.min(Number(wait), maxWait);
+  }
+  return poll;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client frames
+
+/** Frames only the host may send: anyone else gets `not_host`. */
+export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
+
+/** A whole number from 0 (a seq, a number of seconds). */
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/**
+ * Frames with no text to normalise: the check is the whole validation (null: a field missing or
+ * wrongly typed). Each builds its frame from its own fields, so the room never sees anything it
+ * did not ask for.
+ */
+const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame | null> = {
+  typing: () => ({ type: "typing" }),
+  ack: ({ seq }) => (isCount(seq) ? { type: "ack", seq } : null),
+  delete: ({ seq }) => (isCount(seq) ? { type: "delete", seq } : null),
+  clear: () => ({ type: "clear" }),
+  remove: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "remove", name } : null),
+  slow: ({ seconds }) => (isCount(seconds) && seconds <= LIMITS.slowMaxSeconds ? { type: "slow", seconds } : null),
+  lock: ({ locked }) => (typeof locked === "boolean" ? { type: "lock", locked } : null),
+};
+
+// Control characters other than newline and tab (C0, DEL, C1).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+
+export type ParsedClientFrame = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; id?: string };
+
+/** Validates one inbound WebSocket frame. Nothing that fails here is ever stored or broadcast. */
+export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame {
+  if (typeof data !== "string") return { ok: false, code: "binary_unsupported" };
+  // Cheap bound first: a UTF-16 unit is 1–3 UTF-8 bytes.
+  if (data.length * 3 > LIMITS.frameMaxBytes && utf8ByteLength(data) > LIMITS.frameMaxBytes) {
+    return { ok: false, code: "frame_too_large" };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return { ok: false, code: "bad_json" };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: "bad_frame" };
+  }
+  const rec = raw as Record<string, unknown>;
+  const id = typeof rec.id === "string" && LIMITS.idPattern.test(rec.id) ? rec.id : undefined;
+  const plain = typeof rec.type === "string" && Object.hasOwn(PLAIN_FRAMES, rec.type) ? PLAIN_FRAMES[rec.type] : null;
+  if (plain) {
+    const frame = plain(rec);
+    return frame === null ? bad("bad_frame", id) : { ok: true, frame };
+  }
+  if (rec.type !== "message") {
+    return bad(typeof rec.type === "string" ? "unknown_type" : "bad_frame", id);
+  }
+  // `id` may be left out, but one that is there must be well-formed (then it is `id` above).
+  if (typeof rec.text !== "string" || (rec.id !== undefined && id === undefined)) return bad("bad_frame", id);
+  const text = normaliseText(rec.text);
+  if (text.length === 0) return bad("empty_text", id);
+  if (codePointLength(text) > LIMITS.textMaxChars) return bad("text_too_long", id);
+  if (FORBIDDEN_CONTROL.test(text)) return bad("invalid_text", id);
+  const frame: ClientMessage = { type: "message", text };
+  if (id !== undefined) frame.id = id;
+  return { ok: true, frame };
+}
+
+function bad(code: ErrorCode, id: string | undefined): ParsedClientFrame {
+  return id === undefined ? { ok: false, code } : { ok: false, code, id };
+}
+
+/** Best effort: the `id` of a frame that is dropped before validation (rate limit). */
+export function peekFrameId(data: string | ArrayBuffer): string | undefined {
+  if (typeof data !== "string" || data.length > LIMITS.frameMaxBytes) return undefined;
+  try {
+    const id = (JSON.parse(data) as { id?: unknown } | null)?.id;
+    return typeof id === "string" && LIMITS.idPattern.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
