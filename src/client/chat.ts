@@ -182,7 +182,7 @@ export class Chat {
     this.views.people.set(w.users, w.you, this.isHost);
     // The first welcome's settings are the state; a later one's changes are news.
     this.applySettings(w.settings, this.settings !== null);
-    if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, w.room, this.conn.extensions);
+    if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, this.conn.extensions);
     this.outbox.resendAll();
     this.sendDue();
   }

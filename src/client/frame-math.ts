@@ -1,11 +1,9 @@
 /**
  * @module
  * The byte cost of one message down the stack, per RFC 6455 §5.2 and the usual TCP/IPv4 header
- * sizes, next to what the same message would cost as an HTTP polling request. Pure arithmetic:
- * what the page cannot see (masking key, TCP and IP headers) is computed or estimated here and
- * labelled so by the panel.
+ * sizes. Pure arithmetic: what the page cannot see (masking key, TCP and IP headers) is computed
+ * or estimated here and labelled so by the panel.
  */
-import { utf8ByteLength } from "../protocol";
 
 /**
  * The WebSocket frame header: 2 bytes, plus 2 (payload 126–65535 B) or 8 (larger) bytes of
@@ -60,62 +58,4 @@ export function stackSteps(payloadBytes: number, clientToServer: boolean): Stack
       estimated: true,
     },
   ];
-}
-
-export interface PollingContext {
-  host: string;
-  room: string;
-  origin: string;
-  userAgent: string;
-  language: string;
-}
-
-/** An HTTP/1.1 header block: start line, headers, blank line. */
-export function headerBlock(startLine: string, headers: [string, string][]): string {
-  return `${startLine}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
-}
-
-/** The request a polling page would send to post this message (typical browser headers). */
-export function pollingRequest(c: PollingContext, bodyBytes: number): string {
-  return headerBlock(`POST /api/rooms/${encodeURIComponent(c.room)}/messages HTTP/1.1`, [
-    ["Host", c.host],
-    ["Connection", "keep-alive"],
-    ["Content-Length", String(bodyBytes)],
-    ["User-Agent", c.userAgent],
-    ["Content-Type", "application/json"],
-    ["Accept", "*/*"],
-    ["Origin", c.origin],
-    ["Referer", `${c.origin}/`],
-    ["Accept-Encoding", "gzip, deflate, br, zstd"],
-    ["Accept-Language", c.language],
-  ]);
-}
-
-/** A typical answer to it. */
-export function pollingResponse(bodyBytes: number): string {
-  return headerBlock("HTTP/1.1 200 OK", [
-    ["Date", "Wed, 25 Nov 2026 12:00:00 GMT"],
-    ["Content-Type", "application/json"],
-    ["Content-Length", String(bodyBytes)],
-    ["Connection", "keep-alive"],
-    ["Cache-Control", "no-store"],
-    ["Server", "cloudflare"],
-  ]);
-}
-
-export interface PollingCost {
-  requestHeaders: number;
-  responseHeaders: number;
-  body: number;
-  /** Headers + body + TCP/IP of one request and one response packet. */
-  total: number;
-}
-
-/** The same message as one HTTP request/response cycle (estimated). */
-export function pollingCost(c: PollingContext, payloadBytes: number): PollingCost {
-  const requestHeaders = utf8ByteLength(pollingRequest(c, payloadBytes));
-  const responseHeaders = utf8ByteLength(pollingResponse(2));
-  const body = payloadBytes + 2; // the message, and a tiny "{}" answer
-  const packets = 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES);
-  return { requestHeaders, responseHeaders, body, total: requestHeaders + responseHeaders + body + packets };
 }

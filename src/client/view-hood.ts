@@ -2,11 +2,11 @@
  * @module
  * The teaching panel: the handshake as the Worker saw it (from `welcome.handshake`), a live
  * list of the socket's frames, and one chosen frame's path down the stack (JSON → WebSocket →
- * TCP → IP) next to the cost of the same message as an HTTP polling request.
+ * TCP → IP).
  */
 import { HANDSHAKE_HEADERS, type Handshake, utf8ByteLength } from "../protocol";
 import { el } from "./dom";
-import { hex, pollingCost, stackSteps, wsHeader, type PollingContext } from "./frame-math";
+import { hex, stackSteps, wsHeader } from "./frame-math";
 import type { I18n } from "./i18n";
 import type { TransportView } from "./view-transport";
 
@@ -24,7 +24,6 @@ export class HoodView {
   private frames: Frame[] = [];
   private handshake: Handshake | null = null;
   private chosen: Frame | null = null;
-  private room = "";
   private extensions = "";
 
   constructor(
@@ -52,9 +51,8 @@ export class HoodView {
    * `extensions` is what the browser reports as negotiated (`WebSocket.extensions`): the room's
    * own view of the 101 cannot know, since the runtime (or a proxy in front) answers the offer.
    */
-  setHandshake(h: Handshake, room: string, extensions: string): void {
+  setHandshake(h: Handshake, extensions: string): void {
     this.handshake = h;
-    this.room = room;
     this.extensions = extensions;
     if (!this.panel.hidden) this.render();
   }
@@ -161,15 +159,6 @@ export class HoodView {
         el("td", { class: "how", text: s.estimated ? t.t("estimated") : t.t("computed") }),
       ),
     );
-    const ctx: PollingContext = {
-      host: location.host,
-      room: this.room,
-      origin: location.origin,
-      userAgent: navigator.userAgent,
-      language: navigator.languages.join(",") || "en",
-    };
-    const poll = pollingCost(ctx, f.bytes);
-    const wire = steps[steps.length - 1]!.total;
     return el(
       "div",
       { class: "stack" },
@@ -182,32 +171,8 @@ export class HoodView {
       ),
       out ? el("p", { class: "note", text: t.t("maskNote") }) : null,
       el("p", { class: "note", text: t.t("linkNote") }),
-      el("h4", { text: t.t("polling") }),
-      el(
-        "table",
-        {},
-        el(
-          "tbody",
-          {},
-          row(t.t("pollReq"), t.t("bytes", { n: poll.requestHeaders })),
-          row(t.t("pollRes"), t.t("bytes", { n: poll.responseHeaders })),
-          row(t.t("pollBody"), t.t("bytes", { n: poll.body })),
-          row(
-            t.t("pollTcpIp"),
-            t.t("bytes", { n: poll.total - poll.requestHeaders - poll.responseHeaders - poll.body }),
-          ),
-        ),
-      ),
-      el("p", {
-        class: "compare",
-        text: t.t("pollVs", { ws: wire, http: poll.total, x: Math.round((poll.total / wire) * 10) / 10 }),
-      }),
     );
   }
-}
-
-function row(label: string, value: string): HTMLTableRowElement {
-  return el("tr", {}, el("th", { attrs: { scope: "row" }, text: label }), el("td", { text: value }));
 }
 
 /** `sec-websocket-key` → `Sec-WebSocket-Key`, as the headers are usually written. */

@@ -197,7 +197,6 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(stack).toMatch(/WebSocket frame header\s+\+6 B/); // 2 + the browser's 4-byte mask
     expect(stack).toMatch(/Header bytes: 81 [89a-f][0-9a-f]( [0-9a-f]{2}){4}\n/);
     expect(stack).toMatch(/TCP segment header\s+\+20 B\s+total \d+ B\s+estimated/);
-    expect(stack).toMatch(/HTTP polling/);
     await frame("in").click();
     stack = await hood.locator(".stack").innerText();
     expect(stack).toMatch(/WebSocket frame header\s+\+2 B/); // the server does not mask

@@ -3,13 +3,10 @@ import {
   IP_HEADER_BYTES,
   TCP_HEADER_BYTES,
   hex,
-  pollingCost,
-  pollingRequest,
   stackSteps,
   wsHeader,
   wsHeaderBytes,
 } from "../../src/client/frame-math";
-import { utf8ByteLength } from "../../src/protocol";
 
 describe("RFC 6455 frame header size", () => {
   it("is 2 bytes up to 125 bytes of payload, +4 for the client's mask", () => {
@@ -50,25 +47,5 @@ describe("one message down the stack", () => {
       ["tcp", TCP_HEADER_BYTES, 66, true],
       ["ip", IP_HEADER_BYTES, 86, true],
     ]);
-  });
-
-  it("costs far more as an HTTP polling request", () => {
-    const ctx = {
-      host: "127.0.0.1:8787",
-      room: "demo",
-      origin: "http://127.0.0.1:8787",
-      userAgent: "Mozilla/5.0",
-      language: "en",
-    };
-    const req = pollingRequest(ctx, 40);
-    expect(req.startsWith("POST /api/rooms/demo/messages HTTP/1.1\r\n")).toBe(true);
-    expect(req.endsWith("\r\n\r\n")).toBe(true);
-    expect(req).toContain("Content-Length: 40\r\n");
-    const cost = pollingCost(ctx, 40);
-    expect(cost.requestHeaders).toBe(utf8ByteLength(req));
-    expect(cost.total).toBe(
-      cost.requestHeaders + cost.responseHeaders + cost.body + 2 * (TCP_HEADER_BYTES + IP_HEADER_BYTES),
-    );
-    expect(cost.total).toBeGreaterThan(3 * stackSteps(40, true)[3]!.total);
   });
 });
