@@ -33,7 +33,7 @@ export const PONG_TIMEOUT_MS = 10_000;
 export const WELCOME_TIMEOUT_MS = TIMINGS.welcomeTimeoutMs;
 
 export type Status =
-  | { kind: "connecting"; attempt: number }
+  | { kind: "connecting" }
   | { kind: "online" }
   /** `why`: "dropped", "restart", "heartbeat", "silent", or the server's close reason. */
   | { kind: "reconnecting"; at: number; why: string }
@@ -91,13 +91,9 @@ export class Connection {
   private lastAckAt = -Infinity;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  status: Status = { kind: "connecting", attempt: 0 };
+  status: Status = { kind: "connecting" };
 
   constructor(private readonly options: ConnectionOptions) {}
-
-  private get now(): number {
-    return Date.now();
-  }
 
   /** The extensions the open socket negotiated (`permessage-deflate` when the server took the offer). */
   get extensions(): string {
@@ -119,14 +115,14 @@ export class Connection {
     this.retryTimer = undefined;
     if (this.stopped) return;
     this.ending = null;
-    this.setStatus({ kind: "connecting", attempt: this.attempt });
+    this.setStatus({ kind: "connecting" });
     const ws = new (this.options.WebSocketImpl ?? WebSocket)(this.url());
     this.options.onRequest?.();
     this.ws = ws;
     clearTimeout(this.welcomeTimer);
     this.welcomeTimer = setTimeout(() => this.noWelcome(ws), WELCOME_TIMEOUT_MS);
     ws.onopen = () => {
-      this.lastHeard = this.now;
+      this.lastHeard = Date.now();
       this.lastPing = 0;
       this.startPing();
     };
@@ -178,7 +174,7 @@ export class Connection {
 
   private receive(ws: WebSocket, data: string): void {
     if (ws !== this.ws) return;
-    this.lastHeard = this.now;
+    this.lastHeard = Date.now();
     this.options.onWire?.("in", data);
     if (data === PONG) return;
     let frames: ServerFrame[];
@@ -242,7 +238,7 @@ export class Connection {
   private maybeAck(): void {
     const due = this.sinceAck.messages >= LIMITS.ackEveryMessages || this.sinceAck.bytes >= LIMITS.ackEveryBytes;
     if (!due || this.ackTimer !== undefined) return;
-    const wait = this.lastAckAt + 1000 / LIMITS.acksPerSecond - this.now;
+    const wait = this.lastAckAt + 1000 / LIMITS.acksPerSecond - Date.now();
     if (wait > 0) {
       this.ackTimer = setTimeout(() => {
         this.ackTimer = undefined;
@@ -252,7 +248,7 @@ export class Connection {
     }
     const seq = this.options.since();
     if (seq === undefined || !this.send({ type: "ack", seq })) return;
-    this.lastAckAt = this.now;
+    this.lastAckAt = Date.now();
     this.sinceAck = { messages: 0, bytes: 0 };
   }
 
@@ -263,7 +259,7 @@ export class Connection {
 
   private scheduleRetry(why: string): void {
     const delay = reconnectDelay(this.attempt++, this.options.random);
-    this.setStatus({ kind: "reconnecting", at: this.now + delay, why });
+    this.setStatus({ kind: "reconnecting", at: Date.now() + delay, why });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
@@ -281,7 +277,7 @@ export class Connection {
   private heartbeat(): void {
     const ws = this.ws;
     if (ws === null) return;
-    if (this.lastPing > 0 && this.lastHeard < this.lastPing && this.now - this.lastPing >= PONG_TIMEOUT_MS) {
+    if (this.lastPing > 0 && this.lastHeard < this.lastPing && Date.now() - this.lastPing >= PONG_TIMEOUT_MS) {
       this.ws = null;
       detach(ws);
       ws.close(1000, "silent");
@@ -289,7 +285,7 @@ export class Connection {
       this.scheduleRetry("silent");
       return;
     }
-    this.lastPing = this.now;
+    this.lastPing = Date.now();
     ws.send(PING);
     this.options.onWire?.("out", PING);
   }

@@ -2,8 +2,8 @@
  * @module
  * The room over HTTP, with the same face as `Connection`: long polling (a `GET` held by the room
  * until something happens, up to 25 s) or plain polling (a `GET` answered at once, every 2 s), and
- * one `POST` per frame sent. It counts what each message costs (requests, bytes), which the
- * teaching panel shows beside the WebSocket's. No DOM: `fetch` is injectable for tests.
+ * one `POST` per frame sent. Each request and body is reported (`onRequest`, `onWire`) for the
+ * teaching panel's costs. No DOM: `fetch` is injectable for tests.
  */
 import {
   type ClientFrame,
@@ -13,7 +13,6 @@ import {
   REFUSAL_STATUS,
   type RefusalCode,
   type ServerFrame,
-  utf8ByteLength,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 import type { ConnectionOptions, Status } from "./connection";
@@ -24,18 +23,6 @@ export const POLL_EVERY_MS = TIMINGS.pollEveryMs;
 
 export type PollMode = "long" | "poll";
 
-/** What HTTP has cost so far: bodies measured, headers estimated (the browser hides them). */
-export interface HttpCost {
-  requests: number;
-  bodyBytesOut: number;
-  bodyBytesIn: number;
-  /** Estimated request + response header bytes (a typical browser's, per request). */
-  headerBytes: number;
-}
-
-/** About what a browser's fetch and the server's answer carry in headers (Chromium, HTTP/1.1). */
-export const HEADER_BYTES_PER_REQUEST = 700;
-
 /** The WebSocket connection's options, less the socket's own, plus the mode and `fetch`. */
 export interface PollConnectionOptions extends Omit<ConnectionOptions, "WebSocketImpl" | "acks"> {
   /** `http://host` or `https://host`. */
@@ -45,8 +32,7 @@ export interface PollConnectionOptions extends Omit<ConnectionOptions, "WebSocke
 }
 
 export class PollConnection {
-  status: Status = { kind: "connecting", attempt: 0 };
-  readonly cost: HttpCost = { requests: 0, bodyBytesOut: 0, bodyBytesIn: 0, headerBytes: 0 };
+  status: Status = { kind: "connecting" };
   readonly extensions = "";
   private cursor: string | undefined;
   private attempt = 0;
@@ -72,7 +58,7 @@ export class PollConnection {
   open(): void {
     if (this.stopped || this.running) return;
     this.running = true;
-    this.setStatus({ kind: "connecting", attempt: this.attempt });
+    this.setStatus({ kind: "connecting" });
     void this.loop();
   }
 
@@ -139,10 +125,7 @@ export class PollConnection {
   private async request(url: string, init: RequestInit): Promise<PollAnswer | PollSendAnswer | null> {
     const abort = new AbortController();
     if (init.method !== "POST") this.abort = abort;
-    this.cost.requests++;
     this.options.onRequest?.();
-    this.cost.headerBytes += HEADER_BYTES_PER_REQUEST;
-    if (typeof init.body === "string") this.cost.bodyBytesOut += utf8ByteLength(init.body);
     let res: Response;
     let text: string;
     try {
@@ -152,7 +135,6 @@ export class PollConnection {
       if (!abort.signal.aborted) this.dropped();
       return null;
     }
-    this.cost.bodyBytesIn += utf8ByteLength(text);
     if (res.ok) {
       if (init.method !== "POST") this.options.onWire?.("in", text);
       return JSON.parse(text) as PollAnswer | PollSendAnswer;

@@ -59,7 +59,6 @@ export class Projector {
   private lastSeq: number | undefined;
   private epoch: string | undefined;
   private status: StatusView | null = null;
-  readonly conn: Connection | null = null;
 
   constructor(options: ProjectorOptions) {
     this.i18n = options.i18n;
@@ -96,7 +95,7 @@ export class Projector {
       const heading = el("h2");
       this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"]);
       section.append(el("div", { class: "pj-feed" }, heading, this.alert, this.empty, this.list));
-      this.conn = this.watch(this.room, options.key);
+      this.watch(this.room, options.key);
     } else {
       section.append(this.alert);
     }
@@ -105,7 +104,7 @@ export class Projector {
   }
 
   /** The watcher socket: the shared `Connection`, with the key and without acks. */
-  private watch(room: string, key: string): Connection {
+  private watch(room: string, key: string): void {
     const conn = new Connection({
       base: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`,
       room,
@@ -129,7 +128,6 @@ export class Projector {
       if (document.visibilityState === "visible") conn.retryNow();
     });
     conn.open();
-    return conn;
   }
 
   private onStatus(s: Status): void {

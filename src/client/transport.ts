@@ -8,7 +8,7 @@
  * session, which takes the old one over on the room's side (no leave, no join for the others).
  */
 import { Connection, type ConnectionOptions, type Status } from "./connection";
-import { type HttpCost, PollConnection } from "./poll-connection";
+import { PollConnection } from "./poll-connection";
 import { TIMINGS } from "./timings";
 
 export type TransportKind = "websocket" | "long" | "poll";
@@ -55,11 +55,6 @@ export class Transport {
 
   get extensions(): string {
     return this.link.extensions;
-  }
-
-  /** HTTP's running cost, or null on the WebSocket. */
-  get cost(): HttpCost | null {
-    return this.link instanceof PollConnection ? this.link.cost : null;
   }
 
   open(): void {

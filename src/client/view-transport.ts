@@ -9,7 +9,6 @@ import { utf8ByteLength } from "../protocol";
 import { el } from "./dom";
 import { wsHeaderBytes } from "./frame-math";
 import type { I18n, Key } from "./i18n";
-import { HEADER_BYTES_PER_REQUEST } from "./poll-connection";
 import type { TransportKind } from "./transport";
 
 const KINDS: [TransportKind, Key][] = [
@@ -17,6 +16,9 @@ const KINDS: [TransportKind, Key][] = [
   ["long", "transportLong"],
   ["poll", "transportPoll"],
 ];
+
+/** About what a browser's fetch and the server's answer carry in headers (Chromium, HTTP/1.1). */
+const HEADER_BYTES_PER_REQUEST = 700;
 
 interface Counts {
   requests: number;
