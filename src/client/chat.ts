@@ -1,14 +1,13 @@
 /**
  * @module
  * One stay in one room, and the message's path through the page. `send` puts a message in the
- * outbox (written, not yet confirmed) and hands it to the `Connection`; every frame that comes
+ * outbox (written, not yet confirmed) and hands it to the link in use; every frame that comes
  * back goes through `receive`, where the timeline shows each seq once, in order, and the echo of
- * our own message confirms it. The outbox and the timeline are pure logic, tested without a
- * DOM; `Chat` wires them to the connection and the views.
+ * our own message confirms it. The outbox (outbox.ts) and the timeline (timeline.ts) are pure
+ * logic; `Chat` wires them to the connection and the views.
  */
 import {
   nameKey,
-  randomId,
   type ChatMessage,
   type DeletedFrame,
   type ErrorFrame,
@@ -20,20 +19,18 @@ import {
 } from "../protocol";
 import type { Status } from "./connection";
 import type { I18n } from "./i18n";
+import { Outbox, type Pending } from "./outbox";
 import { keptOutbox } from "./storage";
+import { Timeline } from "./timeline";
+import { TIMINGS } from "./timings";
+import { Transport } from "./transport";
 import type { ComposerView } from "./view-composer";
 import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
 import type { StatusView } from "./view-status";
-import { TIMINGS } from "./timings";
-import { Transport } from "./transport";
 import type { TransportView } from "./view-transport";
 
-/** Unconfirmed for this long: send it again. */
-export const RESEND_AFTER_MS = TIMINGS.resendAfterMs;
-/** After `rate_limited`, wait this long before sending again. */
-export const RATE_LIMIT_BACKOFF_MS = TIMINGS.rateLimitBackoffMs;
 /** After `slow_mode`, wait this much longer than the room said (its clock, our timers). */
 export const SLOW_MARGIN_MS = 100;
 /** Errors about a host's frame: said in the log, the socket stays open. */
@@ -63,8 +60,6 @@ export class Chat {
   /** The room's settings as last heard (null before the first welcome). */
   settings: RoomSettings | null = null;
   isHost = false;
-  /** The room's storage life that `since` counts in. */
-  private epoch: string | undefined;
   /** The server's clock minus ours, from the last welcome (for the delay figures). */
   private clockOffset = 0;
   private me: string;
@@ -88,7 +83,7 @@ export class Chat {
       session,
       ...(hostKey !== undefined && { host: hostKey }),
       since: () => this.timeline.since,
-      epoch: () => this.epoch,
+      epoch: () => this.timeline.epoch,
       onTransport: (kind, auto) => {
         views.transport.setKind(kind, auto);
         views.status.setTransport(kind);
@@ -161,7 +156,6 @@ export class Chat {
 
   private welcome(w: WelcomeFrame): void {
     this.me = w.you;
-    this.epoch = w.epoch;
     this.clockOffset = w.now - Date.now();
     this.isHost = w.role === "host";
     this.views.log.canDelete = this.isHost;
@@ -295,162 +289,5 @@ export class Chat {
     const kept = keptOutbox.get() as { room?: string; name?: string; items?: Pending[] } | null;
     if (kept?.room !== this.room || kept.name !== nameKey(this.me) || !Array.isArray(kept.items)) return;
     for (const p of this.outbox.restore(kept.items)) this.views.log.pending(p.id, p.text, p.createdAt);
-  }
-}
-
-// --- the outbox -------------------------------------------------------------------------------
-
-/** A message written but not yet confirmed. */
-export interface Pending {
-  /** The client `id` the room dedupes by. */
-  id: string;
-  text: string;
-  createdAt: number;
-  /** When it was last handed to the socket; null while it still has to go. */
-  sentAt: number | null;
-  /** Not before this time (after `rate_limited`). */
-  notBefore: number;
-}
-
-/**
- * Messages written but not yet confirmed. Each is sent when possible, sent again after a
- * reconnect, after `rate_limited` and after a few seconds without a confirmation (the room
- * dedupes by `id`), and leaves only when the echoed `message` with its `id` arrives (or the room
- * refuses its text).
- */
-export class Outbox {
-  private readonly items = new Map<string, Pending>();
-
-  constructor(private readonly newId: () => string = randomId) {}
-
-  add(text: string, now: number): Pending {
-    const item: Pending = { id: this.newId(), text, createdAt: now, sentAt: null, notBefore: 0 };
-    this.items.set(item.id, item);
-    return item;
-  }
-
-  /** What should go out now, oldest first; each is marked as sent at `now`. */
-  takeDue(now: number): Pending[] {
-    const due: Pending[] = [];
-    for (const item of this.items.values()) {
-      if (now < item.notBefore) continue;
-      if (item.sentAt !== null && now - item.sentAt < RESEND_AFTER_MS) continue;
-      item.sentAt = now;
-      due.push(item);
-    }
-    return due;
-  }
-
-  /** A new socket: everything unconfirmed goes again at once. */
-  resendAll(): void {
-    for (const item of this.items.values()) {
-      item.sentAt = null;
-      item.notBefore = 0;
-    }
-  }
-
-  /**
-   * `rate_limited`: the room dropped a frame (the one with `id`, if it said) and, most likely,
-   * the ones sent after it; everything pending waits a moment and goes again in order (the
-   * room dedupes what did get through).
-   */
-  rateLimited(now: number): void {
-    for (const item of this.items.values()) {
-      item.sentAt = null;
-      item.notBefore = now + RATE_LIMIT_BACKOFF_MS;
-    }
-  }
-
-  /**
-   * `slow_mode`: the room takes no message of ours before `until`; everything pending waits
-   * and then goes again in order (the room dedupes what it did keep).
-   */
-  waitUntil(until: number): void {
-    for (const item of this.items.values()) {
-      item.sentAt = null;
-      item.notBefore = Math.max(item.notBefore, until);
-    }
-  }
-
-  /** Slow mode went off: nothing waits any more. */
-  release(): void {
-    for (const item of this.items.values()) item.notBefore = 0;
-  }
-
-  /** The echoed message with this id arrived, or the room refused its text for good: it leaves. */
-  confirm(id: string): Pending | undefined {
-    const item = this.items.get(id);
-    this.items.delete(id);
-    return item;
-  }
-
-  /** Puts back messages kept across a reload; they all go again. */
-  restore(items: readonly Pick<Pending, "id" | "text" | "createdAt">[]): Pending[] {
-    const back: Pending[] = [];
-    for (const { id, text, createdAt } of items) {
-      if (this.items.has(id)) continue;
-      const item: Pending = { id, text, createdAt, sentAt: null, notBefore: 0 };
-      this.items.set(id, item);
-      back.push(item);
-    }
-    return back;
-  }
-
-  has(id: string): boolean {
-    return this.items.has(id);
-  }
-
-  list(): Pending[] {
-    return [...this.items.values()];
-  }
-}
-
-// --- the timeline -----------------------------------------------------------------------------
-
-export type Verdict = "show" | "duplicate" | "gap";
-
-export interface WelcomeResult {
-  /** History to show, oldest first, without what is already shown. */
-  show: ChatMessage[];
-  /** Some messages after the last shown one are gone for good (the room said `gap`). */
-  gap: boolean;
-  /** The room's counter went backwards: its storage was reset, the old seqs mean nothing. */
-  reset: boolean;
-}
-
-/**
- * Which messages the page shows: each `seq` once, in order. A message whose `seq` jumps past the
- * next expected one means frames were lost, so the chat resumes (`since=last`) instead of
- * showing it.
- */
-export class Timeline {
-  /** The highest seq shown (or skipped on purpose as older history): what `since` sends. */
-  last = 0;
-  /** True once a welcome arrived: before that there is nothing to resume from. */
-  started = false;
-
-  /** The `since` to reconnect with, or undefined for a first join (recent history). */
-  get since(): number | undefined {
-    return this.started ? this.last : undefined;
-  }
-
-  /** Takes a welcome's history; afterwards everything up to `welcome.seq` counts as seen. */
-  welcome(w: Pick<WelcomeFrame, "seq" | "history" | "gap" | "reset">): WelcomeResult {
-    // `reset`: the room's storage began a new life (another epoch) since we last saw it.
-    const reset = this.started && (w.reset === true || w.seq < this.last);
-    if (reset) this.last = 0;
-    const show = w.history.filter((m) => !this.started || reset || m.seq > this.last);
-    const gap = w.gap === true;
-    this.last = Math.max(this.last, w.seq, ...show.map((m) => m.seq));
-    this.started = true;
-    return { show, gap, reset };
-  }
-
-  /** A live message: shown when it is the next one, a duplicate when already shown. */
-  accept(m: Pick<ChatMessage, "seq">): Verdict {
-    if (m.seq <= this.last) return "duplicate";
-    if (m.seq > this.last + 1) return "gap";
-    this.last = m.seq;
-    return "show";
   }
 }

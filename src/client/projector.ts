@@ -20,6 +20,7 @@ import { Connection, type Status } from "./connection";
 import { byId, el } from "./dom";
 import { type I18n, type ProjectorKey, projectorText } from "./i18n";
 import { qrSvg } from "./qr";
+import { Timeline } from "./timeline";
 import { TIMINGS } from "./timings";
 import { StatusView } from "./view-status";
 
@@ -56,8 +57,9 @@ export class Projector {
   private online: number | null = null;
   private fetching = false;
   private fetchAgain = false;
-  private lastSeq: number | undefined;
-  private epoch: string | undefined;
+  /** Which seqs are on screen and where a reconnect resumes from (`since`). */
+  private readonly timeline = new Timeline();
+  private conn: Connection | null = null;
   private status: StatusView | null = null;
 
   constructor(options: ProjectorOptions) {
@@ -112,7 +114,7 @@ export class Projector {
       session: randomId(),
       host: key,
       acks: false,
-      since: () => this.lastSeq,
+      since: () => this.timeline.since,
       onFrames: (frames) => {
         for (const f of frames) this.receive(f);
         this.render();
@@ -127,6 +129,7 @@ export class Projector {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") conn.retryNow();
     });
+    this.conn = conn;
     conn.open();
   }
 
@@ -146,7 +149,7 @@ export class Projector {
       case "welcome":
         return this.welcome(f);
       case "message":
-        return this.add(f);
+        return this.message(f);
       case "deleted":
         return this.remove(f.seq);
       case "cleared":
@@ -157,24 +160,24 @@ export class Projector {
   }
 
   private welcome(f: WelcomeFrame): void {
-    // A resume (we sent `since`) gets what we missed; anything else starts the screen over.
-    const resumed = this.lastSeq !== undefined && f.epoch === this.epoch && f.reset !== true;
-    if (!resumed) {
-      this.removeThrough(Number.POSITIVE_INFINITY);
-      this.lastSeq = undefined;
-    }
-    this.epoch = f.epoch;
+    // A resume (we sent `since`) gets what we missed; another life of the room starts the screen over.
+    const result = this.timeline.welcome(f);
+    if (result.reset) this.removeThrough(Number.POSITIVE_INFINITY);
     if (f.clearedThrough !== undefined) this.removeThrough(f.clearedThrough);
     for (const seq of f.deleted ?? []) this.remove(seq);
-    for (const m of f.history) this.add(m);
-    this.lastSeq = Math.max(this.lastSeq ?? 0, f.seq);
+    for (const m of result.show) this.add(m);
     this.online = f.users.length;
     void this.refreshCount();
   }
 
+  /** A live message: shown once, in order; a seq jump means frames were lost, so resume. */
+  private message(m: ChatMessage): void {
+    const verdict = this.timeline.accept(m);
+    if (verdict === "gap") this.conn?.resume();
+    else if (verdict === "show") this.add(m);
+  }
+
   private add(m: ChatMessage): void {
-    if (this.lastSeq !== undefined && m.seq <= this.lastSeq) return;
-    this.lastSeq = m.seq;
     const item = el(
       "li",
       { class: "pj-msg" },

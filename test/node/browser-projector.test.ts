@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { HostClaim } from "../../src/protocol";
 import { projectorRequest } from "../../src/client/projector-link";
 import { NodeClient } from "../support/node-client";
-import { haveChromium, online, say, settled, usePageHarness, users, WAIT } from "../support/page-harness";
+import { haveChromium, once, online, say, settled, usePageHarness, users, WAIT } from "../support/page-harness";
 
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -111,6 +111,44 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     await expect.poll(() => msgs.count(), WAIT).toBe(0);
     await page.locator(".pj-empty", { hasText: "No messages yet." }).waitFor(WAIT);
     host.close();
+    await ctx.close();
+  });
+
+  it("with #host=<key>: a lost frame (a seq jump) resumes the watcher with since; nothing shows twice", async () => {
+    const r = room();
+    const key = await claim(r);
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(sara, "one");
+    await settled(sara);
+
+    const ctx = await newContext({ viewport: VIEWPORT });
+    const page = await ctx.newPage();
+    const urls: string[] = [];
+    const drop = once("two");
+    await page.routeWebSocket(/\/ws\//, (ws) => {
+      urls.push(ws.url());
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => {
+        if (typeof m !== "string" || !drop(m)) ws.send(m);
+      });
+    });
+    await page.goto(`${joinUrl(r)}&view=projector#host=${key}`);
+    await online(page);
+    const msgs = page.locator(".pj-msg .text");
+    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["one"]);
+    for (const text of ["two", "three"]) {
+      await say(sara, text);
+      await settled(sara);
+    }
+    await expect
+      .poll(() => msgs.allTextContents(), { message: "two comes back through the resume", ...WAIT })
+      .toEqual(["one", "two", "three"]);
+    expect(urls).toHaveLength(2);
+    expect(new URL(urls[0]!).searchParams.has("since")).toBe(false);
+    expect(new URL(urls[1]!).searchParams.get("since")).toBe("1");
+    await say(sara, "four");
+    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["one", "two", "three", "four"]);
     await ctx.close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Outbox, RATE_LIMIT_BACKOFF_MS, RESEND_AFTER_MS } from "../../src/client/chat";
+import { Outbox, RATE_LIMIT_BACKOFF_MS, RESEND_AFTER_MS } from "../../src/client/outbox";
 import { LIMITS, randomId } from "../../src/protocol";
 
 const ids = () => {

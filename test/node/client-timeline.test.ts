@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/protocol";
-import { Timeline } from "../../src/client/chat";
+import { Timeline } from "../../src/client/timeline";
 
 const msg = (seq: number): ChatMessage => ({ type: "message", seq, ts: seq * 1000, from: "Sara", text: `m${seq}` });
 const welcome = (seq: number, history: ChatMessage[], gap?: true) => (gap ? { seq, history, gap } : { seq, history });
@@ -71,5 +71,17 @@ describe("timeline: resume and dedupe by seq", () => {
     expect(r.reset).toBe(true);
     expect(r.show.map((m) => m.seq)).toEqual([1, 2]);
     expect(t.accept(msg(3))).toBe("show");
+  });
+
+  it("keeps the welcome's epoch for the resume; another epoch starts over (a resume that did not send it)", () => {
+    const t = new Timeline();
+    expect(t.epoch).toBeUndefined();
+    t.welcome({ ...welcome(5, [msg(5)]), epoch: "one" });
+    expect(t.epoch).toBe("one");
+    const same = t.welcome({ ...welcome(6, [msg(6)]), epoch: "one" });
+    expect([same.reset, same.show.map((m) => m.seq)]).toEqual([false, [6]]);
+    const other = t.welcome({ ...welcome(9, [msg(8), msg(9)]), epoch: "two" });
+    expect([other.reset, other.show.map((m) => m.seq)]).toEqual([true, [8, 9]]);
+    expect([t.epoch, t.since]).toEqual(["two", 9]);
   });
 });
