@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { HostClaim } from "../src/protocol";
 import { findBrowser, launchBrowser } from "../test/support/browser";
-import { enterRoom, settled } from "../test/support/page";
+import { enterRoom, allConfirmed } from "../test/support/page";
 import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
 
 const OUT = join(ROOT, "docs/screenshots");
@@ -36,7 +36,7 @@ async function open(
 async function say(page: Page, text: string): Promise<void> {
   await page.locator("#message").fill(text);
   await page.locator("#message").press("Enter");
-  await settled(page);
+  await allConfirmed(page);
 }
 
 const lookup = await findBrowser();

@@ -1,7 +1,7 @@
 /**
  * @module
  * One stay in one room, and the message's path through the page. `send` puts a message in the
- * outbox (written, not yet confirmed) and hands it to the link in use; every frame that comes
+ * outbox (written, not yet confirmed) and hands it to the transport; every frame that comes
  * back goes through `receive`, where the timeline shows each seq once, in order, and the echo of
  * our own message confirms it. The outbox (outbox.ts) and the timeline (timeline.ts) are pure
  * logic; `Chat` wires them to the connection and the views.
@@ -56,7 +56,7 @@ export class Chat {
   readonly timeline = new Timeline();
   readonly outbox = new Outbox();
   /** The way to the room: WebSocket, or HTTP (long) polling (see transport.ts). */
-  readonly conn: Transport;
+  readonly transport: Transport;
   /** The room's settings as last heard (null before the first welcome). */
   settings: RoomSettings | null = null;
   isHost = false;
@@ -75,7 +75,7 @@ export class Chat {
     hostKey?: string,
   ) {
     this.me = name;
-    this.conn = new Transport({
+    this.transport = new Transport({
       base: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`,
       httpBase: location.origin,
       room,
@@ -99,31 +99,31 @@ export class Chat {
       onRequest: () => views.transport.request(),
     });
     this.restoreOutbox();
-    this.resendCheck = setInterval(() => this.sendDue(), TIMINGS.resendCheckMs);
-    this.conn.open();
+    this.resendCheck = setInterval(() => this.drainOutbox(), TIMINGS.resendCheckMs);
+    this.transport.open();
   }
 
   /** Step 6 of the course's flow: the composer's text, on its way to the room as JSON. */
-  send(text: string): void {
+  post(text: string): void {
     const p = this.outbox.add(text, Date.now());
     this.views.log.pending(p.id, p.text, p.createdAt);
     this.keepOutbox();
-    this.sendDue();
+    this.drainOutbox();
   }
 
   typing(): void {
-    this.conn.current.send({ type: "typing" });
+    this.transport.send({ type: "typing" });
   }
 
   /** The host's tools: delete, clear, remove, slow, lock. False when offline (nothing sent). */
   moderate(frame: HostFrame): boolean {
-    return this.conn.current.send(frame);
+    return this.transport.send(frame);
   }
 
   /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
   leave(discard: boolean): void {
     clearInterval(this.resendCheck);
-    this.conn.leave();
+    this.transport.leave();
     if (discard) keptOutbox.set(null);
   }
 
@@ -176,9 +176,9 @@ export class Chat {
     this.views.people.set(w.users, w.you, this.isHost);
     // The first welcome's settings are the state; a later one's changes are news.
     this.applySettings(w.settings, this.settings !== null);
-    if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, this.conn.extensions);
+    if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, this.transport.extensions);
     this.outbox.resendAll();
-    this.sendDue();
+    this.drainOutbox();
   }
 
   /** A host deleted a message; with our `id`, it was one of ours that the room had kept. */
@@ -208,16 +208,16 @@ export class Chat {
     }
     if (s.slowSeconds === 0 && (before?.slowSeconds ?? 0) > 0) {
       // Nothing waits for slow mode any more.
-      this.views.composer.wait(0);
+      this.views.composer.slowUntil(0);
       this.outbox.release();
-      this.sendDue();
+      this.drainOutbox();
     }
     this.events.role(this.isHost, this.settings);
   }
 
   private message(m: ChatMessage): void {
     const verdict = this.timeline.accept(m);
-    if (verdict === "gap") return this.conn.resume();
+    if (verdict === "gap") return this.transport.resume();
     if (verdict === "show") this.show(m, false);
     else if (this.confirm(m)) this.views.log.removePending(m.id!);
   }
@@ -231,7 +231,7 @@ export class Chat {
       this.views.log.confirm(m.id!, m);
       // Slow mode: show at once how long until the next message may go.
       const slow = this.settings?.slowSeconds ?? 0;
-      if (!fromHistory && slow > 0 && !this.isHost) this.views.composer.wait(Date.now() + slow * 1000);
+      if (!fromHistory && slow > 0 && !this.isHost) this.views.composer.slowUntil(Date.now() + slow * 1000);
     } else this.views.log.message(m, own, fromHistory);
   }
 
@@ -249,9 +249,9 @@ export class Chat {
       // Refused for now, not for good: the same message (same id) goes again when it may.
       const wait = e.retryAfterMs ?? (this.settings?.slowSeconds ?? 1) * 1000;
       const until = Date.now() + wait;
-      this.outbox.waitUntil(until + SLOW_MARGIN_MS);
-      this.views.composer.wait(until);
-      setTimeout(() => this.sendDue(), wait + SLOW_MARGIN_MS);
+      this.outbox.holdUntil(until + SLOW_MARGIN_MS);
+      this.views.composer.slowUntil(until);
+      setTimeout(() => this.drainOutbox(), wait + SLOW_MARGIN_MS);
       return;
     }
     if (HOST_ERRORS.has(e.code)) return this.views.log.notice(this.i18n.error(e.code));
@@ -267,17 +267,15 @@ export class Chat {
     this.views.status.set(s);
     if (s.kind === "refused") {
       clearInterval(this.resendCheck);
-      this.views.composer.wait(0);
+      this.views.composer.slowUntil(0);
       this.events.refused(s.code);
     }
   }
 
   /** Hands the socket what is due; safe to call any time (the outbox knows what was sent when). */
-  private sendDue(): void {
-    if (this.conn.status.kind !== "online") return;
-    // Straight to the link in use (a WebSocket, or HTTP): step 6 leaves the page there.
-    const link = this.conn.current;
-    for (const p of this.outbox.takeDue(Date.now())) link.send({ type: "message", text: p.text, id: p.id });
+  private drainOutbox(): void {
+    if (this.transport.status.kind !== "online") return;
+    for (const p of this.outbox.takeDue(Date.now())) this.transport.send({ type: "message", text: p.text, id: p.id });
   }
 
   private keepOutbox(): void {

@@ -64,13 +64,13 @@ const people = new PeopleView(i18n, byId("users"), byId("online-heading"), byId(
   chat?.moderate({ type: "remove", name }),
 );
 const status = new StatusView(i18n, byId("status"), {
-  retryNow: () => chat?.conn.retryNow(),
+  retryNow: () => chat?.transport.retryNow(),
   useHere: () => {
     const s = seat.get();
     if (s !== null) join(s.room, s.name);
   },
 });
-const transport = new TransportView(i18n, (kind) => chat?.conn.use(kind));
+const transport = new TransportView(i18n, (kind) => chat?.transport.use(kind));
 const hood = new HoodView(i18n, byId("hood"), hoodToggle, transport);
 const composer = new ComposerView(
   i18n,
@@ -78,7 +78,7 @@ const composer = new ComposerView(
   messageBox,
   byId("counter"),
   byId("send"),
-  (text) => chat?.send(text),
+  (text) => chat?.post(text),
   () => chat?.typing(),
   byId("slow-wait"),
 );
@@ -131,7 +131,7 @@ function showJoin(alert: string, discardUnsent = false): void {
   hoodToggle.hidden = true;
   hood.open(false);
   host.show(false, { slowSeconds: 0, locked: false });
-  composer.wait(0);
+  composer.slowUntil(0);
   updateHostHere();
   alertBox.textContent = alert;
   status.set({ kind: "left" });
@@ -143,7 +143,7 @@ function showJoin(alert: string, discardUnsent = false): void {
 function join(room: string, name: string): void {
   chat?.leave(false);
   host.show(false, { slowSeconds: 0, locked: false });
-  composer.wait(0);
+  composer.slowUntil(0);
   log.clear();
   people.clear();
   hood.clear();
@@ -276,10 +276,10 @@ byId("lang").addEventListener("click", () => {
   applyLanguage(next);
 });
 
-addEventListener("online", () => chat?.conn.retryNow());
+addEventListener("online", () => chat?.transport.retryNow());
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState !== "visible") return;
-  chat?.conn.retryNow();
+  chat?.transport.retryNow();
   log.seen();
 });
 

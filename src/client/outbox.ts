@@ -1,7 +1,7 @@
 /**
  * @module
  * The outbox: messages written but not yet confirmed, and when each is due to go (again). Pure
- * logic, tested without a DOM; `Chat` hands what is due to the link and feeds it the room's
+ * logic, tested without a DOM; `Chat` hands what is due to the transport and feeds it the room's
  * answers.
  */
 import { randomId } from "../protocol";
@@ -77,7 +77,7 @@ export class Outbox {
    * `slow_mode`: the room takes no message of ours before `until`; everything pending waits
    * and then goes again in order (the room dedupes what it did keep).
    */
-  waitUntil(until: number): void {
+  holdUntil(until: number): void {
     for (const item of this.items.values()) {
       item.sentAt = null;
       item.notBefore = Math.max(item.notBefore, until);

@@ -7,6 +7,7 @@
  * panel) stays. Switching keeps the conversation: the new transport joins with the same name and
  * session, which takes the old one over on the room's side (no leave, no join for the others).
  */
+import type { ClientFrame } from "../protocol";
 import { Connection, type ConnectionOptions, type Status } from "./connection";
 import { PollConnection } from "./poll-connection";
 import { TIMINGS } from "./timings";
@@ -27,52 +28,53 @@ export interface TransportOptions extends ConnectionOptions {
   fetchImpl?: typeof fetch;
 }
 
-type Link = Connection | PollConnection;
+/** One live way into the room: the WebSocket connection, or the HTTP one. */
+type RoomConnection = Connection | PollConnection;
 
 export class Transport {
   kind: TransportKind = "websocket";
   /** True after an automatic fallback: only then does the page move back by itself. */
   auto = false;
-  private link: Link;
-  /** The link being replaced: left once the new one is welcomed (it took the old one over). */
-  private previous: Link | null = null;
+  private active: RoomConnection;
+  /** The connection being replaced: left once the new one is welcomed (it took the old one over). */
+  private previous: RoomConnection | null = null;
   private failures = 0;
   private lastKind: Status["kind"] = "connecting";
   private probeTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: TransportOptions) {
-    this.link = this.make("websocket");
+    this.active = this.make("websocket");
   }
 
-  /** The link in use: the chat sends on it directly, so the message's path does not pass here. */
-  get current(): Connection | PollConnection {
-    return this.link;
+  /** Sends a frame on the connection in use; false when it is not open (the outbox keeps it). */
+  send(frame: ClientFrame): boolean {
+    return this.active.send(frame);
   }
 
   get status(): Status {
-    return this.link.status;
+    return this.active.status;
   }
 
   get extensions(): string {
-    return this.link.extensions;
+    return this.active.extensions;
   }
 
   open(): void {
-    this.link.open();
+    this.active.open();
   }
 
   retryNow(): void {
-    this.link.retryNow();
+    this.active.retryNow();
   }
 
   resume(): void {
-    this.link.resume();
+    this.active.resume();
   }
 
   leave(): void {
     clearInterval(this.probeTimer);
     this.previous?.leave();
-    this.link.leave();
+    this.active.leave();
   }
 
   /** Moves to another transport (by hand, or `auto` for the fallback). */
@@ -84,19 +86,19 @@ export class Transport {
     clearInterval(this.probeTimer);
     if (auto && kind !== "websocket") this.probeTimer = setInterval(() => this.probe(), PROBE_EVERY_MS);
     this.previous?.leave();
-    const old = this.link;
-    // A link that never got in has nothing to hand over: it just goes.
+    const old = this.active;
+    // A connection that never got in has nothing to hand over: it just goes.
     if (old.status.kind === "online") this.previous = old;
     else old.leave();
-    this.link = this.make(kind);
+    this.active = this.make(kind);
     this.options.onTransport?.(kind, auto);
-    this.link.open();
+    this.active.open();
   }
 
-  private make(kind: TransportKind): Link {
+  private make(kind: TransportKind): RoomConnection {
     const o = this.options;
-    const onStatus = (s: Status) => this.statusOf(link, s);
-    const link: Link =
+    const onStatus = (s: Status) => this.statusOf(connection, s);
+    const connection: RoomConnection =
       kind === "websocket"
         ? new Connection({ ...o, onStatus })
         : new PollConnection({
@@ -106,11 +108,11 @@ export class Transport {
             onStatus,
             ...(o.fetchImpl !== undefined && { fetchImpl: o.fetchImpl }),
           });
-    return link;
+    return connection;
   }
 
-  private statusOf(link: Link, s: Status): void {
-    if (link !== this.link) return; // an old link's goodbye
+  private statusOf(connection: RoomConnection, s: Status): void {
+    if (connection !== this.active) return; // an old connection's goodbye
     if (s.kind === "online") {
       this.failures = 0;
       this.previous?.leave();

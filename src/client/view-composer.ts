@@ -21,8 +21,8 @@ export class ComposerView {
     form: HTMLFormElement,
     private readonly box: HTMLTextAreaElement,
     private readonly counter: HTMLElement,
-    private readonly send: HTMLButtonElement,
-    onSend: (text: string) => void,
+    private readonly sendButton: HTMLButtonElement,
+    onPost: (text: string) => void,
     onTyping: () => void,
     private readonly waitLine: HTMLElement,
   ) {
@@ -30,7 +30,7 @@ export class ComposerView {
       e.preventDefault();
       const text = normaliseText(box.value);
       if (text === "" || codePointLength(text) > LIMITS.textMaxChars) return;
-      onSend(text);
+      onPost(text);
       box.value = "";
       this.update();
       box.focus();
@@ -53,7 +53,7 @@ export class ComposerView {
   }
 
   /** Slow mode: "You can send again in N s" until `until` (epoch ms); 0 ends it. */
-  wait(until: number): void {
+  slowUntil(until: number): void {
     this.waitUntil = until;
     clearInterval(this.ticker);
     this.ticker = until > Date.now() ? setInterval(() => this.countdown(), 250) : undefined;
@@ -74,7 +74,7 @@ export class ComposerView {
     this.counter.hidden = !near;
     this.counter.textContent = near ? this.i18n.t("counter", { n, max: LIMITS.textMaxChars }) : "";
     this.counter.classList.toggle("over", n > LIMITS.textMaxChars);
-    this.send.disabled = n === 0 || n > LIMITS.textMaxChars;
+    this.sendButton.disabled = n === 0 || n > LIMITS.textMaxChars;
     // Grow with the text, up to a few lines.
     this.box.style.height = "auto";
     this.box.style.height = `${Math.min(this.box.scrollHeight, 160)}px`;

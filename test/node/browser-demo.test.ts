@@ -8,12 +8,12 @@ import {
   log,
   online,
   say,
-  settled,
+  allConfirmed,
   socketsOpenedAfterClose,
   texts,
   usePageHarness,
   users,
-  WAIT,
+  PATIENCE,
 } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium", () => {
@@ -27,10 +27,10 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const omid = await joined(ctx, r, "Omid");
 
     await expect
-      .poll(() => users(sara).allTextContents(), { message: "Sara's tab lists both", ...WAIT })
+      .poll(() => users(sara).allTextContents(), { message: "Sara's tab lists both", ...PATIENCE })
       .toEqual(["Sara (you)", "Omid"]);
     await say(sara, "Hello from Sara");
-    await log(omid).getByText("Hello from Sara").waitFor(WAIT);
+    await log(omid).getByText("Hello from Sara").waitFor(PATIENCE);
     const item = log(omid).locator(".msg", { hasText: "Hello from Sara" });
     await expect.poll(() => item.locator(".from").textContent()).toBe("Sara");
     expect(await item.locator("time").textContent()).toMatch(/^\d\d:\d\d$/);
@@ -41,10 +41,10 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
 
     await sara.close();
     await expect
-      .poll(() => users(omid).allTextContents(), { message: "Sara leaves Omid's list", ...WAIT })
+      .poll(() => users(omid).allTextContents(), { message: "Sara leaves Omid's list", ...PATIENCE })
       .toEqual(["Omid (you)"]);
     expect(await omid.locator("#online-heading").textContent()).toBe("Online (1)");
-    await log(omid).locator(".system", { hasText: "Sara left" }).waitFor(WAIT);
+    await log(omid).locator(".system", { hasText: "Sara left" }).waitFor(PATIENCE);
   });
 
   it("shows the typing line in the other tab", async () => {
@@ -53,7 +53,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(ctx, r, "Sara");
     const omid = await joined(ctx, r, "Omid");
     await sara.getByLabel("Message").pressSequentially("hel");
-    await expect.poll(() => omid.locator("#typing").textContent(), WAIT).toBe("Sara is typing…");
+    await expect.poll(() => omid.locator("#typing").textContent(), PATIENCE).toBe("Sara is typing…");
   });
 
   it("shows HTML and script in a message as text, injecting nothing", async () => {
@@ -63,7 +63,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const omid = await joined(ctx, r, "Omid");
     const evil = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>`;
     await say(sara, evil);
-    await expect.poll(() => texts(omid), WAIT).toContain(evil);
+    await expect.poll(() => texts(omid), PATIENCE).toContain(evil);
     for (const page of [sara, omid]) {
       expect(await log(page).locator("img, script, b").count()).toBe(0);
       expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -79,8 +79,8 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await say(omid, "Hello everyone!");
     const fa = log(omid).locator(".msg .text", { hasText: "سلام به همه" });
     const en = log(omid).locator(".msg .text", { hasText: "Hello everyone" });
-    await fa.waitFor(WAIT);
-    await en.waitFor(WAIT);
+    await fa.waitFor(PATIENCE);
+    await en.waitFor(PATIENCE);
     expect(await fa.evaluate((e) => getComputedStyle(e).direction)).toBe("rtl");
     expect(await en.evaluate((e) => getComputedStyle(e).direction)).toBe("ltr");
     const name = log(omid).locator(".msg .from", { hasText: "سارا" });
@@ -93,9 +93,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(ctx, r, "Sara");
     await say(sara, "first");
     await say(sara, "second");
-    await settled(sara);
+    await allConfirmed(sara);
     const late = await joined(await newContext(), r, "Late");
-    await expect.poll(() => texts(late), WAIT).toEqual(["first", "second"]);
+    await expect.poll(() => texts(late), PATIENCE).toEqual(["first", "second"]);
     expect(await log(late).locator(".day").count()).toBe(1);
   });
 
@@ -108,7 +108,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await page.getByLabel("Name").fill("sara");
     await page.getByRole("button", { name: "Join" }).click();
     await expect
-      .poll(() => page.getByRole("alert").textContent(), WAIT)
+      .poll(() => page.getByRole("alert").textContent(), PATIENCE)
       .toBe("That name is already in use in this room. Pick another name.");
     expect(await page.getByRole("button", { name: "Join" }).isVisible()).toBe(true);
     expect(await page.locator("#status").getAttribute("data-state")).toBe("left");
@@ -119,7 +119,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const r = room();
     const page = await joined(ctx, r, "Sara");
     await page.getByRole("button", { name: "Leave" }).click();
-    await page.getByRole("button", { name: "Join" }).waitFor(WAIT);
+    await page.getByRole("button", { name: "Join" }).waitFor(PATIENCE);
     const again = await ctx.newPage();
     await again.goto(h.url);
     expect(await again.getByLabel("Name").inputValue()).toBe("Sara");
@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await joined(ctx, room(), "Sara");
     await say(page, "A long line ".repeat(30));
-    await settled(page);
+    await allConfirmed(page);
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
@@ -170,9 +170,9 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await page.getByLabel("نام").fill("سارا");
     await page.getByRole("button", { name: "ورود" }).click();
     await online(page);
-    await expect.poll(() => page.locator("#online-heading").textContent(), WAIT).toBe("آنلاین (۱)");
+    await expect.poll(() => page.locator("#online-heading").textContent(), PATIENCE).toBe("آنلاین (۱)");
     await say(page, "سلام");
-    await settled(page);
+    await allConfirmed(page);
     expect(await log(page).locator(".msg time").textContent()).toMatch(/^[۰-۹]{2}:[۰-۹]{2}$/);
     await page.getByRole("button", { name: "English" }).click();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("ltr");
@@ -183,7 +183,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const page = await joined(await newContext(), room(), "Sara");
     await page.getByRole("button", { name: "Under the hood" }).click();
     const hood = page.locator("#hood");
-    await hood.getByText("Sec-WebSocket-Key:").waitFor(WAIT);
+    await hood.getByText("Sec-WebSocket-Key:").waitFor(PATIENCE);
     const pre = await hood.locator("pre").allTextContents();
     expect(pre[0]).toMatch(/^GET \/ws\/.+ HTTP\/1\.1\n/);
     expect(pre[0]).toMatch(/Connection: Upgrade/);
@@ -207,22 +207,22 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(await newContext(), r, "Sara");
     const omid = await joined(await newContext({ viewport: { width: 390, height: 520 } }), r, "Omid");
     for (let i = 1; i <= 6; i++) await say(sara, `line ${i}\nsecond line\nthird line`);
-    await expect.poll(() => texts(omid).then((t) => t.length), WAIT).toBe(6);
+    await expect.poll(() => texts(omid).then((t) => t.length), PATIENCE).toBe(6);
     const atBottom = () => log(omid).evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight < 50);
     expect(await atBottom()).toBe(true);
 
     await log(omid).evaluate((e) => (e.scrollTop = 0));
     await say(sara, "while you read above");
-    await omid.getByRole("button", { name: "New messages" }).waitFor(WAIT);
-    await expect.poll(() => omid.title(), WAIT).toBe(`(1) ${r} · Roomcast`);
+    await omid.getByRole("button", { name: "New messages" }).waitFor(PATIENCE);
+    await expect.poll(() => omid.title(), PATIENCE).toBe(`(1) ${r} · Roomcast`);
     expect(await atBottom()).toBe(false);
 
     await omid.getByRole("button", { name: "New messages" }).click();
-    await expect.poll(atBottom, WAIT).toBe(true);
-    await expect.poll(() => omid.title(), WAIT).toBe(`${r} · Roomcast`);
+    await expect.poll(atBottom, PATIENCE).toBe(true);
+    await expect.poll(() => omid.title(), PATIENCE).toBe(`${r} · Roomcast`);
     await say(sara, "and one more");
-    await log(omid).getByText("and one more").waitFor(WAIT);
-    await expect.poll(atBottom, WAIT).toBe(true);
+    await log(omid).getByText("and one more").waitFor(PATIENCE);
+    await expect.poll(atBottom, PATIENCE).toBe(true);
     expect(await omid.getByRole("button", { name: "New messages" }).isHidden()).toBe(true);
   });
 
@@ -233,7 +233,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await box.press("Shift+Enter");
     await box.pressSequentially("line two");
     await box.press("Enter");
-    await expect.poll(() => texts(page), WAIT).toEqual(["line one\nline two"]);
+    await expect.poll(() => texts(page), PATIENCE).toEqual(["line one\nline two"]);
     expect(await box.inputValue()).toBe("");
 
     expect(await page.locator("#counter").isHidden()).toBe(true);
@@ -261,7 +261,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("message");
     await page.keyboard.type("typed only");
     await page.keyboard.press("Enter");
-    await expect.poll(() => texts(page), WAIT).toEqual(["typed only"]);
+    await expect.poll(() => texts(page), PATIENCE).toEqual(["typed only"]);
     await page.keyboard.press("Shift+Tab"); // back to the log, which scrolls with the arrow keys
     expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("log");
   });
@@ -279,29 +279,29 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     await second.getByLabel("Name").fill("Sara");
     await second.getByRole("button", { name: "Join" }).click();
     await online(second);
-    await first.locator('#status[data-state="replaced"]').waitFor(WAIT);
+    await first.locator('#status[data-state="replaced"]').waitFor(PATIENCE);
     expect(await first.locator("#status").textContent()).toContain("open in another tab");
     expect(await users(second).allTextContents()).toEqual(["Sara (you)"]);
     await say(second, "still one Sara");
-    await settled(second);
+    await allConfirmed(second);
     expect(await socketsOpenedAfterClose(first), "the replaced tab opened no socket again").toBe(1);
     expect(await first.locator("#status").getAttribute("data-state")).toBe("replaced");
 
     await first.getByRole("button", { name: "Use it here" }).click();
     await online(first);
-    await second.locator('#status[data-state="replaced"]').waitFor(WAIT);
+    await second.locator('#status[data-state="replaced"]').waitFor(PATIENCE);
   });
 
   it("a reload goes back into the room under its own name (no name_taken)", async () => {
     const r = room();
     const sara = await joined(await newContext(), r, "Sara");
     await say(sara, "before reload");
-    await settled(sara);
+    await allConfirmed(sara);
     await sara.reload();
     await online(sara);
     expect(await sara.locator("#join").isHidden()).toBe(true);
     expect(await sara.locator("#join-alert").textContent()).toBe("");
-    await expect.poll(() => texts(sara), WAIT).toEqual(["before reload"]);
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["before reload"]);
   });
 
   it("separates older history by date", async () => {
@@ -309,7 +309,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
     const sara = await joined(await newContext(), r, "Sara");
     for (const text of ["old news", "today's news"]) {
       await say(sara, text);
-      await settled(sara);
+      await allConfirmed(sara);
     }
     const twoDaysAgo = Date.now() - 2 * 86_400_000;
     const late = await joinedThrough(await newContext(), r, "Late", {
@@ -321,7 +321,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
         return JSON.stringify(w);
       },
     });
-    await expect.poll(() => texts(late), WAIT).toEqual(["old news", "today's news"]);
+    await expect.poll(() => texts(late), PATIENCE).toEqual(["old news", "today's news"]);
     const days = await log(late).locator(".day").allTextContents();
     expect(days).toHaveLength(2);
     expect(days[0]).toBe(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NodeClient } from "../support/node-client";
-import { haveChromium, log, online, say, settled, texts, usePageHarness, WAIT } from "../support/page-harness";
+import { haveChromium, log, online, say, allConfirmed, texts, usePageHarness, PATIENCE } from "../support/page-harness";
 
 // A bound a test can reach, yet above the 64 KiB a page may receive between two acks; a rate
 // limit a single sender can fill it with.
@@ -24,7 +24,7 @@ describe.skipIf(!haveChromium)("the page's message flow", () => {
       }).observe(pending, { childList: true });
     });
     await say(page, "first words");
-    await settled(page);
+    await allConfirmed(page);
     const held = await page.evaluate(() => {
       const el = (window as unknown as { held: HTMLElement }).held;
       return {
@@ -64,7 +64,7 @@ describe.skipIf(!haveChromium)("the page's message flow", () => {
     expect(extensions).toBe(""); // Chromium offered permessage-deflate; the room declined it
     await page.getByRole("button", { name: "Under the hood" }).click();
     const hood = page.locator("#hood");
-    await hood.getByText("Sec-WebSocket-Key:").waitFor(WAIT);
+    await hood.getByText("Sec-WebSocket-Key:").waitFor(PATIENCE);
     const [request, response] = await hood.locator("pre").allTextContents();
     expect(request).toMatch(/Sec-WebSocket-Extensions: permessage-deflate/);
     expect(response).not.toMatch(/Sec-WebSocket-Extensions/);
@@ -98,7 +98,7 @@ describe.skipIf(!haveChromium)("the page's message flow", () => {
       sender.send({ type: "ack", seq: last });
     }
     const expected = Array.from({ length: total }, (_, i) => `${i}:${TEXT}`);
-    await expect.poll(() => texts(page), { ...WAIT, interval: 200 }).toEqual(expected);
+    await expect.poll(() => texts(page), { ...PATIENCE, interval: 200 }).toEqual(expected);
     await online(page);
     const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
     expect(statuses.some((s) => s.includes("fell behind"))).toBe(true);

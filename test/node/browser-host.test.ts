@@ -11,11 +11,11 @@ import {
   online,
   once,
   say,
-  settled,
+  allConfirmed,
   texts,
   usePageHarness,
   users,
-  WAIT,
+  PATIENCE,
   countSockets,
   socketsOpenedAfterClose,
 } from "../support/page-harness";
@@ -33,7 +33,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await page.locator("#name").fill(name);
     await page.getByRole("button", { name: "Host this room" }).click();
     await online(page);
-    await tools(page).waitFor(WAIT);
+    await tools(page).waitFor(PATIENCE);
     return page;
   }
 
@@ -54,13 +54,13 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await other.locator("#name").fill("Sara");
     await other.getByRole("button", { name: "Host this room" }).click();
     await expect
-      .poll(() => other.getByRole("alert").textContent(), WAIT)
+      .poll(() => other.getByRole("alert").textContent(), PATIENCE)
       .toBe("This room already has a host. Join as a member, or open the host link on this device.");
     expect(await other.locator("#join").isVisible()).toBe(true);
 
     // Not on screen, not in the address bar, not in the handshake of Under the hood.
     await teacher.getByRole("button", { name: "Under the hood" }).click();
-    await teacher.locator("#hood").getByText("Sec-WebSocket-Key:").waitFor(WAIT);
+    await teacher.locator("#hood").getByText("Sec-WebSocket-Key:").waitFor(PATIENCE);
     expect(await teacher.locator("#hood pre").first().textContent()).toMatch(/[?&]host=(…|%E2%80%A6)(&|\s)/);
     expect(await teacher.evaluate(() => document.body.innerText)).not.toContain(key);
     expect(await teacher.evaluate(() => document.documentElement.outerHTML)).not.toContain(key);
@@ -73,13 +73,13 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const sara = await joined(await newContext(), r, "Sara");
     await say(sara, "oops");
     await say(sara, "fine");
-    await expect.poll(() => texts(teacher), WAIT).toEqual(["oops", "fine"]);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual(["oops", "fine"]);
 
     await teacher.getByRole("button", { name: "Delete message from Sara" }).first().click();
-    await expect.poll(() => texts(sara), { message: "gone in Sara's tab", ...WAIT }).toEqual(["fine"]);
-    await expect.poll(() => texts(teacher), WAIT).toEqual(["fine"]);
+    await expect.poll(() => texts(sara), { message: "gone in Sara's tab", ...PATIENCE }).toEqual(["fine"]);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual(["fine"]);
 
-    await expect.poll(() => users(teacher).allTextContents(), WAIT).toEqual(["Teacher (you, host)", "SaraRemove"]);
+    await expect.poll(() => users(teacher).allTextContents(), PATIENCE).toEqual(["Teacher (you, host)", "SaraRemove"]);
     expect(await teacher.getByRole("button", { name: "Remove Sara" }).isVisible()).toBe(true);
     expect(await sara.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
     expect(await sara.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
@@ -94,14 +94,14 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const sara = await joined(await newContext(), r, "Sara");
     await say(teacher, "from the teacher");
     await say(sara, "from Sara");
-    await expect.poll(() => texts(teacher), WAIT).toEqual(["from the teacher", "from Sara"]);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual(["from the teacher", "from Sara"]);
     await tools(teacher).getByRole("button", { name: "Clear room" }).click();
     for (const page of [teacher, sara]) {
-      await expect.poll(() => texts(page), WAIT).toEqual([]);
+      await expect.poll(() => texts(page), PATIENCE).toEqual([]);
       expect(await notices(page)).toContain("The host cleared the room.");
     }
     await say(sara, "after the clear");
-    await expect.poll(() => texts(teacher), WAIT).toEqual(["after the clear"]);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual(["after the clear"]);
   });
 
   it("Lock room refuses a new tab with the locked sentence; members see the line; Unlock lets it in", async () => {
@@ -110,21 +110,21 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const sara = await joined(await newContext(), r, "Sara");
     const lock = tools(teacher).getByRole("button", { name: "Lock room" });
     await lock.click();
-    await expect.poll(() => lock.getAttribute("aria-pressed"), WAIT).toBe("true");
-    await expect.poll(() => notices(sara), WAIT).toEqual(["The host locked the room: no one new can join."]);
+    await expect.poll(() => lock.getAttribute("aria-pressed"), PATIENCE).toBe("true");
+    await expect.poll(() => notices(sara), PATIENCE).toEqual(["The host locked the room: no one new can join."]);
 
     const late = await (await newContext()).newPage();
     await late.goto(`${h.url}/?room=${r}`);
     await late.locator("#name").fill("Late");
     await late.getByRole("button", { name: "Join" }).click();
     await expect
-      .poll(() => late.getByRole("alert").textContent(), WAIT)
+      .poll(() => late.getByRole("alert").textContent(), PATIENCE)
       .toBe("This room is locked: no one new can join. Ask the host to unlock it.");
     expect(await late.locator("#join").isVisible()).toBe(true);
 
     await lock.click();
-    await expect.poll(() => lock.getAttribute("aria-pressed"), WAIT).toBe("false");
-    await expect.poll(() => notices(sara), WAIT).toContain("The host unlocked the room.");
+    await expect.poll(() => lock.getAttribute("aria-pressed"), PATIENCE).toBe("false");
+    await expect.poll(() => notices(sara), PATIENCE).toContain("The host unlocked the room.");
     await late.getByRole("button", { name: "Join" }).click();
     await online(late);
   });
@@ -139,16 +139,20 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const sara = await joined(ctx, r, "Sara", (p) => p.on("websocket", () => sockets++));
     expect(sockets).toBe(1);
     await teacher.getByRole("button", { name: "Remove Sara" }).click();
-    await expect.poll(() => sara.getByRole("alert").textContent(), WAIT).toBe("The host removed you from this room.");
+    await expect
+      .poll(() => sara.getByRole("alert").textContent(), PATIENCE)
+      .toBe("The host removed you from this room.");
     expect(await sara.locator("#join").isVisible()).toBe(true);
     expect(await sara.locator("#status").getAttribute("data-state")).toBe("left");
-    await expect.poll(() => users(teacher).allTextContents(), WAIT).toEqual(["Teacher (you, host)"]);
+    await expect.poll(() => users(teacher).allTextContents(), PATIENCE).toEqual(["Teacher (you, host)"]);
     // The page is back on the form with nothing scheduled.
     expect(await socketsOpenedAfterClose(sara), "no socket opened after the removal").toBe(1);
     // Joining again by hand is refused with the same sentence, for a while.
     await sara.getByRole("button", { name: "Join" }).click();
-    await expect.poll(() => sockets, WAIT).toBe(2);
-    await expect.poll(() => sara.getByRole("alert").textContent(), WAIT).toBe("The host removed you from this room.");
+    await expect.poll(() => sockets, PATIENCE).toBe(2);
+    await expect
+      .poll(() => sara.getByRole("alert").textContent(), PATIENCE)
+      .toBe("The host removed you from this room.");
   });
 
   it("slow mode: members see the line, the countdown shows, and a refused message goes by itself when it may", async () => {
@@ -164,25 +168,25 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
 
     // Through the page's menu: 10 s, as the class would.
     await tools(teacher).getByLabel("Slow mode").selectOption("10");
-    await expect.poll(() => notices(sara), WAIT).toEqual(["Slow mode is on: one message every 10 s."]);
+    await expect.poll(() => notices(sara), PATIENCE).toEqual(["Slow mode is on: one message every 10 s."]);
     // Then 2 s from a second host socket, so that this test waits 2 s and not 10.
     const helper = await NodeClient.open(
       `${h.url.replace("http", "ws")}/ws/${r}/Helper?host=${await keyOf(teacher, r)}`,
     );
     helper.send({ type: "slow", seconds: 2 });
-    await expect.poll(() => notices(sara), WAIT).toContain("Slow mode is on: one message every 2 s.");
+    await expect.poll(() => notices(sara), PATIENCE).toContain("Slow mode is on: one message every 2 s.");
     expect(await tools(teacher).getByLabel("Slow mode").inputValue()).toBe("2");
     helper.close();
 
     await say(sara, "first");
-    await settled(sara);
+    await allConfirmed(sara);
     await say(sara, "second");
     const wait = sara.getByRole("timer");
-    await expect.poll(() => wait.textContent(), WAIT).toMatch(/^You can send again in [12] s$/);
+    await expect.poll(() => wait.textContent(), PATIENCE).toMatch(/^You can send again in [12] s$/);
     await expect
-      .poll(() => texts(teacher), { message: "the second one arrives by itself", ...WAIT })
+      .poll(() => texts(teacher), { message: "the second one arrives by itself", ...PATIENCE })
       .toEqual(["first", "second"]);
-    await settled(sara);
+    await allConfirmed(sara);
 
     const refusal = frames.find((f) => f.includes('"code":"slow_mode"'));
     expect(refusal, "the room did refuse it once").toBeDefined();
@@ -195,8 +199,8 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     expect(await texts(sara)).toEqual(["first", "second"]);
 
     await tools(teacher).getByLabel("Slow mode").selectOption("0");
-    await expect.poll(() => notices(sara), WAIT).toContain("Slow mode is off.");
-    await expect.poll(() => wait.isHidden(), WAIT).toBe(true);
+    await expect.poll(() => notices(sara), PATIENCE).toContain("Slow mode is off.");
+    await expect.poll(() => wait.isHidden(), PATIENCE).toBe(true);
   });
 
   it("a resume after a delete and a clear takes them out too (welcome.deleted, welcome.clearedThrough)", async () => {
@@ -209,22 +213,22 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       toPage: (m) => m.includes('"type":"deleted"') || m.includes('"type":"cleared"') || lose(m),
     });
     for (const text of ["one", "two"]) await say(teacher, text);
-    await expect.poll(() => texts(sara), WAIT).toEqual(["one", "two"]);
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["one", "two"]);
     await teacher.getByRole("button", { name: "Delete message from Teacher" }).first().click();
-    await expect.poll(() => texts(teacher), WAIT).toEqual(["two"]);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual(["two"]);
     await say(teacher, "lost");
     await say(teacher, "three");
     await expect
-      .poll(() => texts(sara), { message: "the resume drops the deleted one", ...WAIT })
+      .poll(() => texts(sara), { message: "the resume drops the deleted one", ...PATIENCE })
       .toEqual(["two", "lost", "three"]);
 
     await tools(teacher).getByRole("button", { name: "Clear room" }).click();
-    await expect.poll(() => texts(teacher), WAIT).toEqual([]);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual([]);
     lose = once("lost again");
     await say(teacher, "lost again");
     await say(teacher, "four");
     await expect
-      .poll(() => texts(sara), { message: "the resume clears the rest", ...WAIT })
+      .poll(() => texts(sara), { message: "the resume clears the rest", ...PATIENCE })
       .toEqual(["lost again", "four"]);
     expect(await notices(sara)).toContain("The host cleared the room.");
   });
@@ -236,7 +240,9 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const teacher = await hosted(ctx, r, "Teacher");
     const key = await keyOf(teacher, r);
     await tools(teacher).getByRole("button", { name: "Copy host link" }).click();
-    await expect.poll(() => teacher.getByRole("status").filter({ hasText: "Host link copied" }).count(), WAIT).toBe(1);
+    await expect
+      .poll(() => teacher.getByRole("status").filter({ hasText: "Host link copied" }).count(), PATIENCE)
+      .toBe(1);
     const link = await teacher.evaluate(() => navigator.clipboard.readText());
     expect(link).toBe(`${h.url}/?room=${r}#host=${key}`);
     expect(await teacher.evaluate(() => document.body.innerText)).not.toContain(key);
@@ -261,9 +267,9 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await phone.locator("#name").fill("Teacher phone");
     await phone.getByRole("button", { name: "Join" }).click();
     await online(phone);
-    await tools(phone).waitFor(WAIT);
+    await tools(phone).waitFor(PATIENCE);
     await expect
-      .poll(() => users(phone).allTextContents(), WAIT)
+      .poll(() => users(phone).allTextContents(), PATIENCE)
       .toEqual(["Teacher (host)", "Teacher phone (you, host)"]);
   });
 
@@ -271,14 +277,14 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const r = room();
     const teacher = await hosted(await newContext(), r, "Teacher");
     await tools(teacher).getByRole("button", { name: "Forget host key" }).click();
-    await expect.poll(() => log(teacher).getByText("The host key was forgotten").count(), WAIT).toBe(1);
+    await expect.poll(() => log(teacher).getByText("The host key was forgotten").count(), PATIENCE).toBe(1);
     await online(teacher);
     expect(await teacher.locator("#host-tools").isHidden()).toBe(true);
     expect(await keyOf(teacher, r)).toBeUndefined();
-    await expect.poll(() => users(teacher).allTextContents(), WAIT).toEqual(["Teacher (you)"]);
+    await expect.poll(() => users(teacher).allTextContents(), PATIENCE).toEqual(["Teacher (you)"]);
 
     const next = await hosted(await newContext(), r, "Next");
-    await expect.poll(() => users(next).allTextContents(), WAIT).toEqual(["TeacherRemove", "Next (you, host)"]);
+    await expect.poll(() => users(next).allTextContents(), PATIENCE).toEqual(["TeacherRemove", "Next (you, host)"]);
   });
 
   it("fits the host's tools on a 390 px phone, without horizontal scroll", async () => {
@@ -296,7 +302,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await page.locator("#name").fill("معلم");
     await page.getByRole("button", { name: "میزبانی این اتاق" }).click();
     await online(page);
-    await page.getByRole("region", { name: "ابزار میزبان" }).waitFor(WAIT);
+    await page.getByRole("region", { name: "ابزار میزبان" }).waitFor(PATIENCE);
     expect(await page.getByRole("button", { name: "قفل اتاق" }).isVisible()).toBe(true);
     expect(await page.getByLabel("حالت آهسته").locator("option").allTextContents()).toEqual([
       "خاموش",

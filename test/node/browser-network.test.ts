@@ -9,11 +9,11 @@ import {
   online,
   once,
   say,
-  settled,
+  allConfirmed,
   texts,
   usePageHarness,
   users,
-  WAIT,
+  PATIENCE,
 } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
@@ -43,11 +43,13 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     await current!.close({ code: 1011, reason: "down" });
     const waitLeft = async () =>
       Number(/Reconnecting in (\d+) s/.exec((await page.locator("#status").textContent()) ?? "")?.[1] ?? 0);
-    await expect.poll(waitLeft, { message: "the next try is 40 s or more away", ...WAIT }).toBeGreaterThanOrEqual(40);
+    await expect
+      .poll(waitLeft, { message: "the next try is 40 s or more away", ...PATIENCE })
+      .toBeGreaterThanOrEqual(40);
     serverUp = true;
     await page.evaluate(fire);
     // Online long before the timer's own retry (40 s or more away) could have brought it back.
-    await page.locator('#status[data-state="online"]').waitFor(WAIT);
+    await page.locator('#status[data-state="online"]').waitFor(PATIENCE);
   });
 
   it("resumes when seq jumps: a lost frame is fetched again and nothing shows twice", async () => {
@@ -56,13 +58,13 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const omid = await joinedThrough(await newContext(), r, "Omid", { toPage: once("two") });
     for (const text of ["one", "two", "three"]) {
       await say(sara, text);
-      await settled(sara);
+      await allConfirmed(sara);
     }
     await expect
-      .poll(() => texts(omid), { message: "two comes back through the resume", ...WAIT })
+      .poll(() => texts(omid), { message: "two comes back through the resume", ...PATIENCE })
       .toEqual(["one", "two", "three"]);
     await say(sara, "four");
-    await expect.poll(() => texts(omid), WAIT).toEqual(["one", "two", "three", "four"]);
+    await expect.poll(() => texts(omid), PATIENCE).toEqual(["one", "two", "three", "four"]);
     expect(await users(sara).allTextContents()).toEqual(["Sara (you)", "Omid"]);
     expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
   });
@@ -72,9 +74,9 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const omid = await joined(await newContext(), r, "Omid");
     const sara = await joinedThrough(await newContext(quickResend), r, "Sara", { toPage: once("echo lost") });
     await say(sara, "echo lost");
-    await log(omid).getByText("echo lost").waitFor(WAIT);
+    await log(omid).getByText("echo lost").waitFor(PATIENCE);
     expect(await log(sara).locator(".pending", { hasText: "echo lost" }).count()).toBe(1);
-    await settled(sara);
+    await allConfirmed(sara);
     expect(await texts(sara)).toEqual(["echo lost"]);
     expect(await texts(omid)).toEqual(["echo lost"]);
   });
@@ -86,8 +88,8 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
       toServer: once("dropped on the way"),
     });
     await say(sara, "dropped on the way");
-    await expect.poll(() => texts(omid), WAIT).toEqual(["dropped on the way"]);
-    await settled(sara);
+    await expect.poll(() => texts(omid), PATIENCE).toEqual(["dropped on the way"]);
+    await allConfirmed(sara);
     expect(await texts(sara)).toEqual(["dropped on the way"]);
   });
 
@@ -109,7 +111,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     await expect
       .poll(() => texts(omid), { message: "every message of the burst, once", timeout: 30_000 })
       .toEqual(burst);
-    await settled(sara);
+    await allConfirmed(sara);
     expect(await texts(sara)).toEqual(burst);
     expect(
       received.some((f) => f.includes('"code":"rate_limited"')),
@@ -121,7 +123,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const page = await joinedThrough(await newContext(), room(), "Sara", {
       edit: (m) => (m.includes('"type":"welcome"') ? JSON.stringify({ ...JSON.parse(m), gap: true }) : m),
     });
-    await log(page).getByText("Some messages are missing here").waitFor(WAIT);
+    await log(page).getByText("Some messages are missing here").waitFor(PATIENCE);
   });
 
   // Last: it restarts the server.
@@ -132,25 +134,25 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     const sara = await joined(ctx, r, "Sara");
     const omid = await joined(ctx, r, "Omid");
     await say(sara, "before");
-    await expect.poll(() => texts(omid), WAIT).toEqual(["before"]);
+    await expect.poll(() => texts(omid), PATIENCE).toEqual(["before"]);
 
     await h.dev.stop();
-    await sara.locator('#status[data-state="reconnecting"]').waitFor(WAIT);
+    await sara.locator('#status[data-state="reconnecting"]').waitFor(PATIENCE);
     expect(await sara.locator("#status").textContent()).toMatch(
       /^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/,
     );
     await say(sara, "written while down");
-    await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(WAIT);
+    await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(PATIENCE);
 
     await h.restartDev();
     await online(sara);
     await online(omid);
-    await settled(sara);
+    await allConfirmed(sara);
     await expect
-      .poll(() => texts(omid), { message: "arrives in the other tab", ...WAIT })
+      .poll(() => texts(omid), { message: "arrives in the other tab", ...PATIENCE })
       .toEqual(["before", "written while down"]);
     expect(await texts(sara)).toEqual(["before", "written while down"]);
     await say(omid, "after");
-    await expect.poll(() => texts(sara), WAIT).toEqual(["before", "written while down", "after"]);
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["before", "written while down", "after"]);
   }, 90_000);
 });

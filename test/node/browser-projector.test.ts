@@ -10,7 +10,16 @@ import { describe, expect, it } from "vitest";
 import type { HostClaim } from "../../src/protocol";
 import { projectorRequest } from "../../src/client/projector-link";
 import { NodeClient } from "../support/node-client";
-import { haveChromium, once, online, say, settled, usePageHarness, users, WAIT } from "../support/page-harness";
+import {
+  haveChromium,
+  once,
+  online,
+  say,
+  allConfirmed,
+  usePageHarness,
+  users,
+  PATIENCE,
+} from "../support/page-harness";
 
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -41,7 +50,7 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     // A Persian room name: the link must carry it percent-encoded.
     const r = `${room()}-کلاس`;
     const page = await projector(ctx, r);
-    await qr(page).waitFor(WAIT);
+    await qr(page).waitFor(PATIENCE);
     const box = await qr(page).boundingBox();
     expect(box?.width).toBeGreaterThanOrEqual(240);
     expect(box?.height).toBeGreaterThanOrEqual(240);
@@ -61,11 +70,11 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     const ctx = await newContext({ viewport: VIEWPORT, timings: { projectorCountMs: 100 } });
     const r = room();
     const page = await projector(ctx, r);
-    await expect.poll(() => count(page), WAIT).toBe("0 online");
+    await expect.poll(() => count(page), PATIENCE).toBe("0 online");
     const sara = await joined(await newContext(), r, "Sara");
-    await expect.poll(() => count(page), WAIT).toBe("1 online");
+    await expect.poll(() => count(page), PATIENCE).toBe("1 online");
     await sara.context().close();
-    await expect.poll(() => count(page), WAIT).toBe("0 online");
+    await expect.poll(() => count(page), PATIENCE).toBe("0 online");
     await ctx.close();
   });
 
@@ -74,7 +83,7 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     const key = await claim(r);
     const sara = await joined(await newContext(), r, "Sara");
     await say(sara, "Before the projector");
-    await settled(sara);
+    await allConfirmed(sara);
 
     const ctx = await newContext({ viewport: VIEWPORT });
     const page = await projector(ctx, r, key);
@@ -82,34 +91,34 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     expect(page.url()).toBe(`${joinUrl(r)}&view=projector`);
     expect(await page.evaluate(() => location.hash)).toBe("");
     const msgs = page.locator(".pj-msg .text");
-    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["Before the projector"]);
+    await expect.poll(() => msgs.allTextContents(), PATIENCE).toEqual(["Before the projector"]);
 
     await say(sara, "Hello, projector");
-    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["Before the projector", "Hello, projector"]);
+    await expect.poll(() => msgs.allTextContents(), PATIENCE).toEqual(["Before the projector", "Hello, projector"]);
     const size = await msgs.last().evaluate((node) => Number.parseFloat(getComputedStyle(node).fontSize));
     expect(size).toBeGreaterThanOrEqual(28);
     expect(await page.locator(".pj-msg .from").last().textContent()).toBe("Sara");
-    await qr(page).waitFor(WAIT);
+    await qr(page).waitFor(PATIENCE);
     expect(await page.locator("#message").isVisible()).toBe(false);
 
     // The watcher is no one: not in Sara's list, not in the count; a newcomer is.
-    await expect.poll(() => users(sara).allTextContents(), WAIT).toEqual(["Sara (you)"]);
-    await expect.poll(() => count(page), WAIT).toBe("1 online");
+    await expect.poll(() => users(sara).allTextContents(), PATIENCE).toEqual(["Sara (you)"]);
+    await expect.poll(() => count(page), PATIENCE).toBe("1 online");
     const omid = await joined(await newContext(), r, "Omid");
-    await expect.poll(() => count(page), WAIT).toBe("2 online");
-    await expect.poll(() => users(omid).allTextContents(), WAIT).toEqual(["Sara", "Omid (you)"]);
+    await expect.poll(() => count(page), PATIENCE).toBe("2 online");
+    await expect.poll(() => users(omid).allTextContents(), PATIENCE).toEqual(["Sara", "Omid (you)"]);
 
     // The host deletes one message, then clears the room: the screen follows.
     const host = await NodeClient.open(`${h.url.replace(/^http/, "ws")}/ws/${r}/Teacher?host=${key}`);
     await host.next("welcome");
     await say(sara, "Delete me");
-    await expect.poll(() => msgs.count(), WAIT).toBe(3);
+    await expect.poll(() => msgs.count(), PATIENCE).toBe(3);
     const seq = Number(await page.locator(".pj-msg", { hasText: "Delete me" }).getAttribute("data-seq"));
     host.send({ type: "delete", seq });
-    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["Before the projector", "Hello, projector"]);
+    await expect.poll(() => msgs.allTextContents(), PATIENCE).toEqual(["Before the projector", "Hello, projector"]);
     host.send({ type: "clear" });
-    await expect.poll(() => msgs.count(), WAIT).toBe(0);
-    await page.locator(".pj-empty", { hasText: "No messages yet." }).waitFor(WAIT);
+    await expect.poll(() => msgs.count(), PATIENCE).toBe(0);
+    await page.locator(".pj-empty", { hasText: "No messages yet." }).waitFor(PATIENCE);
     host.close();
     await ctx.close();
   });
@@ -119,7 +128,7 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     const key = await claim(r);
     const sara = await joined(await newContext(), r, "Sara");
     await say(sara, "one");
-    await settled(sara);
+    await allConfirmed(sara);
 
     const ctx = await newContext({ viewport: VIEWPORT });
     const page = await ctx.newPage();
@@ -136,19 +145,19 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     await page.goto(`${joinUrl(r)}&view=projector#host=${key}`);
     await online(page);
     const msgs = page.locator(".pj-msg .text");
-    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["one"]);
+    await expect.poll(() => msgs.allTextContents(), PATIENCE).toEqual(["one"]);
     for (const text of ["two", "three"]) {
       await say(sara, text);
-      await settled(sara);
+      await allConfirmed(sara);
     }
     await expect
-      .poll(() => msgs.allTextContents(), { message: "two comes back through the resume", ...WAIT })
+      .poll(() => msgs.allTextContents(), { message: "two comes back through the resume", ...PATIENCE })
       .toEqual(["one", "two", "three"]);
     expect(urls).toHaveLength(2);
     expect(new URL(urls[0]!).searchParams.has("since")).toBe(false);
     expect(new URL(urls[1]!).searchParams.get("since")).toBe("1");
     await say(sara, "four");
-    await expect.poll(() => msgs.allTextContents(), WAIT).toEqual(["one", "two", "three", "four"]);
+    await expect.poll(() => msgs.allTextContents(), PATIENCE).toEqual(["one", "two", "three", "four"]);
     await ctx.close();
   });
 
@@ -158,13 +167,13 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     const ctx = await newContext({ viewport: VIEWPORT });
     const page = await projector(ctx, r, "A".repeat(43));
     await expect
-      .poll(() => page.getByRole("alert").filter({ hasText: /\S/ }).textContent(), WAIT)
+      .poll(() => page.getByRole("alert").filter({ hasText: /\S/ }).textContent(), PATIENCE)
       .toBe(
         "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
       );
     expect(page.url()).not.toContain("#");
-    await qr(page).waitFor(WAIT);
-    await expect.poll(() => count(page), WAIT).toBe("0 online");
+    await qr(page).waitFor(PATIENCE);
+    await expect.poll(() => count(page), PATIENCE).toBe("0 online");
     await ctx.close();
   });
 
@@ -172,12 +181,12 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     const ctx = await newContext({ viewport: VIEWPORT, locale: "fa-IR" });
     const r = room();
     const page = await projector(ctx, r);
-    await page.getByRole("img", { name: "کد QR پیوند ورود" }).waitFor(WAIT);
+    await page.getByRole("img", { name: "کد QR پیوند ورود" }).waitFor(PATIENCE);
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
-    await expect.poll(() => count(page), WAIT).toBe("۰ نفر آنلاین");
+    await expect.poll(() => count(page), PATIENCE).toBe("۰ نفر آنلاین");
     // The page's language toggle relabels the projector too.
     await page.locator("#lang").click();
-    await qr(page).waitFor(WAIT);
+    await qr(page).waitFor(PATIENCE);
     expect(await count(page)).toBe("0 online");
     expect(await page.locator(".pj-scan").textContent()).toBe("Scan to join");
     await ctx.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { haveChromium, say, settled, texts, usePageHarness, WAIT } from "../support/page-harness";
+import { haveChromium, say, allConfirmed, texts, usePageHarness, PATIENCE } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page over HTTP", () => {
   const h = usePageHarness();
@@ -11,19 +11,19 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
     // A proxy that breaks the upgrade: every WebSocket closes at once.
     await blocked.routeWebSocket(/\/ws/, (ws) => void ws.close({ code: 1006, reason: "" }));
     await h.enter(blocked, room, "Sara");
-    await blocked.locator("#status", { hasText: "Online over long polling" }).waitFor(WAIT);
+    await blocked.locator("#status", { hasText: "Online over long polling" }).waitFor(PATIENCE);
     const ali = await h.joined(await h.newContext(), room, "Ali");
     await say(ali, "hello over the socket");
-    await settled(ali);
-    await expect.poll(() => texts(blocked), WAIT).toEqual(["hello over the socket"]);
+    await allConfirmed(ali);
+    await expect.poll(() => texts(blocked), PATIENCE).toEqual(["hello over the socket"]);
     await say(blocked, "hello over HTTP");
-    await settled(blocked);
-    await expect.poll(() => texts(ali), WAIT).toEqual(["hello over the socket", "hello over HTTP"]);
+    await allConfirmed(blocked);
+    await expect.poll(() => texts(ali), PATIENCE).toEqual(["hello over the socket", "hello over HTTP"]);
     // Both see each other online.
-    await expect.poll(() => ali.getByRole("list", { name: "Online users" }).locator("li").count(), WAIT).toBe(2);
+    await expect.poll(() => ali.getByRole("list", { name: "Online users" }).locator("li").count(), PATIENCE).toBe(2);
     await blocked.getByRole("button", { name: "Under the hood" }).click();
     expect(await blocked.getByRole("radio", { name: "Long polling" }).isChecked()).toBe(true);
-    await blocked.locator("#hood", { hasText: "switched to long polling by itself" }).waitFor(WAIT);
+    await blocked.locator("#hood", { hasText: "switched to long polling by itself" }).waitFor(PATIENCE);
   });
 
   it("switches a tab to polling and back without losing a message, counting what HTTP costs", async () => {
@@ -36,21 +36,21 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
     const send = async (text: string) => {
       sent.push(text);
       await say(ali, text);
-      await settled(ali);
+      await allConfirmed(ali);
     };
     await send("before");
     await sara.getByRole("radio", { name: "Polling (every 2 s)" }).check();
     await send("while switching");
-    await sara.locator("#status", { hasText: "Online over polling" }).waitFor(WAIT);
+    await sara.locator("#status", { hasText: "Online over polling" }).waitFor(PATIENCE);
     await send("over polling");
-    await expect.poll(() => texts(sara), WAIT).toEqual(sent);
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(sent);
     const requests = Number(await sara.locator('[data-stat="statRequests"]').textContent());
     expect(requests).toBeGreaterThanOrEqual(2);
     await sara.getByRole("radio", { name: "WebSocket" }).check();
     await send("back on the socket");
-    await expect.poll(() => sara.locator('#status[data-state="online"]').textContent(), WAIT).toBe("Online");
+    await expect.poll(() => sara.locator('#status[data-state="online"]').textContent(), PATIENCE).toBe("Online");
     await send("after");
-    await expect.poll(() => texts(sara), WAIT).toEqual(sent);
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(sent);
     // Nobody left or joined on the way: Ali's log has no presence lines about Sara after joining.
     expect(await ali.locator(".system", { hasText: "Sara left" }).count()).toBe(0);
   });

@@ -55,10 +55,10 @@ describe("outbox", () => {
     const a = o.add("a", 0);
     const b = o.add("b", 0);
     o.takeDue(0);
-    o.waitUntil(7000);
+    o.holdUntil(7000);
     expect(o.takeDue(6999)).toEqual([]);
     expect(o.takeDue(7000).map((x) => x.id)).toEqual([a.id, b.id]);
-    o.waitUntil(20_000);
+    o.holdUntil(20_000);
     o.release();
     expect(o.takeDue(7001).map((x) => x.text)).toEqual(["a", "b"]);
   });

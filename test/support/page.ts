@@ -5,7 +5,8 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 
-export const WAIT = { timeout: 15_000 };
+/** How long a test waits for a state of the page before it fails. */
+export const PATIENCE = { timeout: 15_000 };
 
 /**
  * Opens the page at `url` in `page`, fills in the join form and waits until it is online. By id,
@@ -19,19 +20,19 @@ export async function enterRoom(page: Page, url: string, roomName: string, name:
   return page;
 }
 
-export const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(WAIT);
+export const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(PATIENCE);
 
 /**
  * Waits until no message in the tab is pending any more: each one sent has been confirmed by the
  * room. Count-based, so it holds for any number of pending lines (a locator's `waitFor` is strict
  * and throws when two match).
  */
-export async function settled(page: Page): Promise<void> {
+export async function allConfirmed(page: Page): Promise<void> {
   try {
-    await page.waitForFunction(() => document.querySelectorAll("[role=log] .pending").length === 0, null, WAIT);
+    await page.waitForFunction(() => document.querySelectorAll("[role=log] .pending").length === 0, null, PATIENCE);
   } catch (e) {
     const left = await pendingTexts(page).catch(() => []);
-    throw new Error(`messages still pending after ${WAIT.timeout} ms: ${JSON.stringify(left)}`, { cause: e });
+    throw new Error(`messages still pending after ${PATIENCE.timeout} ms: ${JSON.stringify(left)}`, { cause: e });
   }
 }
 
@@ -93,7 +94,7 @@ export async function socketsOpenedAfterClose(page: Page): Promise<number> {
       return c !== undefined && c.closed === c.opened;
     },
     null,
-    WAIT,
+    PATIENCE,
   );
   return page.evaluate(
     () =>
