@@ -121,10 +121,6 @@ export class Pollers {
     this.held.clear();
     for (const h of all) h.settle({ read: true });
   }
-
-  get anyHeld(): boolean {
-    return this.held.size > 0;
-  }
 }
 
 function fromRow(r: Row): Poller {
