@@ -12,7 +12,6 @@ import {
   CLOSE_REPLACED,
   CLOSE_TOO_SLOW,
   LIMITS,
-  POLL_END_STATUS,
   PING,
   PONG,
   type ClientAck,
@@ -24,6 +23,7 @@ import {
   type RoomSnapshot,
   type ServerFrame,
   type WelcomeFrame,
+  isPollEnd,
   nameKey,
 } from "../protocol";
 import {
@@ -379,7 +379,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Ends a member, on a socket or on HTTP (its held poll, if any, ends with the code). */
   end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
     if (o.ws !== null) return this.drop(o.ws, code, closeCode, announce);
-    this.pollers.remove(o.key, code in POLL_END_STATUS ? (code as PollEndCode) : null);
+    this.pollers.remove(o.key, isPollEnd(code) ? code : null);
     this.state.touch(Date.now());
     if (announce) this.fanout.left(o.key, o.name);
   }
