@@ -36,7 +36,7 @@ import {
 } from "../protocol-server";
 import { decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
-import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade } from "./handshake";
+import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "./handshake";
 import { MessageStore } from "./history";
 import { hashHostKey, newHostKey } from "./host-key";
 import { type Member, type Occupant, attach, byJoinedAt, markGone, memberOf, occupantOf, toUser } from "./member";
@@ -191,7 +191,8 @@ export class ChatRoom extends DurableObject<Env> {
     handshake: WelcomeFrame["handshake"],
     now: number,
   ): Response {
-    const { 0: client, 1: server } = new WebSocketPair();
+    // Decided per socket at its handshake: declined unless the deployment turned compression on.
+    const { server, response } = upgrade(this.config.compression ? {} : DECLINE_COMPRESSION);
     this.ctx.acceptWebSocket(server);
     const member: Member = {
       room: join.room,
@@ -210,9 +211,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.send(server, this.welcome(join, member, users, handshake));
     if (takeover === null && !join.watcher) this.fanout.joined(nameKey(member.name), toUser(member), server);
     else this.fanout.welcomed(server);
-    // Decided per socket at its handshake: declined unless the deployment turned compression on.
-    const headers = this.config.compression ? {} : DECLINE_COMPRESSION;
-    return new Response(null, { status: 101, webSocket: client, headers });
+    return response;
   }
 
   /** A welcome for a socket (with the handshake the page shows) or a poller (`transport: "poll"`). */
