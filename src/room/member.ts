@@ -1,9 +1,10 @@
 /**
  * @module
  * Who a socket is: its attachment, which survives hibernation. The room holds no list of its
- * own; `ctx.getWebSockets()` and these attachments are the connection manager.
+ * own; `ctx.getWebSockets()` and these attachments are the connection manager. And who a client
+ * frame came from, on either transport (`Sender`).
  */
-import { type Role, type User, nameKey } from "../protocol";
+import { type Role, type ServerFrame, type User, nameKey } from "../protocol";
 
 /** What a socket's attachment holds, under a key of its own. */
 export interface Member {
@@ -21,6 +22,12 @@ export interface Member {
   gone?: true;
 }
 type Attachment = { roomcast?: Member };
+
+/** Who a client frame came from: a socket, or a poller (by its name's key), and how to answer it alone. */
+export interface Sender {
+  id: WebSocket | string;
+  reply: (frame: ServerFrame) => void;
+}
 
 /**
  * A member in the room now, with its name's key (names compare case-insensitively) and its
