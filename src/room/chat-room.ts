@@ -51,6 +51,7 @@ import {
   markGone,
   memberOf,
   occupantOf,
+  socketReader,
   toUser,
 } from "./member";
 import { type ModerationContext, moderate } from "./moderation";
@@ -83,7 +84,7 @@ export class ChatRoom extends DurableObject<Env> {
   private state!: RoomState;
   /** What every socket is sent. */
   private fanout!: Fanout;
-  /** Members on HTTP, and what they read: every flushed frame, numbered (in memory). */
+  /** Members on HTTP, and what they read: every flushed frame, numbered, with its audience (in memory). */
   private pollers!: Pollers;
   private log!: PollLog;
   /** The room as moderation and polling see it. */
@@ -165,9 +166,10 @@ export class ChatRoom extends DurableObject<Env> {
         tooSlow: (ws) => this.drop(ws, "too_slow", CLOSE_TOO_SLOW),
         flushed: (frames) => {
           if (this.pollers.all().length === 0) return;
-          for (const f of frames()) this.log.append(f);
+          for (const f of frames()) this.log.append(f.json, f.audience);
           this.pollers.wake();
         },
+        readerOf: socketReader,
       },
     );
   }
@@ -393,7 +395,7 @@ export class ChatRoom extends DurableObject<Env> {
   private typing(id: WebSocket | string, member: Member, now: number): void {
     if (now - (this.typedAt.get(id) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
     this.typedAt.set(id, now);
-    this.fanout.broadcast({ type: "typing", from: member.name }, typeof id === "string" ? undefined : id);
+    this.fanout.broadcast({ type: "typing", from: member.name }, { to: "all", except: id });
   }
 
   /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */

@@ -5,6 +5,7 @@
  * frame came from, on either transport (`Sender`).
  */
 import { type Role, type ServerFrame, type User, nameKey } from "../protocol";
+import type { Reader } from "./audience";
 
 /** What a socket's attachment holds, under a key of its own. */
 export interface Member {
@@ -46,6 +47,12 @@ export function attach(ws: WebSocket, member: Member): void {
 export function markGone(ws: WebSocket): void {
   const member = memberOf(ws);
   if (member !== undefined) attach(ws, { ...member, gone: true });
+}
+
+/** A socket as an audience sees it: a member by its attachment; the projector's watcher only as itself. */
+export function socketReader(ws: WebSocket): Reader {
+  const m = memberOf(ws);
+  return m === undefined || m.watcher ? { id: ws } : { id: ws, key: nameKey(m.name), role: m.role };
 }
 
 export function occupantOf(ws: WebSocket): Occupant | null {

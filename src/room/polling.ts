@@ -21,7 +21,7 @@ import type { Seating } from "./admission";
 import type { Fanout } from "./fanout";
 import { type Member, type Occupant, type Sender, byJoinedAt, toUser } from "./member";
 import type { PollLog } from "./poll-log";
-import { type HeldOutcome, type Poller, type Pollers, pollerMember } from "./pollers";
+import { type HeldOutcome, type Poller, type Pollers, pollerMember, pollerReader } from "./pollers";
 import type { RoomState } from "./room-state";
 
 /** What the poll endpoint works on: the room's parts for pollers, and the steps it shares with sockets. */
@@ -100,7 +100,8 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
   const index = req.cursor === undefined ? null : room.log.indexOf(req.cursor);
   // No cursor, or one this room no longer knows (a restart, or past the bound): start over.
   if (index === null) return welcome(room, req, poller);
-  let got = room.log.read(index, poller.key);
+  const reader = pollerReader(poller);
+  let got = room.log.read(index, reader);
   if (got.known && got.frames.length === 0 && req.wait > 0) {
     const outcome = await held(room, poller.key, req.wait * 1000);
     if ("end" in outcome) return outcome;
@@ -110,7 +111,7 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
     if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
-    got = room.log.read(index, poller.key);
+    got = room.log.read(index, reader);
   }
   if (!got.known) return welcome(room, req, poller);
   room.pollers.answered(poller.key, Date.now());
