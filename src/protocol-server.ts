@@ -8,6 +8,7 @@
 import {
   type ClientFrame,
   type ClientMessage,
+  END_STATUS,
   ERROR_CODES,
   type ErrorCode,
   type ErrorFrame,
@@ -16,7 +17,6 @@ import {
   type HttpErrorCode,
   type HttpOnlyCode,
   LIMITS,
-  POLL_END_STATUS,
   PROJECTOR,
   type PollEndCode,
   type RefusalCode,
@@ -37,7 +37,7 @@ export function httpError(code: HttpErrorCode): { status: number; body: HttpErro
     return { status, body: { error: { code, message } } };
   }
   const end = code as PollEndCode;
-  return { status: POLL_END_STATUS[end], body: { error: { code, message: ERROR_CODES[end] } } };
+  return { status: END_STATUS[end], body: { error: { code, message: ERROR_CODES[end] } } };
 }
 
 export function errorFrame(code: ErrorCode, id?: string): ErrorFrame {

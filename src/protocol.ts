@@ -88,8 +88,12 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Refusals of a join: the socket is opened, told why, and closed with 4000 + HTTP status. */
-export const REFUSAL_STATUS = {
+/**
+ * Frame codes that end a join or a poll, with their HTTP status: the refusals of a join (the
+ * socket is opened, told why, and closed with 4000 + the status) and `replaced` (a WebSocket took
+ * a poller's name and session over; a replaced socket closes with `CLOSE_REPLACED` instead).
+ */
+export const END_STATUS = {
   invalid_room: 400,
   invalid_name: 400,
   bad_request: 400,
@@ -98,8 +102,14 @@ export const REFUSAL_STATUS = {
   room_locked: 423,
   name_taken: 409,
   room_full: 503,
+  replaced: 409,
 } as const satisfies Partial<Record<ErrorCode, number>>;
-export type RefusalCode = keyof typeof REFUSAL_STATUS;
+/** Frame codes that also end an HTTP poll. */
+export type PollEndCode = keyof typeof END_STATUS;
+/** Refusals of a join: every ending but `replaced`. */
+export type RefusalCode = Exclude<PollEndCode, "replaced">;
+export const isPollEnd = (code: string): code is PollEndCode => Object.hasOwn(END_STATUS, code);
+export const isRefusal = (code: string): code is RefusalCode => code !== "replaced" && isPollEnd(code);
 
 /**
  * Codes that only ever travel as an HTTP error body, never down a socket (so they are not
@@ -115,13 +125,6 @@ export const HTTP_ONLY_CODES = {
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
-/**
- * Frame codes that also end an HTTP poll, with their status: the refusals, and `replaced` (a
- * WebSocket took the poller's name and session over).
- */
-export const POLL_END_STATUS = { ...REFUSAL_STATUS, replaced: 409 } as const;
-export type PollEndCode = keyof typeof POLL_END_STATUS;
-
 /** Every HTTP error answers with this body: an HTTP-only code, or a frame code with its status. */
 export type HttpErrorCode = HttpOnlyCode | PollEndCode;
 export interface HttpErrorBody {
@@ -132,7 +135,7 @@ export const CLOSE_REPLACED = 4001;
 export const CLOSE_HEARTBEAT = 4408;
 /** A socket that fell `MAX_UNACKED_BYTES` behind its acks: `too_slow`, then this close. */
 export const CLOSE_TOO_SLOW = 4008;
-export const closeCodeFor = (code: RefusalCode): number => 4000 + REFUSAL_STATUS[code];
+export const closeCodeFor = (code: RefusalCode): number => 4000 + END_STATUS[code];
 
 // ---------------------------------------------------------------------------------------------
 // Server → client frames

@@ -8,11 +8,12 @@ import {
   CLOSE_HEARTBEAT,
   CLOSE_REPLACED,
   CLOSE_TOO_SLOW,
+  END_STATUS,
   LIMITS,
   PING,
   PONG,
-  REFUSAL_STATUS,
   closeCodeFor,
+  isRefusal,
   parseServerData,
   utf8ByteLength,
   type ClientFrame,
@@ -65,14 +66,17 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
-const isRefusal = (code: string): code is RefusalCode => Object.hasOwn(REFUSAL_STATUS, code);
 /**
  * Errors after which the room closes the socket; only the refusals (`removed` among them: the host
  * took this name out, mid-stay) and `replaced` are final. `not_host` and the other host errors
  * leave the socket open.
  */
 const ENDINGS = new Set(["replaced", "heartbeat_timeout", "too_slow"]);
-const REFUSAL_CLOSE = new Map((Object.keys(REFUSAL_STATUS) as RefusalCode[]).map((c) => [closeCodeFor(c), c]));
+const REFUSAL_CLOSE = new Map(
+  Object.keys(END_STATUS)
+    .filter(isRefusal)
+    .map((c) => [closeCodeFor(c), c]),
+);
 
 export class Connection {
   private ws: WebSocket | null = null;

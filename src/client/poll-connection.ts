@@ -10,9 +10,8 @@ import {
   LIMITS,
   type PollAnswer,
   type PollSendAnswer,
-  REFUSAL_STATUS,
-  type RefusalCode,
   type ServerFrame,
+  isRefusal,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 import type { ConnectionOptions, Status } from "./connection";
@@ -158,9 +157,9 @@ export class PollConnection {
       this.stopped = true;
       return this.setStatus({ kind: "replaced" });
     }
-    if (code in REFUSAL_STATUS) {
+    if (isRefusal(code)) {
       this.stopped = true;
-      return this.setStatus({ kind: "refused", code: code as RefusalCode });
+      return this.setStatus({ kind: "refused", code });
     }
     // `not_joined` (the room forgot us after a timeout): the next poll joins again.
     if (code === "not_joined") {

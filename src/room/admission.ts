@@ -1,9 +1,11 @@
 /**
  * @module
  * Who may join: a pure decision over the room's current occupants and what the room knows of the
- * candidate, with no socket touched. The room (`ChatRoom.fetch`) carries it out: it closes the
- * sockets in `evict`, then refuses or accepts. The checks run in the contract's order and the
- * first failure wins: `host_key_invalid` → `removed` → `room_locked` → `name_taken` → `room_full`.
+ * candidate, with no socket touched. The room carries it out in one place for both transports
+ * (`ChatRoom.admit`, for a socket's upgrade and a poll's join): it ends those in `evict`, then
+ * refuses, or replaces the takeover and leaves the newcomer to its transport (`Seating`). The
+ * checks run in the contract's order and the first failure wins: `host_key_invalid` →
+ * `removed` → `room_locked` → `name_taken` → `room_full`.
  */
 import type { RefusalCode } from "../protocol";
 
@@ -28,6 +30,11 @@ export interface Candidate {
 export type Admission<T extends Seat> =
   /** `takeover`: the same session's older socket, closed without a leave (the name stays). */
   { admit: true; takeover: T | null; evict: T[] } | { admit: false; code: RefusalCode; evict: T[] };
+
+/** A decision carried out: a refusal, or what the newcomer's transport needs to seat it. */
+export type Seating<T extends Seat> =
+  /** `stayed`: everyone still in the room but the newcomer (its welcome lists them). */
+  { admit: true; takeover: T | null; stayed: T[] } | { admit: false; code: RefusalCode };
 
 /**
  * Decides a join. `isDead(o)` says whether an occupant's heartbeat has run out: a dead holder of

@@ -3,7 +3,9 @@
  * `ChatRoom`: one Durable Object per room. It holds the room's sockets through the WebSocket
  * Hibernation API; who is who lives in each socket's attachment (`member.ts`), the messages and
  * the room's own state in SQLite, so a room that wakes with empty fields still knows everything.
- * Reads top-down: host claim → join → message → close → alarm (heartbeat and expiry).
+ * Reads top-down: host claim → join → message → close → alarm (heartbeat and expiry). Only the
+ * runtime's handlers and the Worker's RPC methods are public; the parts in other modules
+ * (moderation, polling) see the room through small context interfaces.
  */
 import { DurableObject } from "cloudflare:workers";
 import { type RoomConfig, readConfig } from "../config";
@@ -12,7 +14,6 @@ import {
   CLOSE_REPLACED,
   CLOSE_TOO_SLOW,
   LIMITS,
-  POLL_END_STATUS,
   PING,
   PONG,
   type ClientAck,
@@ -23,7 +24,9 @@ import {
   type PollSendAnswer,
   type RoomSnapshot,
   type ServerFrame,
+  type User,
   type WelcomeFrame,
+  isPollEnd,
   nameKey,
 } from "../protocol";
 import {
@@ -34,16 +37,27 @@ import {
   parseClientFrame,
   peekFrameId,
 } from "../protocol-server";
-import { decideAdmission } from "./admission";
+import { type Seating, decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
-import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade } from "./handshake";
+import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "./handshake";
 import { MessageStore } from "./history";
 import { hashHostKey, newHostKey } from "./host-key";
-import { type Member, type Occupant, attach, byJoinedAt, markGone, memberOf, occupantOf, toUser } from "./member";
-import { moderate } from "./moderation";
+import {
+  type Member,
+  type Occupant,
+  type Sender,
+  attach,
+  byJoinedAt,
+  markGone,
+  memberOf,
+  occupantOf,
+  socketReader,
+  toUser,
+} from "./member";
+import { type ModerationContext, moderate } from "./moderation";
 import { PollLog } from "./poll-log";
 import { Pollers, pollerOccupant } from "./pollers";
-import { type PollReply, poll, pollSend } from "./polling";
+import { type PollContext, type PollReply, poll, pollSend } from "./polling";
 import { TokenBucket } from "./rate-limit";
 import { RoomState } from "./room-state";
 
@@ -58,27 +72,23 @@ const NO_ECHO = new Set([1005, 1006, 1015]);
 /** Longer than any ack frame (`{"type":"ack","seq":<15 digits>}` with some whitespace). */
 const ACK_MAX_CHARS = 64;
 
-/** Who a client frame came from: a socket, or a poller (by its name's key), and how to answer it alone. */
-export interface Sender {
-  id: WebSocket | string;
-  reply: (frame: ServerFrame) => void;
-}
-
 /** The room's Durable Object, looked up by name: one per room, wherever in the world. */
 export function roomStub(env: Env, room: string): DurableObjectStub<ChatRoom> {
   return env.ROOMS.get(env.ROOMS.idFromName(room));
 }
 
 export class ChatRoom extends DurableObject<Env> {
-  readonly config: RoomConfig;
+  private readonly config: RoomConfig;
   // Rebuilt when the room expires (a new life of its storage), hence not readonly.
-  store!: MessageStore;
-  state!: RoomState;
-  /** What every socket is sent; public so a test can see that nothing is left queued. */
-  fanout!: Fanout;
-  /** Members on HTTP, and what they read: every flushed frame, numbered (in memory). */
-  pollers!: Pollers;
-  log!: PollLog;
+  private store!: MessageStore;
+  private state!: RoomState;
+  /** What every socket is sent. */
+  private fanout!: Fanout;
+  /** Members on HTTP, and what they read: every flushed frame, numbered, with its audience (in memory). */
+  private pollers!: Pollers;
+  private log!: PollLog;
+  /** The room as moderation and polling see it. */
+  private readonly parts = this.context();
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
   private readonly pollerBuckets = new Map<string, TokenBucket>();
@@ -93,6 +103,49 @@ export class ChatRoom extends DurableObject<Env> {
     this.open();
     // Expiry is checked on every wake, not only by the alarm.
     ctx.blockConcurrencyWhile(() => this.expireIfIdle(Date.now()));
+  }
+
+  /**
+   * For tests (through `runInDurableObject`): nothing queued and no flush timer pending, so the
+   * room may hibernate. Static, so that the stub's type lists only the real RPC methods.
+   */
+  static fanoutIdleForTests(room: ChatRoom): boolean {
+    return room.fanout.idle;
+  }
+
+  /**
+   * The room's parts for its modules, read through getters (an expiry rebuilds them) and its
+   * steps as functions: what `ModerationContext` and `PollContext` ask for, and no more.
+   */
+  private context(): ModerationContext & PollContext {
+    const room = this;
+    return {
+      get config() {
+        return room.config;
+      },
+      get store() {
+        return room.store;
+      },
+      get state() {
+        return room.state;
+      },
+      get fanout() {
+        return room.fanout;
+      },
+      get pollers() {
+        return room.pollers;
+      },
+      get log() {
+        return room.log;
+      },
+      occupants: () => this.occupants(),
+      end: (o, code, closeCode) => this.end(o, code, closeCode),
+      isHostKey: (key) => this.isHostKey(key),
+      scheduleAlarm: () => this.scheduleAlarm(),
+      admit: (join, hostKey, now) => this.admit(join, hostKey, now),
+      welcome: (join, member, users) => this.welcome(join, member, users),
+      receive: (sender, member, data, now) => this.receive(sender, member, data, now),
+    };
   }
 
   /** Opens (or, after an expiry, reopens) the room's storage. */
@@ -113,9 +166,10 @@ export class ChatRoom extends DurableObject<Env> {
         tooSlow: (ws) => this.drop(ws, "too_slow", CLOSE_TOO_SLOW),
         flushed: (frames) => {
           if (this.pollers.all().length === 0) return;
-          for (const f of frames()) this.log.append(f);
+          for (const f of frames()) this.log.append(f.json, f.audience);
           this.pollers.wake();
         },
+        readerOf: socketReader,
       },
     );
   }
@@ -139,7 +193,7 @@ export class ChatRoom extends DurableObject<Env> {
     return true;
   }
 
-  async isHostKey(key: string): Promise<boolean> {
+  private async isHostKey(key: string): Promise<boolean> {
     const hash = this.state.hostHash;
     return hash !== null && hash === (await hashHostKey(key));
   }
@@ -159,15 +213,28 @@ export class ChatRoom extends DurableObject<Env> {
       if (hostKey !== true) return refuseUpgrade("host_key_invalid");
       return this.accept(join, "member", null, this.occupants(), handshake, now);
     }
+    const seating = this.admit(join, hostKey, now);
+    if (!seating.admit) return refuseUpgrade(seating.code);
+    return this.accept(join, hostKey ? "host" : "member", seating.takeover, seating.stayed, handshake, now);
+  }
+
+  /**
+   * Who may join, for both transports (a socket's upgrade, a poll's join): `decideAdmission` over
+   * everyone here, then what the verdict means for the others. The dead it found are ended; an
+   * admitted session is remembered (it passes a later lock), and a same-session takeover's old
+   * tab or poller is told and closed, with no leave (the others see no change). The caller seats
+   * the newcomer on its transport.
+   */
+  private admit(join: JoinRequest, hostKey: boolean | undefined, now: number): Seating<Occupant> {
     const key = nameKey(join.name);
+    const { session } = join;
     const occupants = this.occupants();
-    const session = join.session;
     const decision = decideAdmission(
       {
         key,
         ...(session !== undefined && { session }),
         ...(hostKey !== undefined && { hostKey }),
-        removed: this.state.isRemoved([`name:${key}`, ...(session ? [`session:${session}`] : [])], now),
+        removed: this.state.isRemoved([`name:${key}`, ...(session === undefined ? [] : [`session:${session}`])], now),
         lockedOut: this.state.settings.locked && !(session !== undefined && this.state.wasAdmitted(session)),
       },
       occupants,
@@ -175,14 +242,15 @@ export class ChatRoom extends DurableObject<Env> {
       (o) => this.isDead(o, now),
     );
     for (const dead of decision.evict) this.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
-    if (!decision.admit) return refuseUpgrade(decision.code);
+    if (!decision.admit) return { admit: false, code: decision.code };
     if (session !== undefined) this.state.admit(session);
+    const { takeover } = decision;
+    if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
     const evicted = new Set(decision.evict);
-    const stayed = occupants.filter((o) => o !== decision.takeover && !evicted.has(o));
-    return this.accept(join, hostKey ? "host" : "member", decision.takeover, stayed, handshake, now);
+    return { admit: true, takeover, stayed: occupants.filter((o) => o !== takeover && !evicted.has(o)) };
   }
 
-  /** Accepts the socket, welcomes it, and tells the others (unless it takes over its own name). */
+  /** Accepts the socket, welcomes it, and tells the others (unless it took over its own name). */
   private accept(
     join: JoinRequest,
     role: Member["role"],
@@ -191,7 +259,8 @@ export class ChatRoom extends DurableObject<Env> {
     handshake: WelcomeFrame["handshake"],
     now: number,
   ): Response {
-    const { 0: client, 1: server } = new WebSocketPair();
+    // Decided per socket at its handshake: declined unless the deployment turned compression on.
+    const { server, response } = upgrade(this.config.compression ? {} : DECLINE_COMPRESSION);
     this.ctx.acceptWebSocket(server);
     const member: Member = {
       room: join.room,
@@ -203,23 +272,18 @@ export class ChatRoom extends DurableObject<Env> {
     if (join.session !== undefined) member.session = join.session;
     if (join.watcher) member.watcher = true;
     attach(server, member);
-
-    // A same-session takeover: the old tab (or poller) is told and closed; the others see no change.
-    if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
     const users = (join.watcher ? stayed : [...stayed, member]).map(toUser).sort(byJoinedAt);
     this.send(server, this.welcome(join, member, users, handshake));
     if (takeover === null && !join.watcher) this.fanout.joined(nameKey(member.name), toUser(member), server);
     else this.fanout.welcomed(server);
-    // Decided per socket at its handshake: declined unless the deployment turned compression on.
-    const headers = this.config.compression ? {} : DECLINE_COMPRESSION;
-    return new Response(null, { status: 101, webSocket: client, headers });
+    return response;
   }
 
   /** A welcome for a socket (with the handshake the page shows) or a poller (`transport: "poll"`). */
-  welcome(
+  private welcome(
     join: JoinRequest,
     member: Member,
-    users: WelcomeFrame["users"],
+    users: User[],
     handshake?: WelcomeFrame["handshake"],
   ): WelcomeFrame {
     const epoch = this.state.epoch;
@@ -270,7 +334,7 @@ export class ChatRoom extends DurableObject<Env> {
    * One client frame, from a socket or a poller's POST: rate limit, validation, then the frame's
    * handler. What the sender alone gets goes through `sender.reply`.
    */
-  receive(sender: Sender, member: Member, data: string | ArrayBuffer, now: number): void {
+  private receive(sender: Sender, member: Member, data: string | ArrayBuffer, now: number): void {
     const { id } = sender;
     // Acks are flow control, not chat: up to `acksPerSecond` of them spend no rate-limit token.
     // Only a short frame can be one, so nothing large is parsed before the rate limit.
@@ -301,7 +365,7 @@ export class ChatRoom extends DurableObject<Env> {
       case "message":
         return this.message(sender, member, frame, now);
       default:
-        return moderate(this, (code) => sender.reply(errorFrame(code)), frame as HostFrame, now);
+        return moderate(this.parts, (code) => sender.reply(errorFrame(code)), frame as HostFrame, now);
     }
   }
 
@@ -331,7 +395,7 @@ export class ChatRoom extends DurableObject<Env> {
   private typing(id: WebSocket | string, member: Member, now: number): void {
     if (now - (this.typedAt.get(id) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
     this.typedAt.set(id, now);
-    this.fanout.broadcast({ type: "typing", from: member.name }, typeof id === "string" ? undefined : id);
+    this.fanout.broadcast({ type: "typing", from: member.name }, { to: "all", except: id });
   }
 
   /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */
@@ -344,12 +408,12 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** `GET /poll/:room/:client`: joins, resumes or reads from a cursor; may hold the answer. */
   poll(req: PollRequest): Promise<PollReply | { end: PollEndCode }> {
-    return poll(this, req);
+    return poll(this.parts, req);
   }
 
   /** `POST /poll/:room/:client`: one client frame from a poller. */
   pollSend(req: PollRequest, body: string): Promise<PollSendAnswer | { end: PollEndCode | "not_joined" }> {
-    return pollSend(this, req, body);
+    return pollSend(this.parts, req, body);
   }
 
   // --- close ----------------------------------------------------------------------------------
@@ -377,9 +441,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Ends a member, on a socket or on HTTP (its held poll, if any, ends with the code). */
-  end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
+  private end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
     if (o.ws !== null) return this.drop(o.ws, code, closeCode, announce);
-    this.pollers.remove(o.key, code in POLL_END_STATUS ? (code as PollEndCode) : null);
+    this.pollers.remove(o.key, isPollEnd(code) ? code : null);
     this.state.touch(Date.now());
     if (announce) this.fanout.left(o.key, o.name);
   }
@@ -388,7 +452,7 @@ export class ChatRoom extends DurableObject<Env> {
    * Ends a socket from the room's side: an error frame, then a close. The others hear of the
    * leave unless `announce` is false (a takeover: the name stays).
    */
-  drop(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
+  private drop(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
@@ -406,7 +470,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** The room's one alarm: the next heartbeat sweep while sockets remain, else its expiry. */
-  async scheduleAlarm(): Promise<void> {
+  private async scheduleAlarm(): Promise<void> {
     const now = Date.now();
     const activeAt = this.state.activeAt ?? now;
     let at = activeAt + this.config.roomIdleDays * DAY_MS;
@@ -430,7 +494,7 @@ export class ChatRoom extends DurableObject<Env> {
     return true;
   }
 
-  isDead(occupant: Occupant, now: number): boolean {
+  private isDead(occupant: Occupant, now: number): boolean {
     if (occupant.ws === null) {
       const quiet = now - occupant.connectedAt > this.config.pollTimeoutSeconds * 1000;
       return quiet && !this.pollers.isHeld(occupant.key);
@@ -451,7 +515,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Members in the room now, on sockets and on HTTP (not the projector's watchers). */
-  occupants(): Occupant[] {
+  private occupants(): Occupant[] {
     const out: Occupant[] = [];
     for (const ws of this.openSockets()) {
       const o = occupantOf(ws);
@@ -480,7 +544,7 @@ export class ChatRoom extends DurableObject<Env> {
     return bucket;
   }
 
-  send(ws: WebSocket, frame: ServerFrame): void {
+  private send(ws: WebSocket, frame: ServerFrame): void {
     sendQuietly(ws, JSON.stringify(frame));
   }
 }

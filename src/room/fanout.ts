@@ -8,8 +8,11 @@
  * serialised once per flush (per group of sockets that need the same bytes), never per socket.
  * Presence changes merge into one diff per flush, so a class joining at once costs n frames,
  * not n². A timer is pending only while something is queued, so an idle room can hibernate.
+ * A frame may be for some only (its `Audience`): the sockets that get the same frames share one
+ * string.
  */
 import { type PresenceFrame, type ServerFrame, type User, utf8ByteLength } from "../protocol";
+import { type AddressedFrame, type Audience, EVERYONE, type Reader, isEveryone, reaches } from "./audience";
 
 /**
  * The room's send budget, in `send()` calls per second. Local workerd manages roughly 22–25k
@@ -23,10 +26,8 @@ const SENDS_PER_SECOND = 10_000;
 /** Flushes the budget can hold back to back: a quiet room sends at once, even two at a time. */
 const BURST_FLUSHES = 2;
 
-type Part =
-  | { kind: "frame"; json: string; seq?: number; except?: WebSocket; typing?: true }
-  | { kind: "join"; key: string; user: User }
-  | { kind: "leave"; key: string; name: string };
+type FramePart = { kind: "frame"; json: string; audience: Audience; seq?: number; typing?: true };
+type Part = FramePart | { kind: "join"; key: string; user: User } | { kind: "leave"; key: string; name: string };
 
 export class Fanout {
   private parts: Part[] = [];
@@ -52,13 +53,16 @@ export class Fanout {
     lastSeq: number,
     /**
      * `tooSlow`: a socket that fell more than `maxUnackedBytes` behind its acks, called after the
-     * flush. `flushed`: the frames of a flush, one by one (typing left out), for HTTP pollers;
-     * built only if it is called (a room with no poller skips the work).
+     * flush. `flushed`: the frames of a flush, one by one with their audience (typing left out),
+     * for HTTP pollers; built only if it is called (a room with no poller skips the work).
+     * `readerOf`: a socket's name and role, asked only in a flush with a frame for some (the
+     * hosts, one name); without it a socket gets only what is for everyone.
      */
-    private readonly backlog: {
+    private readonly options: {
       maxUnackedBytes: number;
       tooSlow: (ws: WebSocket) => void;
-      flushed?: (frames: () => string[]) => void;
+      flushed?: (frames: () => AddressedFrame[]) => void;
+      readerOf?: (ws: WebSocket) => Reader;
     } = {
       maxUnackedBytes: Number.POSITIVE_INFINITY,
       tooSlow: () => {},
@@ -72,12 +76,11 @@ export class Fanout {
     this.unacked.delete(ws);
   }
 
-  /** Queues a frame for every socket, or every socket but `except` (its sender). */
-  broadcast(frame: ServerFrame, except?: WebSocket): void {
-    const part: Part = { kind: "frame", json: JSON.stringify(frame) };
+  /** Queues a frame for its audience: every socket (typing: but its sender's), the hosts, or one name. */
+  broadcast(frame: ServerFrame, audience: Audience = EVERYONE): void {
+    const part: FramePart = { kind: "frame", json: JSON.stringify(frame), audience };
     if (frame.type === "message") part.seq = frame.seq;
     if (frame.type === "typing") part.typing = true;
-    if (except !== undefined) part.except = except;
     this.parts.push(part);
     this.schedule();
   }
@@ -124,26 +127,39 @@ export class Fanout {
     const { parts, firstPartOf } = this;
     this.parts = [];
     this.firstPartOf = new Map();
-    // Sockets whose own frame (typing) is queued: it must not come back to them.
-    const senders = new Set<WebSocket>();
-    for (const p of parts) {
+    // Frames not for every socket (typing, the hosts', one name's): which of them a socket misses
+    // decides its payload. Names and roles are read only if a frame is for the hosts or a name.
+    const targeted: number[] = [];
+    let byMember = false;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
       if (p.kind !== "frame") continue;
       if (p.seq !== undefined) this.lastFlushedSeq = p.seq;
-      if (p.except !== undefined) senders.add(p.except);
+      if (isEveryone(p.audience)) continue;
+      targeted.push(i);
+      if (p.audience.to !== "all") byMember = true;
     }
-    const shared = new Map<number, string | null>();
+    const readerOf = this.options.readerOf ?? ((ws: WebSocket) => ({ id: ws }));
+    // One payload per group: where a socket starts, and the parts it misses.
+    const shared = new Map<string, string | null>();
     const sizes = new Map<string, number>();
     const slow: WebSocket[] = [];
-    const max = this.backlog.maxUnackedBytes;
+    const max = this.options.maxUnackedBytes;
     for (const ws of sockets) {
       const start = firstPartOf.get(ws) ?? 0;
-      let payload: string | null;
-      if (senders.has(ws)) {
-        payload = serialise(parts, start, ws);
-      } else {
-        if (!shared.has(start)) shared.set(start, serialise(parts, start));
-        payload = shared.get(start) ?? null;
+      let group = String(start);
+      let missed: Set<number> | undefined;
+      if (targeted.length > 0) {
+        const reader = byMember ? readerOf(ws) : { id: ws };
+        for (const i of targeted) {
+          if (i < start || reaches((parts[i] as FramePart).audience, reader)) continue;
+          missed ??= new Set();
+          missed.add(i);
+          group += `,${i}`;
+        }
       }
+      if (!shared.has(group)) shared.set(group, serialise(parts, start, missed));
+      const payload = shared.get(group) ?? null;
       if (payload === null) continue;
       sendQuietly(ws, payload);
       // Keyed by the payload string itself: the sockets of one group share it (and its hash).
@@ -156,11 +172,11 @@ export class Fanout {
       this.unacked.set(ws, behind);
       if (behind > max) slow.push(ws);
     }
-    if (this.backlog.flushed !== undefined) this.backlog.flushed(() => framesOf(parts));
+    if (this.options.flushed !== undefined) this.options.flushed(() => framesOf(parts));
     // After the loop: closing a socket queues its leave, which must not run inside this flush.
     for (const ws of slow) {
       this.unacked.delete(ws);
-      this.backlog.tooSlow(ws);
+      this.options.tooSlow(ws);
     }
   }
 
@@ -183,24 +199,24 @@ export class Fanout {
 }
 
 /** One payload: a lone frame as itself, several as a JSON array; null when nothing applies. */
-function serialise(parts: Part[], start: number, self?: WebSocket): string | null {
+function serialise(parts: Part[], start: number, missed?: Set<number>): string | null {
   const frames: string[] = [];
   const presence = mergePresence(parts, start);
   if (presence !== null) frames.push(JSON.stringify(presence));
   for (let i = start; i < parts.length; i++) {
     const p = parts[i]!;
-    if (p.kind === "frame" && (self === undefined || p.except !== self)) frames.push(p.json);
+    if (p.kind === "frame" && !missed?.has(i)) frames.push(p.json);
   }
   if (frames.length === 0) return null;
   return frames.length === 1 ? frames[0]! : `[${frames.join(",")}]`;
 }
 
 /** A flush as separate frames, presence merged first, typing left out (pollers may miss it). */
-function framesOf(parts: Part[]): string[] {
-  const frames: string[] = [];
+function framesOf(parts: Part[]): AddressedFrame[] {
+  const frames: AddressedFrame[] = [];
   const presence = mergePresence(parts, 0);
-  if (presence !== null) frames.push(JSON.stringify(presence));
-  for (const p of parts) if (p.kind === "frame" && !p.typing) frames.push(p.json);
+  if (presence !== null) frames.push({ json: JSON.stringify(presence), audience: EVERYONE });
+  for (const p of parts) if (p.kind === "frame" && !p.typing) frames.push({ json: p.json, audience: p.audience });
   return frames;
 }
 

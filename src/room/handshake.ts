@@ -1,21 +1,39 @@
 /**
  * @module
- * The HTTP side of a WebSocket upgrade: refusing a join in a way a browser can read, and the
- * handshake as the page's teaching panel shows it.
+ * The HTTP side of a WebSocket upgrade: the `101` every upgrade answers with, refusing a join in
+ * a way a browser can read, and the handshake as the page's teaching panel shows it.
  */
-import { HANDSHAKE_HEADERS, closeCodeFor, type Handshake, type RefusalCode } from "../protocol";
+import { HANDSHAKE_HEADERS, closeCodeFor, type Handshake, type RefusalCode, type ServerFrame } from "../protocol";
 import { errorFrame } from "../protocol-server";
+
+/**
+ * A new socket pair and the `101` that hands its client end back: the caller accepts `server`
+ * (hibernatable in the room, plainly for an upgrade that ends at once). Compression is declined
+ * unless `headers` say otherwise.
+ */
+export function upgrade(headers: Record<string, string> = DECLINE_COMPRESSION): {
+  server: WebSocket;
+  response: Response;
+} {
+  const { 0: client, 1: server } = new WebSocketPair();
+  return { server, response: new Response(null, { status: 101, webSocket: client, headers }) };
+}
+
+/** An upgrade that is over at once: the socket is accepted, sent `frame` (if any), and closed. */
+export function closedUpgrade(code: number, reason: string, frame?: ServerFrame): Response {
+  const { server, response } = upgrade();
+  server.accept();
+  if (frame !== undefined) server.send(JSON.stringify(frame));
+  server.close(code, reason);
+  return response;
+}
 
 /**
  * A browser cannot read the status of a refused handshake, so a refusal completes the upgrade,
  * sends one `error` frame and closes with 4000 + the HTTP status and the code as reason.
  */
 export function refuseUpgrade(code: RefusalCode): Response {
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  server.send(JSON.stringify(errorFrame(code)));
-  server.close(closeCodeFor(code), code);
-  return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
+  return closedUpgrade(closeCodeFor(code), code, errorFrame(code));
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * @module
  * Who a socket is: its attachment, which survives hibernation. The room holds no list of its
- * own; `ctx.getWebSockets()` and these attachments are the connection manager.
+ * own; `ctx.getWebSockets()` and these attachments are the connection manager. And who a client
+ * frame came from, on either transport (`Sender`).
  */
-import { type Role, type User, nameKey } from "../protocol";
+import { type Role, type ServerFrame, type User, nameKey } from "../protocol";
+import type { Reader } from "./audience";
 
 /** What a socket's attachment holds, under a key of its own. */
 export interface Member {
@@ -22,6 +24,12 @@ export interface Member {
 }
 type Attachment = { roomcast?: Member };
 
+/** Who a client frame came from: a socket, or a poller (by its name's key), and how to answer it alone. */
+export interface Sender {
+  id: WebSocket | string;
+  reply: (frame: ServerFrame) => void;
+}
+
 /**
  * A member in the room now, with its name's key (names compare case-insensitively) and its
  * socket; `ws` is null for a member on HTTP (a poller).
@@ -39,6 +47,12 @@ export function attach(ws: WebSocket, member: Member): void {
 export function markGone(ws: WebSocket): void {
   const member = memberOf(ws);
   if (member !== undefined) attach(ws, { ...member, gone: true });
+}
+
+/** A socket as an audience sees it: a member by its attachment; the projector's watcher only as itself. */
+export function socketReader(ws: WebSocket): Reader {
+  const m = memberOf(ws);
+  return m === undefined || m.watcher ? { id: ws } : { id: ws, key: nameKey(m.name), role: m.role };
 }
 
 export function occupantOf(ws: WebSocket): Occupant | null {

@@ -3,16 +3,17 @@
  * What HTTP pollers read: every frame the fan-out flushed, in order, numbered. A poller's
  * cursor is `<log id>.<index>`; the log id is random per instance, so after a restart every
  * cursor is unknown and its poller gets a fresh welcome. In memory only, bounded in bytes like a
- * socket's backlog: a cursor older than what is kept is unknown too.
+ * socket's backlog: a cursor older than what is kept is unknown too. Each entry keeps its
+ * audience, so a poller reads what a socket of its name and role would have got.
  */
 import { randomId } from "../protocol";
+import { type Audience, EVERYONE, type Reader, reaches } from "./audience";
 
 interface Entry {
   index: number;
   json: string;
   bytes: number;
-  /** The poller this frame must not go back to (its own typing). */
-  except?: string;
+  audience: Audience;
 }
 
 export type Read =
@@ -29,9 +30,8 @@ export class PollLog {
 
   constructor(private readonly maxBytes: number) {}
 
-  append(json: string, except?: string): void {
-    const entry: Entry = { index: this.head++, json, bytes: json.length };
-    if (except !== undefined) entry.except = except;
+  append(json: string, audience: Audience = EVERYONE): void {
+    const entry: Entry = { index: this.head++, json, bytes: json.length, audience };
     this.entries.push(entry);
     this.bytes += entry.bytes;
     let drop = 0;
@@ -51,14 +51,14 @@ export class PollLog {
     return Number.isSafeInteger(index) && index >= 0 && index <= this.head ? index : null;
   }
 
-  /** The frames after `index` for the poller `self` (entries are consecutive: no search needed). */
-  read(index: number, self: string): Read {
+  /** The frames after `index` that reach `reader` (entries are consecutive: no search needed). */
+  read(index: number, reader: Reader): Read {
     const first = this.entries[0]?.index ?? this.head;
     if (index < first) return { known: false };
     const frames: string[] = [];
     for (let i = index - first; i < this.entries.length; i++) {
       const e = this.entries[i]!;
-      if (e.except !== self) frames.push(e.json);
+      if (reaches(e.audience, reader)) frames.push(e.json);
     }
     return { known: true, frames, next: this.head };
   }

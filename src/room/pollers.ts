@@ -5,6 +5,7 @@
  * may hibernate again). A poller is a (name, session) pair like a WebSocket member.
  */
 import type { PollEndCode, Role } from "../protocol";
+import type { Reader } from "./audience";
 import type { Member, Occupant } from "./member";
 
 export interface Poller {
@@ -121,10 +122,6 @@ export class Pollers {
     this.held.clear();
     for (const h of all) h.settle({ read: true });
   }
-
-  get anyHeld(): boolean {
-    return this.held.size > 0;
-  }
 }
 
 function fromRow(r: Row): Poller {
@@ -149,6 +146,11 @@ export function pollerMember(p: Poller): Member {
     joinedAt: p.joinedAt,
     connectedAt: p.answeredAt,
   };
+}
+
+/** A poller as an audience sees it: its id is its name's key, as a poller `Sender`'s. */
+export function pollerReader(p: Poller): Reader {
+  return { id: p.key, key: p.key, role: p.role };
 }
 
 /** A poller as the room's admission and presence see it: an occupant with no socket. */

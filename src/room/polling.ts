@@ -5,21 +5,40 @@
  * WebSocket's admission, appears in presence, and reads, from an opaque cursor, every frame a
  * socket of its name would have got (from the room's poll log). A held poll is answered when a
  * flush brings frames, or after `wait` seconds with none; at most once per 100 ms per poller.
+ * It works on the room through `PollContext`, never on `ChatRoom` itself.
  */
 import {
-  CLOSE_HEARTBEAT,
-  CLOSE_REPLACED,
   LIMITS,
   type PollEndCode,
   type PollSendAnswer,
   type ServerFrame,
+  type User,
+  type WelcomeFrame,
   nameKey,
 } from "../protocol";
-import type { PollRequest } from "../protocol-server";
-import { decideAdmission } from "./admission";
-import type { ChatRoom } from "./chat-room";
-import { byJoinedAt, toUser } from "./member";
-import { type HeldOutcome, type Poller, pollerMember } from "./pollers";
+import type { JoinRequest, PollRequest } from "../protocol-server";
+import type { Seating } from "./admission";
+import type { Fanout } from "./fanout";
+import { type Member, type Occupant, type Sender, byJoinedAt, toUser } from "./member";
+import type { PollLog } from "./poll-log";
+import { type HeldOutcome, type Poller, type Pollers, pollerMember, pollerReader } from "./pollers";
+import type { RoomState } from "./room-state";
+
+/** What the poll endpoint works on: the room's parts for pollers, and the steps it shares with sockets. */
+export interface PollContext {
+  state: RoomState;
+  fanout: Fanout;
+  pollers: Pollers;
+  log: PollLog;
+  occupants(): Occupant[];
+  isHostKey(key: string): Promise<boolean>;
+  scheduleAlarm(): Promise<void>;
+  /** The room's one admission, the WebSocket's too: the dead are ended, a takeover replaced. */
+  admit(join: JoinRequest, hostKey: boolean | undefined, now: number): Seating<Occupant>;
+  welcome(join: JoinRequest, member: Member, users: User[]): WelcomeFrame;
+  /** One client frame, as from a socket: what the sender alone gets goes through `sender.reply`. */
+  receive(sender: Sender, member: Member, data: string, now: number): void;
+}
 
 type Ended = { end: PollEndCode };
 
@@ -29,7 +48,7 @@ export interface PollReply {
   framesJson: string;
 }
 
-export async function poll(room: ChatRoom, req: PollRequest): Promise<PollReply | Ended> {
+export async function poll(room: PollContext, req: PollRequest): Promise<PollReply | Ended> {
   const hostKey = req.host === undefined ? undefined : await room.isHostKey(req.host);
   const key = nameKey(req.name);
   const mine = room.pollers.get(key);
@@ -47,26 +66,12 @@ export async function poll(room: ChatRoom, req: PollRequest): Promise<PollReply 
   return join(room, req, key, hostKey);
 }
 
-/** A new member on HTTP (or one taking its own socket over): the WebSocket's admission. */
-function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | undefined): PollReply | Ended {
+/** A new member on HTTP (or one taking its own socket over, which the admission replaced). */
+function join(room: PollContext, req: PollRequest, key: string, hostKey: boolean | undefined): PollReply | Ended {
   const now = Date.now();
-  const occupants = room.occupants();
-  const decision = decideAdmission(
-    {
-      key,
-      session: req.session,
-      ...(hostKey !== undefined && { hostKey }),
-      removed: room.state.isRemoved([`name:${key}`, `session:${req.session}`], now),
-      lockedOut: room.state.settings.locked && !room.state.wasAdmitted(req.session),
-    },
-    occupants,
-    room.config.maxUsers,
-    (o) => room.isDead(o, now),
-  );
-  for (const dead of decision.evict) room.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
-  if (!decision.admit) return { end: decision.code };
-  room.state.admit(req.session);
-  const takeover = decision.takeover;
+  const seating = room.admit(req, hostKey, now);
+  if (!seating.admit) return { end: seating.code };
+  const { takeover } = seating;
   const poller: Poller = {
     key,
     room: req.room,
@@ -76,15 +81,13 @@ function join(room: ChatRoom, req: PollRequest, key: string, hostKey: boolean | 
     joinedAt: takeover?.joinedAt ?? now,
     answeredAt: now,
   };
-  // Taking its own socket over: that tab is told and closed, the others see no change.
-  if (takeover !== null) room.end(takeover, "replaced", CLOSE_REPLACED, false);
   room.pollers.add(poller);
   if (takeover === null) room.fanout.joined(key, toUser(pollerMember(poller)));
   return welcome(room, req, poller);
 }
 
 /** A fresh welcome (a resume when `since` is given); the cursor starts after everything sent so far. */
-function welcome(room: ChatRoom, req: PollRequest, poller: Poller): PollReply {
+function welcome(room: PollContext, req: PollRequest, poller: Poller): PollReply {
   // Everything queued goes out (and into the log) first: the cursor then has no gap and no duplicate.
   room.fanout.flush();
   const users = room.occupants().map(toUser).sort(byJoinedAt);
@@ -93,11 +96,12 @@ function welcome(room: ChatRoom, req: PollRequest, poller: Poller): PollReply {
   return { cursor: room.log.cursor(), framesJson: `[${JSON.stringify(frame)}]` };
 }
 
-async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<PollReply | Ended> {
+async function read(room: PollContext, poller: Poller, req: PollRequest): Promise<PollReply | Ended> {
   const index = req.cursor === undefined ? null : room.log.indexOf(req.cursor);
   // No cursor, or one this room no longer knows (a restart, or past the bound): start over.
   if (index === null) return welcome(room, req, poller);
-  let got = room.log.read(index, poller.key);
+  const reader = pollerReader(poller);
+  let got = room.log.read(index, reader);
   if (got.known && got.frames.length === 0 && req.wait > 0) {
     const outcome = await held(room, poller.key, req.wait * 1000);
     if ("end" in outcome) return outcome;
@@ -107,7 +111,7 @@ async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<P
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
     if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
-    got = room.log.read(index, poller.key);
+    got = room.log.read(index, reader);
   }
   if (!got.known) return welcome(room, req, poller);
   room.pollers.answered(poller.key, Date.now());
@@ -116,7 +120,7 @@ async function read(room: ChatRoom, poller: Poller, req: PollRequest): Promise<P
 }
 
 /** Waits for new frames (or an ending) for at most `ms`. */
-function held(room: ChatRoom, key: string, ms: number): Promise<HeldOutcome> {
+function held(room: PollContext, key: string, ms: number): Promise<HeldOutcome> {
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const release = room.pollers.hold(key, (outcome) => {
@@ -132,7 +136,7 @@ function held(room: ChatRoom, key: string, ms: number): Promise<HeldOutcome> {
 
 /** One client frame from a member on HTTP; what it gets at once is the answer. */
 export async function pollSend(
-  room: ChatRoom,
+  room: PollContext,
   req: PollRequest,
   body: string,
 ): Promise<PollSendAnswer | { end: PollEndCode | "not_joined" }> {

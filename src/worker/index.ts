@@ -10,7 +10,7 @@ import { allowedOrigins, readConfig } from "../config";
 import { ERROR_CODES, LIMITS, parseRoomName } from "../protocol";
 import { type PollRequest, parseJoinRequest, parsePollRequest } from "../protocol-server";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
-import { DECLINE_COMPRESSION, refuseUpgrade } from "../room/handshake";
+import { closedUpgrade, refuseUpgrade } from "../room/handshake";
 import { HttpError } from "./http-error";
 
 export { ChatRoom } from "../room/chat-room";
@@ -116,10 +116,7 @@ app.get("/ws-probe", (c) => {
     throw new HttpError("upgrade_required", { Upgrade: "websocket" });
   }
   refuseForeignOrigin(c);
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  server.close(1000, "probe");
-  return new Response(null, { status: 101, webSocket: client, headers: DECLINE_COMPRESSION });
+  return closedUpgrade(1000, "probe");
 });
 
 app.notFound((c) => {

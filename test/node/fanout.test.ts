@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Reader } from "../../src/room/audience";
 import { Fanout } from "../../src/room/fanout";
+import { PollLog } from "../../src/room/poll-log";
 import { parseServerData, type ChatMessage, type ServerFrame } from "../../src/protocol";
 
 /** A socket that records what it was sent, parsed (arrays flattened) and raw. */
@@ -120,7 +122,7 @@ describe("Fanout", () => {
   it("does not send a typer its own typing frame", () => {
     const { sockets, fanout } = room(3);
     const typer = sockets[1] as unknown as WebSocket;
-    fanout.broadcast({ type: "typing", from: "B" }, typer);
+    fanout.broadcast({ type: "typing", from: "B" }, { to: "all", except: typer });
     expect(sockets[0]!.frames).toEqual([{ type: "typing", from: "B" }]);
     expect(sockets[1]!.raw).toEqual([]);
   });
@@ -176,5 +178,121 @@ describe("Fanout", () => {
       expect(seqs(fresh)).toEqual([3]);
       expect(seqs(sockets[0]!)).toEqual([1, 2, 3]);
     });
+  });
+
+  describe("audiences, on both transports", () => {
+    /**
+     * A room with a host and a member on sockets, the projector's watcher, and a host and a
+     * member on HTTP, whose poll log is fed by the flush as the room feeds it.
+     */
+    function mixedRoom() {
+      const teacher = new FakeSocket();
+      const sara = new FakeSocket();
+      const projector = new FakeSocket();
+      const readers = new Map<FakeSocket, Reader>([
+        [teacher, { id: teacher as unknown as WebSocket, key: "teacher", role: "host" }],
+        [sara, { id: sara as unknown as WebSocket, key: "sara", role: "member" }],
+        // The watcher has no name or role (as `socketReader` gives it).
+        [projector, { id: projector as unknown as WebSocket }],
+      ]);
+      const log = new PollLog(1 << 20);
+      const looked: FakeSocket[] = [];
+      const fanout = new Fanout(
+        () => [teacher, sara, projector] as unknown as WebSocket[],
+        () => {},
+        0,
+        {
+          maxUnackedBytes: Number.POSITIVE_INFINITY,
+          tooSlow: () => {},
+          flushed: (frames) => {
+            for (const f of frames()) log.append(f.json, f.audience);
+          },
+          readerOf: (ws) => {
+            looked.push(ws as unknown as FakeSocket);
+            return readers.get(ws as unknown as FakeSocket)!;
+          },
+        },
+      );
+      const assistant: Reader = { id: "assistant", key: "assistant", role: "host" };
+      const ali: Reader = { id: "ali", key: "ali", role: "member" };
+      const polled = (r: Reader) => {
+        const got = log.read(0, r);
+        return got.known ? got.frames.flatMap(parseServerData) : [];
+      };
+      return { teacher, sara, projector, fanout, looked, assistant, ali, polled };
+    }
+    const texts = (frames: ServerFrame[]) => frames.map((f) => (f.type === "message" ? f.text : f.type));
+    const frame = (text: string): ChatMessage => ({ type: "message", seq: 0, ts: 0, from: "A", text });
+
+    it("gives a frame for the hosts to the host's socket and a host poller, not a member's, nor the projector", () => {
+      const r = mixedRoom();
+      r.fanout.broadcast(frame("for the hosts"), { to: "hosts" });
+      r.fanout.broadcast(frame("for everyone"));
+      expect(texts(r.teacher.frames)).toEqual(["for the hosts", "for everyone"]);
+      expect(texts(r.sara.frames)).toEqual(["for everyone"]);
+      expect(texts(r.projector.frames)).toEqual(["for everyone"]);
+      expect(texts(r.polled(r.assistant))).toEqual(["for the hosts", "for everyone"]);
+      expect(texts(r.polled(r.ali))).toEqual(["for everyone"]);
+    });
+
+    it("gives a frame for one name to that name alone, on a socket or on HTTP", () => {
+      const r = mixedRoom();
+      r.fanout.broadcast(frame("for Sara"), { to: "name", key: "sara" });
+      r.fanout.broadcast(frame("for Ali"), { to: "name", key: "ali" });
+      expect(texts(r.sara.frames)).toEqual(["for Sara"]);
+      expect(texts(r.teacher.frames)).toEqual([]);
+      expect(texts(r.projector.frames)).toEqual([]);
+      expect(texts(r.polled(r.ali))).toEqual(["for Ali"]);
+      expect(texts(r.polled(r.assistant))).toEqual([]);
+    });
+
+    it("coalesced with frames for everyone, keeps each socket's order and shares one string per group", () => {
+      const sockets = Array.from({ length: 500 }, () => new FakeSocket());
+      const fanout = new Fanout(
+        () => sockets as unknown as WebSocket[],
+        () => {},
+        0,
+        {
+          maxUnackedBytes: Number.POSITIVE_INFINITY,
+          tooSlow: () => {},
+          readerOf: (ws) => {
+            const i = sockets.indexOf(ws as unknown as FakeSocket);
+            return { id: ws, key: `s${i}`, role: i < 2 ? "host" : "member" };
+          },
+        },
+      );
+      busy(fanout);
+      for (const s of sockets) s.raw = [];
+      fanout.broadcast(frame("a"));
+      fanout.broadcast(frame("hosts"), { to: "hosts" });
+      fanout.broadcast(frame("s7"), { to: "name", key: "s7" });
+      fanout.broadcast(frame("b"));
+      fanout.flush();
+      expect(texts(sockets[0]!.frames)).toEqual(["a", "hosts", "b"]);
+      expect(texts(sockets[7]!.frames)).toEqual(["a", "s7", "b"]);
+      expect(texts(sockets[8]!.frames)).toEqual(["a", "b"]);
+      // Three groups (the hosts, s7, everyone else), each one string serialised once.
+      expect(new Set(sockets.map((s) => s.raw[0])).size).toBe(3);
+      expect(sockets[8]!.raw).toEqual(sockets[499]!.raw);
+    });
+
+    it("reads no socket's name or role for frames that are for everyone or all but the typer", () => {
+      const r = mixedRoom();
+      r.fanout.broadcast(frame("hello"));
+      r.fanout.broadcast({ type: "typing", from: "Sara" }, { to: "all", except: r.sara as unknown as WebSocket });
+      expect(r.looked).toEqual([]);
+      expect(r.sara.frames.map((f) => f.type)).toEqual(["message"]);
+      expect(r.teacher.frames.map((f) => f.type)).toEqual(["message", "typing"]);
+      // Typing is not in the poll log at all (pollers may miss it).
+      expect(texts(r.polled(r.ali))).toEqual(["hello"]);
+    });
+  });
+
+  it("keeps a poller's own frame out of what the poll log gives it back", () => {
+    const log = new PollLog(1 << 20);
+    log.append(JSON.stringify({ type: "typing", from: "Ali" }), { to: "all", except: "ali" });
+    const read = (id: string) => log.read(0, { id, key: id, role: "member" });
+    expect(read("ali")).toEqual({ known: true, frames: [], next: 1 });
+    expect(read("sara")).toMatchObject({ known: true, frames: [expect.stringContaining("Ali")] });
   });
 });

@@ -144,6 +144,32 @@ describe("takeover across transports", () => {
   });
 });
 
+describe("who gets a frame, across transports", () => {
+  it("typing from a socket reaches the other sockets, not the typer and no poller; a poller's reaches every socket", async () => {
+    const room = uniqueRoom();
+    const sara = await join(room, "Sara");
+    const omid = await join(room, "Omid");
+    const ali = new PollClient(room, "Ali");
+    await ali.join();
+    // Everyone has seen everyone arrive: what follows starts from here.
+    sara.say("ready");
+    await sara.skipTo("message");
+    await omid.skipTo("message");
+    await ali.frames((f) => messagesIn(f).includes("ready"));
+    sara.send({ type: "typing" });
+    expect(await omid.nextOf("typing")).toEqual({ type: "typing", from: "Sara" });
+    expect((await ali.send({ type: "typing" })).body).toEqual({ frames: [] });
+    sara.say("barrier");
+    for (const socket of [sara, omid]) {
+      expect(await socket.nextOf("typing")).toEqual({ type: "typing", from: "Ali" });
+      expect(await socket.nextOf("message")).toMatchObject({ text: "barrier" });
+      expect(socket.unread).toEqual([]);
+    }
+    const polled = await ali.frames((f) => messagesIn(f).includes("barrier"));
+    expect(polled.filter((f) => f.type === "typing")).toEqual([]);
+  });
+});
+
 describe("refusals and bad input on /poll/", () => {
   const status = async (room: string, name: string, query: string, init: RequestInit = {}) => {
     const res = await SELF.fetch(
