@@ -213,11 +213,11 @@ export interface WelcomeFrame {
   reset?: true;
   /** A resume: the room was cleared through this seq since `since`. */
   clearedThrough?: number;
-  /** A resume: seqs deleted since `since` (their rows are gone; drop them if shown). */
+  /** A resume: seqs deleted since `since` (their rows are gone; take them off the screen). */
   deleted?: number[];
 }
 
-/** A host deleted a message (to everyone), or the acknowledgement of a resend of a deleted one. */
+/** A host deleted a message (to everyone), or the confirmation of a resend of a deleted one. */
 export interface DeletedFrame {
   type: "deleted";
   seq: number;
@@ -284,7 +284,7 @@ export interface PollAnswer {
 }
 
 /** `POST /poll/:room/:client` → 200: what the sender gets at once (usually nothing, or an error). */
-export interface PollSendAnswer {
+export interface PollPostAnswer {
   frames: ServerFrame[];
 }
 

@@ -22,7 +22,7 @@ export const RECONNECT: BackoffOptions = {
   jitter: 0.2,
 };
 
-/** The wait before retry number `attempt` (0 for the first retry after a drop). */
+/** The wait before retry number `attempt` (0 for the first retry after the connection was lost). */
 export function reconnectDelay(
   attempt: number,
   random: () => number = Math.random,

@@ -93,7 +93,7 @@ export class Chat {
       },
       onStatus: (s) => this.status(s),
       onWire: (dir, data) => {
-        views.hood.frame(dir, data);
+        views.hood.wire(dir, data);
         views.transport.wire(dir, data);
       },
       onRequest: () => views.transport.request(),
@@ -171,7 +171,7 @@ export class Chat {
     }
     if (result.gap) this.views.log.notice(this.i18n.t("gap"));
     for (const m of result.show) this.show(m, true);
-    // History may already hold some of our pending messages (sent just before a drop).
+    // History may already hold some of our pending messages (sent just before the connection was lost).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);
     // The first welcome's settings are the state; a later one's changes are news.

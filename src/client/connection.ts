@@ -1,6 +1,6 @@
 /**
  * @module
- * One room connection that keeps itself alive: it reconnects with backoff after any drop,
+ * One room connection that keeps itself alive: it reconnects with backoff whenever it is lost,
  * resumes with `since`, pings as the server's heartbeat asks, and stops for good after a
  * refusal or a `replaced`. No DOM: the socket class and timers are injectable for tests.
  */

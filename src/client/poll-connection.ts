@@ -9,7 +9,7 @@ import {
   type ClientFrame,
   LIMITS,
   type PollAnswer,
-  type PollSendAnswer,
+  type PollPostAnswer,
   type ServerFrame,
   isRefusal,
 } from "../protocol";
@@ -67,7 +67,7 @@ export class PollConnection {
     const body = JSON.stringify(frame);
     this.options.onWire?.("out", body);
     void this.request(this.url({}), { method: "POST", body }).then((answer) => {
-      if (answer !== null) this.deliver((answer as PollSendAnswer).frames);
+      if (answer !== null) this.deliver((answer as PollPostAnswer).frames);
     });
     return true;
   }
@@ -121,7 +121,7 @@ export class PollConnection {
   }
 
   /** One HTTP exchange; null when it failed (and the status says how) or was aborted. */
-  private async request(url: string, init: RequestInit): Promise<PollAnswer | PollSendAnswer | null> {
+  private async request(url: string, init: RequestInit): Promise<PollAnswer | PollPostAnswer | null> {
     const abort = new AbortController();
     if (init.method !== "POST") this.abort = abort;
     this.options.onRequest?.();
@@ -136,7 +136,7 @@ export class PollConnection {
     }
     if (res.ok) {
       if (init.method !== "POST") this.options.onWire?.("in", text);
-      return JSON.parse(text) as PollAnswer | PollSendAnswer;
+      return JSON.parse(text) as PollAnswer | PollPostAnswer;
     }
     const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? "";
     this.ended(code);

@@ -6,7 +6,7 @@
  */
 import { HANDSHAKE_HEADERS, type Handshake, utf8ByteLength } from "../protocol";
 import { el } from "./dom";
-import { hex, stackSteps, wsHeader } from "./frame-math";
+import { hex, stackSteps, wsHeader } from "./wire-math";
 import type { I18n } from "./i18n";
 import type { TransportView } from "./view-transport";
 
@@ -57,7 +57,7 @@ export class HoodView {
     if (!this.panel.hidden) this.render();
   }
 
-  frame(dir: "in" | "out", data: string): void {
+  wire(dir: "in" | "out", data: string): void {
     const f: Frame = { dir, ts: Date.now(), data, bytes: utf8ByteLength(data) };
     this.frames.push(f);
     if (this.frames.length > KEEP_FRAMES) this.frames.shift();

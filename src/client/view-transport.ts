@@ -7,7 +7,7 @@
  */
 import { utf8ByteLength } from "../protocol";
 import { el } from "./dom";
-import { wsHeaderBytes } from "./frame-math";
+import { wsHeaderBytes } from "./wire-math";
 import type { I18n, Key } from "./i18n";
 import type { TransportKind } from "./transport";
 

@@ -20,7 +20,7 @@ export interface Candidate {
   key: string;
   session?: string;
   /** A host key was given: whether it is the room's. Undefined when none was given. */
-  hostKey?: boolean;
+  hostKeyValid?: boolean;
   /** The name or the session was removed by the host, and the time is not up. */
   removed: boolean;
   /** The room is locked and this session was never admitted in this life. */
@@ -48,8 +48,8 @@ export function decideAdmission<T extends Seat>(
   isDead: (o: T) => boolean,
 ): Admission<T> {
   const evict: T[] = [];
-  if (candidate.hostKey === false) return { admit: false, code: "host_key_invalid", evict };
-  const host = candidate.hostKey === true;
+  if (candidate.hostKeyValid === false) return { admit: false, code: "host_key_invalid", evict };
+  const host = candidate.hostKeyValid === true;
   if (!host && candidate.removed) return { admit: false, code: "removed", evict };
   if (!host && candidate.lockedOut) return { admit: false, code: "room_locked", evict };
   let takeover: T | null = null;

@@ -21,7 +21,7 @@ import {
   type ErrorCode,
   type HostFrame,
   type PollEndCode,
-  type PollSendAnswer,
+  type PollPostAnswer,
   type RoomSnapshot,
   type ServerFrame,
   type User,
@@ -40,12 +40,12 @@ import {
 import { type Seating, decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
 import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "./handshake";
-import { MessageStore } from "./history";
+import { History } from "./history";
 import { hashHostKey, newHostKey } from "./host-key";
 import {
   type Member,
   type Occupant,
-  type Sender,
+  type Source,
   attach,
   byJoinedAt,
   markGone,
@@ -55,9 +55,9 @@ import {
   toUser,
 } from "./member";
 import { type ModerationContext, moderate } from "./moderation";
-import { PollLog } from "./poll-log";
+import { Feed } from "./feed";
 import { Pollers, pollerOccupant } from "./pollers";
-import { type PollContext, type PollReply, poll, pollSend } from "./polling";
+import { type PollContext, type PollReply, poll, pollPost } from "./polling";
 import { TokenBucket } from "./rate-limit";
 import { RoomState } from "./room-state";
 
@@ -80,13 +80,13 @@ export function roomStub(env: Env, room: string): DurableObjectStub<ChatRoom> {
 export class ChatRoom extends DurableObject<Env> {
   private readonly config: RoomConfig;
   // Rebuilt when the room expires (a new life of its storage), hence not readonly.
-  private store!: MessageStore;
+  private history!: History;
   private state!: RoomState;
   /** What every socket is sent. */
   private fanout!: Fanout;
   /** Members on HTTP, and what they read: every flushed frame, numbered, with its audience (in memory). */
   private pollers!: Pollers;
-  private log!: PollLog;
+  private feed!: Feed;
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
@@ -123,8 +123,8 @@ export class ChatRoom extends DurableObject<Env> {
       get config() {
         return room.config;
       },
-      get store() {
-        return room.store;
+      get history() {
+        return room.history;
       },
       get state() {
         return room.state;
@@ -135,38 +135,38 @@ export class ChatRoom extends DurableObject<Env> {
       get pollers() {
         return room.pollers;
       },
-      get log() {
-        return room.log;
+      get feed() {
+        return room.feed;
       },
       occupants: () => this.occupants(),
       end: (o, code, closeCode) => this.end(o, code, closeCode),
       isHostKey: (key) => this.isHostKey(key),
       scheduleAlarm: () => this.scheduleAlarm(),
-      admit: (join, hostKey, now) => this.admit(join, hostKey, now),
+      admit: (join, hostKeyValid, now) => this.admit(join, hostKeyValid, now),
       welcome: (join, member, users) => this.welcome(join, member, users),
-      receive: (sender, member, data, now) => this.receive(sender, member, data, now),
+      receive: (source, member, data, now) => this.receive(source, member, data, now),
     };
   }
 
   /** Opens (or, after an expiry, reopens) the room's storage. */
   private open(): void {
-    this.store = new MessageStore(this.ctx.storage, () => this.config.historyLimit);
+    this.history = new History(this.ctx.storage, () => this.config.historyLimit);
     this.state = new RoomState(this.ctx.storage);
     this.pollers = new Pollers(this.ctx.storage);
-    this.log = new PollLog(this.config.maxUnackedBytes);
+    this.feed = new Feed(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
       () => {
         // A message is activity: the room does not expire while it is used.
-        if (this.store.save()) this.state.touch(Date.now());
+        if (this.history.save()) this.state.touch(Date.now());
       },
-      this.store.seq,
+      this.history.seq,
       {
         maxUnackedBytes: this.config.maxUnackedBytes,
-        tooSlow: (ws) => this.drop(ws, "too_slow", CLOSE_TOO_SLOW),
+        tooSlow: (ws) => this.endSocket(ws, "too_slow", CLOSE_TOO_SLOW),
         flushed: (frames) => {
           if (this.pollers.all().length === 0) return;
-          for (const f of frames()) this.log.append(f.json, f.audience);
+          for (const f of frames()) this.feed.append(f.json, f.audience);
           this.pollers.wake();
         },
         readerOf: socketReader,
@@ -204,18 +204,18 @@ export class ChatRoom extends DurableObject<Env> {
     const join = JSON.parse(decodeURIComponent(request.headers.get(JOIN_HEADER) ?? "")) as JoinRequest;
     // Every await happens before the decision, so nothing can interleave between it and accept.
     const handshake = await describeHandshake(request);
-    const hostKey = join.host === undefined ? undefined : await this.isHostKey(join.host);
+    const hostKeyValid = join.host === undefined ? undefined : await this.isHostKey(join.host);
     this.state.touch(Date.now());
     await this.scheduleAlarm();
 
     const now = Date.now();
     if (join.watcher) {
-      if (hostKey !== true) return refuseUpgrade("host_key_invalid");
+      if (hostKeyValid !== true) return refuseUpgrade("host_key_invalid");
       return this.accept(join, "member", null, this.occupants(), handshake, now);
     }
-    const seating = this.admit(join, hostKey, now);
+    const seating = this.admit(join, hostKeyValid, now);
     if (!seating.admit) return refuseUpgrade(seating.code);
-    return this.accept(join, hostKey ? "host" : "member", seating.takeover, seating.stayed, handshake, now);
+    return this.accept(join, hostKeyValid ? "host" : "member", seating.takeover, seating.stayed, handshake, now);
   }
 
   /**
@@ -225,7 +225,7 @@ export class ChatRoom extends DurableObject<Env> {
    * tab or poller is told and closed, with no leave (the others see no change). The caller seats
    * the newcomer on its transport.
    */
-  private admit(join: JoinRequest, hostKey: boolean | undefined, now: number): Seating<Occupant> {
+  private admit(join: JoinRequest, hostKeyValid: boolean | undefined, now: number): Seating<Occupant> {
     const key = nameKey(join.name);
     const { session } = join;
     const occupants = this.occupants();
@@ -233,7 +233,7 @@ export class ChatRoom extends DurableObject<Env> {
       {
         key,
         ...(session !== undefined && { session }),
-        ...(hostKey !== undefined && { hostKey }),
+        ...(hostKeyValid !== undefined && { hostKeyValid }),
         removed: this.state.isRemoved([`name:${key}`, ...(session === undefined ? [] : [`session:${session}`])], now),
         lockedOut: this.state.settings.locked && !(session !== undefined && this.state.wasAdmitted(session)),
       },
@@ -294,7 +294,7 @@ export class ChatRoom extends DurableObject<Env> {
       room: member.room,
       you: member.name,
       users,
-      seq: this.store.seq,
+      seq: this.history.seq,
       limits: {
         textMaxChars: LIMITS.textMaxChars,
         frameMaxBytes: LIMITS.frameMaxBytes,
@@ -310,11 +310,11 @@ export class ChatRoom extends DurableObject<Env> {
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
     if (join.since === undefined || reset) {
-      frame.history = this.store.recent(this.config.historyOnJoin);
+      frame.history = this.history.recent(this.config.historyOnJoin);
       if (reset) frame.reset = true;
       return frame;
     }
-    const resume = this.store.since(join.since, LIMITS.resumeMaxMessages);
+    const resume = this.history.since(join.since, LIMITS.resumeMaxMessages);
     frame.history = resume.messages;
     if (resume.gap) frame.gap = true;
     if (resume.clearedThrough !== undefined) frame.clearedThrough = resume.clearedThrough;
@@ -332,64 +332,64 @@ export class ChatRoom extends DurableObject<Env> {
 
   /**
    * One client frame, from a socket or a poller's POST: rate limit, validation, then the frame's
-   * handler. What the sender alone gets goes through `sender.reply`.
+   * handler. What the source alone gets goes through `source.reply`.
    */
-  private receive(sender: Sender, member: Member, data: string | ArrayBuffer, now: number): void {
-    const { id } = sender;
+  private receive(source: Source, member: Member, data: string | ArrayBuffer, now: number): void {
+    const { id } = source;
     // Acks are flow control, not chat: up to `acksPerSecond` of them spend no rate-limit token.
     // Only a short frame can be one, so nothing large is parsed before the rate limit.
     const early = typeof data === "string" && data.length <= ACK_MAX_CHARS ? parseClientFrame(data) : null;
     if (early?.ok && early.frame.type === "ack" && typeof id !== "string" && !member.watcher) {
-      if (this.ackBucketOf(id, now).take(now)) return this.ack(id, early.frame, sender);
+      if (this.ackBucketOf(id, now).take(now)) return this.ack(id, early.frame, source);
     }
     const bucket = this.bucketOf(id, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
       if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs))
-        sender.reply(errorFrame("rate_limited", peekFrameId(data)));
+        source.reply(errorFrame("rate_limited", peekFrameId(data)));
       return;
     }
     const parsed = early ?? parseClientFrame(data);
-    if (!parsed.ok) return sender.reply(errorFrame(parsed.code, parsed.id));
+    if (!parsed.ok) return source.reply(errorFrame(parsed.code, parsed.id));
     const frame = parsed.frame;
     // The projector's watcher only listens; only the host moderates.
     if (member.watcher || (HOST_FRAME_TYPES.has(frame.type) && member.role !== "host")) {
-      return sender.reply(errorFrame("not_host", peekFrameId(data)));
+      return source.reply(errorFrame("not_host", peekFrameId(data)));
     }
     switch (frame.type) {
       case "typing":
         return this.typing(id, member, now);
       case "ack":
         // A poller has no socket backlog: its ack is accepted and changes nothing.
-        return typeof id === "string" ? undefined : this.ack(id, frame, sender);
+        return typeof id === "string" ? undefined : this.ack(id, frame, source);
       case "message":
-        return this.message(sender, member, frame, now);
+        return this.message(source, member, frame, now);
       default:
-        return moderate(this.parts, (code) => sender.reply(errorFrame(code)), frame as HostFrame, now);
+        return moderate(this.parts, (code) => source.reply(errorFrame(code)), frame as HostFrame, now);
     }
   }
 
-  private message(sender: Sender, member: Member, frame: ClientMessage, now: number): void {
+  private message(source: Source, member: Member, frame: ClientMessage, now: number): void {
     const key = nameKey(member.name);
     if (frame.id !== undefined) {
-      const original = this.store.findById(key, frame.id);
-      // A resend (the page's outbox): acknowledge to the sender alone, store nothing. If the
-      // original is still queued, its broadcast is the acknowledgement.
+      const original = this.history.findById(key, frame.id);
+      // A resend (the page's outbox): confirm it to the source alone, store nothing. If the
+      // original is still queued, its broadcast is the confirmation.
       if (original !== null && "deletedSeq" in original) {
-        return sender.reply({ type: "deleted", seq: original.deletedSeq, id: frame.id });
+        return source.reply({ type: "deleted", seq: original.deletedSeq, id: frame.id });
       }
       if (original !== null) {
-        if (!this.fanout.isQueued(original.message.seq)) sender.reply(original.message);
+        if (!this.fanout.isQueued(original.message.seq)) source.reply(original.message);
         return;
       }
     }
     const slowMs = this.state.settings.slowSeconds * 1000;
     if (slowMs > 0 && member.role !== "host") {
-      const last = this.store.lastMessageAt(key);
+      const last = this.history.lastMessageAt(key);
       const retryAfterMs = last === null ? 0 : last + slowMs - now;
-      if (retryAfterMs > 0) return sender.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });
+      if (retryAfterMs > 0) return source.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });
     }
-    this.fanout.broadcast(this.store.add(key, member.name, frame.text, frame.id));
+    this.fanout.broadcast(this.history.add(key, member.name, frame.text, frame.id));
   }
 
   private typing(id: WebSocket | string, member: Member, now: number): void {
@@ -399,8 +399,8 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */
-  private ack(ws: WebSocket, frame: ClientAck, sender: Sender): void {
-    if (frame.seq > this.store.seq) return sender.reply(errorFrame("bad_frame"));
+  private ack(ws: WebSocket, frame: ClientAck, source: Source): void {
+    if (frame.seq > this.history.seq) return source.reply(errorFrame("bad_frame"));
     this.fanout.acked(ws);
   }
 
@@ -412,8 +412,8 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** `POST /poll/:room/:client`: one client frame from a poller. */
-  pollSend(req: PollRequest, body: string): Promise<PollSendAnswer | { end: PollEndCode | "not_joined" }> {
-    return pollSend(this.parts, req, body);
+  pollPost(req: PollRequest, body: string): Promise<PollPostAnswer | { end: PollEndCode | "not_joined" }> {
+    return pollPost(this.parts, req, body);
   }
 
   // --- close ----------------------------------------------------------------------------------
@@ -442,7 +442,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Ends a member, on a socket or on HTTP (its held poll, if any, ends with the code). */
   private end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
-    if (o.ws !== null) return this.drop(o.ws, code, closeCode, announce);
+    if (o.ws !== null) return this.endSocket(o.ws, code, closeCode, announce);
     this.pollers.remove(o.key, isPollEnd(code) ? code : null);
     this.state.touch(Date.now());
     if (announce) this.fanout.left(o.key, o.name);
@@ -452,7 +452,7 @@ export class ChatRoom extends DurableObject<Env> {
    * Ends a socket from the room's side: an error frame, then a close. The others hear of the
    * leave unless `announce` is false (a takeover: the name stays).
    */
-  private drop(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
+  private endSocket(ws: WebSocket, code: ErrorCode, closeCode: number, announce = true): void {
     this.send(ws, errorFrame(code));
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
@@ -507,7 +507,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** `GET /api/rooms/:room`, over RPC from the Worker. */
   snapshot(room: string): RoomSnapshot {
-    return { room, users: this.occupants().map(toUser).sort(byJoinedAt), seq: this.store.seq };
+    return { room, users: this.occupants().map(toUser).sort(byJoinedAt), seq: this.history.seq };
   }
 
   private openSockets(): WebSocket[] {

@@ -36,7 +36,7 @@ export type Original = { message: ChatMessage } | { deletedSeq: number };
 
 type Mark = "last_seq" | "trimmed_through" | "cleared_through";
 
-export class MessageStore {
+export class History {
   private unsaved: (ChatMessage & { key: string })[] = [];
   private lastSeq: number;
 
@@ -175,7 +175,7 @@ export class MessageStore {
   clear(): number {
     this.save();
     this.storage.transactionSync(() => {
-      // Their ids stay known (a resend is acknowledged as deleted, not stored again); a
+      // Their ids stay known (a resend is confirmed as deleted, not stored again); a
       // deletion time of -1 keeps them out of a resume's `deleted` list (`clearedThrough` says it).
       this.sql.exec(
         "INSERT OR IGNORE INTO tombstones (seq, name_key, client_id, deleted_at_seq) SELECT seq, name_key, client_id, -1 FROM messages WHERE client_id IS NOT NULL",

@@ -2,7 +2,7 @@
  * @module
  * Who a socket is: its attachment, which survives hibernation. The room holds no list of its
  * own; `ctx.getWebSockets()` and these attachments are the connection manager. And who a client
- * frame came from, on either transport (`Sender`).
+ * frame came from, on either transport (`Source`).
  */
 import { type Role, type ServerFrame, type User, nameKey } from "../protocol";
 import type { Reader } from "./audience";
@@ -25,7 +25,7 @@ export interface Member {
 type Attachment = { roomcast?: Member };
 
 /** Who a client frame came from: a socket, or a poller (by its name's key), and how to answer it alone. */
-export interface Sender {
+export interface Source {
   id: WebSocket | string;
   reply: (frame: ServerFrame) => void;
 }

@@ -7,14 +7,14 @@
 import type { RoomConfig } from "../config";
 import { type ErrorCode, type HostFrame, type RoomSettings, closeCodeFor, nameKey, parseUserName } from "../protocol";
 import type { Fanout } from "./fanout";
-import type { MessageStore } from "./history";
+import type { History } from "./history";
 import type { Occupant } from "./member";
 import type { RoomState } from "./room-state";
 
 /** What the host's frames act on: the room's parts, and how it ends a member (socket or poller). */
 export interface ModerationContext {
   config: RoomConfig;
-  store: MessageStore;
+  history: History;
   state: RoomState;
   fanout: Fanout;
   occupants(): Occupant[];
@@ -30,16 +30,16 @@ export function moderate(
 ): void {
   switch (frame.type) {
     case "delete":
-      if (!room.store.delete(frame.seq)) return refuse("no_such_message");
+      if (!room.history.delete(frame.seq)) return refuse("no_such_message");
       return room.fanout.broadcast({ type: "deleted", seq: frame.seq });
     case "clear":
-      return room.fanout.broadcast({ type: "cleared", seq: room.store.clear() });
+      return room.fanout.broadcast({ type: "cleared", seq: room.history.clear() });
     case "remove":
       return remove(room, refuse, frame.name, now);
     case "slow":
-      return settle(room, { ...room.state.settings, slowSeconds: frame.seconds });
+      return applySettings(room, { ...room.state.settings, slowSeconds: frame.seconds });
     case "lock":
-      return settle(room, { ...room.state.settings, locked: frame.locked });
+      return applySettings(room, { ...room.state.settings, locked: frame.locked });
   }
 }
 
@@ -56,7 +56,7 @@ function remove(room: ModerationContext, refuse: (code: ErrorCode) => void, rawN
 }
 
 /** Stores the settings and tells everyone, even when nothing changed (the host sees it took). */
-function settle(room: ModerationContext, settings: RoomSettings): void {
+function applySettings(room: ModerationContext, settings: RoomSettings): void {
   room.state.settings = settings;
   room.fanout.broadcast({ type: "settings", ...settings });
 }

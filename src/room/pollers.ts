@@ -25,7 +25,7 @@ type Row = { [K in keyof Poller as K extends "key" ? "name_key" : K]: Poller[K] 
 export type HeldOutcome = { end: PollEndCode } | { read: true };
 
 interface Held {
-  settle: (outcome: HeldOutcome) => void;
+  answer: (outcome: HeldOutcome) => void;
 }
 
 /** A poller's answer time is written to storage at most this often (its timeout is 30 s). */
@@ -99,7 +99,7 @@ export class Pollers {
     this.sql.exec("DELETE FROM pollers WHERE name_key = ?", key);
     const held = this.held.get(key);
     this.held.delete(key);
-    if (end !== null) held?.settle({ end });
+    if (end !== null) held?.answer({ end });
   }
 
   isHeld(key: string): boolean {
@@ -107,9 +107,9 @@ export class Pollers {
   }
 
   /** Holds a poll until `wake` (new frames) or the end; a newer poll of the same name replaces it. */
-  hold(key: string, settle: (outcome: HeldOutcome) => void): () => void {
-    this.held.get(key)?.settle({ read: true });
-    const entry: Held = { settle };
+  hold(key: string, answer: (outcome: HeldOutcome) => void): () => void {
+    this.held.get(key)?.answer({ read: true });
+    const entry: Held = { answer };
     this.held.set(key, entry);
     return () => {
       if (this.held.get(key) === entry) this.held.delete(key);
@@ -120,7 +120,7 @@ export class Pollers {
   wake(): void {
     const all = [...this.held.values()];
     this.held.clear();
-    for (const h of all) h.settle({ read: true });
+    for (const h of all) h.answer({ read: true });
   }
 }
 
@@ -148,7 +148,7 @@ export function pollerMember(p: Poller): Member {
   };
 }
 
-/** A poller as an audience sees it: its id is its name's key, as a poller `Sender`'s. */
+/** A poller as an audience sees it: its id is its name's key, as a poller `Source`'s. */
 export function pollerReader(p: Poller): Reader {
   return { id: p.key, key: p.key, role: p.role };
 }

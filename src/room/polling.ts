@@ -3,14 +3,14 @@
  * The same room over HTTP, for the course's history (polling, long polling) and for networks
  * that break the WebSocket upgrade. A poller is a member like any other: it joins with the
  * WebSocket's admission, appears in presence, and reads, from an opaque cursor, every frame a
- * socket of its name would have got (from the room's poll log). A held poll is answered when a
+ * socket of its name would have got (from the room's feed). A held poll is answered when a
  * flush brings frames, or after `wait` seconds with none; at most once per 100 ms per poller.
  * It works on the room through `PollContext`, never on `ChatRoom` itself.
  */
 import {
   LIMITS,
   type PollEndCode,
-  type PollSendAnswer,
+  type PollPostAnswer,
   type ServerFrame,
   type User,
   type WelcomeFrame,
@@ -19,8 +19,8 @@ import {
 import type { JoinRequest, PollRequest } from "../protocol-server";
 import type { Seating } from "./admission";
 import type { Fanout } from "./fanout";
-import { type Member, type Occupant, type Sender, byJoinedAt, toUser } from "./member";
-import type { PollLog } from "./poll-log";
+import { type Member, type Occupant, type Source, byJoinedAt, toUser } from "./member";
+import type { Feed } from "./feed";
 import { type HeldOutcome, type Poller, type Pollers, pollerMember, pollerReader } from "./pollers";
 import type { RoomState } from "./room-state";
 
@@ -29,15 +29,15 @@ export interface PollContext {
   state: RoomState;
   fanout: Fanout;
   pollers: Pollers;
-  log: PollLog;
+  feed: Feed;
   occupants(): Occupant[];
   isHostKey(key: string): Promise<boolean>;
   scheduleAlarm(): Promise<void>;
   /** The room's one admission, the WebSocket's too: the dead are ended, a takeover replaced. */
-  admit(join: JoinRequest, hostKey: boolean | undefined, now: number): Seating<Occupant>;
+  admit(join: JoinRequest, hostKeyValid: boolean | undefined, now: number): Seating<Occupant>;
   welcome(join: JoinRequest, member: Member, users: User[]): WelcomeFrame;
-  /** One client frame, as from a socket: what the sender alone gets goes through `sender.reply`. */
-  receive(sender: Sender, member: Member, data: string, now: number): void;
+  /** One client frame, as from a socket: what the source alone gets goes through `source.reply`. */
+  receive(source: Source, member: Member, data: string, now: number): void;
 }
 
 type Ended = { end: PollEndCode };
@@ -49,11 +49,11 @@ export interface PollReply {
 }
 
 export async function poll(room: PollContext, req: PollRequest): Promise<PollReply | Ended> {
-  const hostKey = req.host === undefined ? undefined : await room.isHostKey(req.host);
+  const hostKeyValid = req.host === undefined ? undefined : await room.isHostKey(req.host);
   const key = nameKey(req.name);
   const mine = room.pollers.get(key);
   if (mine !== null && mine.session === req.session) {
-    if (hostKey === false) return { end: "host_key_invalid" };
+    if (hostKeyValid === false) return { end: "host_key_invalid" };
     return read(room, mine, req);
   }
   // A WebSocket took this name and session over: a poll from before (it has a cursor) learns it.
@@ -63,13 +63,13 @@ export async function poll(room: PollContext, req: PollRequest): Promise<PollRep
   // poll needs neither: a room with a poller does not expire, and the alarm reschedules itself.
   room.state.touch(Date.now());
   await room.scheduleAlarm();
-  return join(room, req, key, hostKey);
+  return join(room, req, key, hostKeyValid);
 }
 
 /** A new member on HTTP (or one taking its own socket over, which the admission replaced). */
-function join(room: PollContext, req: PollRequest, key: string, hostKey: boolean | undefined): PollReply | Ended {
+function join(room: PollContext, req: PollRequest, key: string, hostKeyValid: boolean | undefined): PollReply | Ended {
   const now = Date.now();
-  const seating = room.admit(req, hostKey, now);
+  const seating = room.admit(req, hostKeyValid, now);
   if (!seating.admit) return { end: seating.code };
   const { takeover } = seating;
   const poller: Poller = {
@@ -77,7 +77,7 @@ function join(room: PollContext, req: PollRequest, key: string, hostKey: boolean
     room: req.room,
     name: takeover?.name ?? req.name,
     session: req.session,
-    role: hostKey ? "host" : "member",
+    role: hostKeyValid ? "host" : "member",
     joinedAt: takeover?.joinedAt ?? now,
     answeredAt: now,
   };
@@ -93,15 +93,15 @@ function welcome(room: PollContext, req: PollRequest, poller: Poller): PollReply
   const users = room.occupants().map(toUser).sort(byJoinedAt);
   const frame = room.welcome(req, pollerMember(poller), users);
   room.pollers.answered(poller.key, Date.now());
-  return { cursor: room.log.cursor(), framesJson: `[${JSON.stringify(frame)}]` };
+  return { cursor: room.feed.cursor(), framesJson: `[${JSON.stringify(frame)}]` };
 }
 
 async function read(room: PollContext, poller: Poller, req: PollRequest): Promise<PollReply | Ended> {
-  const index = req.cursor === undefined ? null : room.log.indexOf(req.cursor);
+  const index = req.cursor === undefined ? null : room.feed.indexOf(req.cursor);
   // No cursor, or one this room no longer knows (a restart, or past the bound): start over.
   if (index === null) return welcome(room, req, poller);
   const reader = pollerReader(poller);
-  let got = room.log.read(index, reader);
+  let got = room.feed.read(index, reader);
   if (got.known && got.frames.length === 0 && req.wait > 0) {
     const outcome = await held(room, poller.key, req.wait * 1000);
     if ("end" in outcome) return outcome;
@@ -111,12 +111,12 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
     if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
-    got = room.log.read(index, reader);
+    got = room.feed.read(index, reader);
   }
   if (!got.known) return welcome(room, req, poller);
   room.pollers.answered(poller.key, Date.now());
   // The frames stay the JSON they were flushed as: the Worker writes them out without a parse.
-  return { cursor: room.log.cursor(got.next), framesJson: `[${got.frames.join(",")}]` };
+  return { cursor: room.feed.cursor(got.next), framesJson: `[${got.frames.join(",")}]` };
 }
 
 /** Waits for new frames (or an ending) for at most `ms`. */
@@ -135,11 +135,11 @@ function held(room: PollContext, key: string, ms: number): Promise<HeldOutcome> 
 }
 
 /** One client frame from a member on HTTP; what it gets at once is the answer. */
-export async function pollSend(
+export async function pollPost(
   room: PollContext,
   req: PollRequest,
   body: string,
-): Promise<PollSendAnswer | { end: PollEndCode | "not_joined" }> {
+): Promise<PollPostAnswer | { end: PollEndCode | "not_joined" }> {
   const key = nameKey(req.name);
   const now = Date.now();
   if (room.state.isRemoved([`name:${key}`, `session:${req.session}`], now)) return { end: "removed" };

@@ -105,7 +105,7 @@ app.post("/poll/:room/:client", async (c) => {
   if (body.length > LIMITS.frameMaxBytes * 4) {
     return c.json({ frames: [{ type: "error", code: "frame_too_large", message: ERROR_CODES.frame_too_large }] });
   }
-  const answer = await roomStub(c.env, req.room).pollSend(req, body);
+  const answer = await roomStub(c.env, req.room).pollPost(req, body);
   if ("end" in answer) throw new HttpError(answer.end);
   return c.json(answer);
 });

@@ -69,7 +69,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
   });
 
-  it("sends again when no acknowledgement comes, and the server's dedupe keeps it single", async () => {
+  it("sends again when no confirmation comes, and the server's dedupe keeps it single", async () => {
     const r = room();
     const omid = await joined(await newContext(), r, "Omid");
     const sara = await joinedThrough(await newContext(quickResend), r, "Sara", { toPage: once("echo lost") });

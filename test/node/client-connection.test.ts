@@ -37,7 +37,7 @@ class FakeSocket {
   receive(frame: ServerFrame | string) {
     this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
   }
-  drop(code: number, reason = "") {
+  lose(code: number, reason = "") {
     this.readyState = 3;
     this.onclose?.({ code, reason });
   }
@@ -87,7 +87,7 @@ describe("connection", () => {
     last().receive(welcome);
     expect(conn.status.kind).toBe("online");
     setSince(7);
-    last().drop(1006);
+    last().lose(1006);
     vi.advanceTimersByTime(600);
     expect(FakeSocket.all).toHaveLength(2);
     expect(last().url).toBe("ws://host/ws/demo/Sara%20Ahmadi?session=session-1234&since=7");
@@ -101,7 +101,7 @@ describe("connection", () => {
     last().receive(welcome);
     setSince(7);
     epoch = "life-2";
-    last().drop(1006);
+    last().lose(1006);
     vi.advanceTimersByTime(600);
     expect(last().url).toBe(
       `ws://host/ws/demo/Sara%20Ahmadi?session=session-1234&host=${"k".repeat(43)}&since=7&epoch=life-2`,
@@ -113,7 +113,7 @@ describe("connection", () => {
     last().open();
     last().receive(welcome);
     last().receive({ type: "error", code: "removed", message: "" });
-    last().drop(4403, "removed");
+    last().lose(4403, "removed");
     vi.advanceTimersByTime(60_000);
     expect(conn.status).toEqual({ kind: "refused", code: "removed" });
     expect(FakeSocket.all).toHaveLength(1);
@@ -121,7 +121,7 @@ describe("connection", () => {
 
   it.each(["removed", "host_key_invalid"] as const)("tells the two 4403s apart by the close reason: %s", (code) => {
     const { conn, last } = connect();
-    last().drop(4403, code);
+    last().lose(4403, code);
     expect(conn.status).toEqual({ kind: "refused", code });
   });
 
@@ -140,7 +140,7 @@ describe("connection", () => {
     const { statuses, last } = connect();
     const waits: number[] = [];
     for (let i = 0; i < 7; i++) {
-      last().drop(1006);
+      last().lose(1006);
       const s = statuses.at(-1)!;
       if (s.kind !== "reconnecting") throw new Error(`expected reconnecting, got ${s.kind}`);
       waits.push(s.at - Date.now());
@@ -149,7 +149,7 @@ describe("connection", () => {
     expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 10000, 10000]);
     last().open();
     last().receive(welcome);
-    last().drop(1006);
+    last().lose(1006);
     const s = statuses.at(-1)!;
     expect(s.kind === "reconnecting" && s.at - Date.now()).toBe(500);
   });
@@ -162,7 +162,7 @@ describe("connection", () => {
     const { conn, last } = connect();
     last().open();
     last().receive({ type: "error", code, message: "" });
-    last().drop(closeCode, code);
+    last().lose(closeCode, code);
     vi.advanceTimersByTime(60_000);
     expect(conn.status).toEqual({ kind: "refused", code });
     expect(FakeSocket.all).toHaveLength(1);
@@ -173,7 +173,7 @@ describe("connection", () => {
     last().open();
     last().receive({ type: "error", code: "name_taken", message: "" });
     expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
-    last().drop(4409, "name_taken");
+    last().lose(4409, "name_taken");
     expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
   });
 
@@ -189,7 +189,7 @@ describe("connection", () => {
 
   it("knows a refusal by its close code alone", () => {
     const { conn, last } = connect();
-    last().drop(4409, "name_taken");
+    last().lose(4409, "name_taken");
     expect(conn.status).toEqual({ kind: "refused", code: "name_taken" });
   });
 
@@ -197,7 +197,7 @@ describe("connection", () => {
     const { conn, last } = connect();
     last().open();
     last().receive(welcome);
-    last().drop(CLOSE_REPLACED, "replaced");
+    last().lose(CLOSE_REPLACED, "replaced");
     vi.advanceTimersByTime(60_000);
     expect(conn.status.kind).toBe("replaced");
     expect(FakeSocket.all).toHaveLength(1);
@@ -205,13 +205,13 @@ describe("connection", () => {
 
   it("retries after a heartbeat timeout", () => {
     const { conn, last } = connect();
-    last().drop(CLOSE_HEARTBEAT, "heartbeat_timeout");
+    last().lose(CLOSE_HEARTBEAT, "heartbeat_timeout");
     expect(conn.status.kind).toBe("reconnecting");
   });
 
   it("tries at once on retryNow (the online event, a tab shown again)", () => {
     const { conn, last } = connect();
-    last().drop(1006);
+    last().lose(1006);
     expect(FakeSocket.all).toHaveLength(1);
     conn.retryNow();
     expect(FakeSocket.all).toHaveLength(2);

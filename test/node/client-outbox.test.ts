@@ -31,7 +31,7 @@ describe("outbox", () => {
     expect(o.takeDue(3).map((p) => p.text)).toEqual(["a", "b", "c"]);
   });
 
-  it("after a reconnect everything unacknowledged goes again, with the same id", () => {
+  it("after a reconnect everything unconfirmed goes again, with the same id", () => {
     const o = new Outbox(ids());
     const p = o.add("offline", 0);
     o.takeDue(0);

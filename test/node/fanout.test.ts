@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Reader } from "../../src/room/audience";
 import { Fanout } from "../../src/room/fanout";
-import { PollLog } from "../../src/room/poll-log";
+import { Feed } from "../../src/room/feed";
 import { parseServerData, type ChatMessage, type ServerFrame } from "../../src/protocol";
 
 /** A socket that records what it was sent, parsed (arrays flattened) and raw. */
@@ -183,7 +183,7 @@ describe("Fanout", () => {
   describe("audiences, on both transports", () => {
     /**
      * A room with a host and a member on sockets, the projector's watcher, and a host and a
-     * member on HTTP, whose poll log is fed by the flush as the room feeds it.
+     * member on HTTP, whose feed is fed by the flush as the room feeds it.
      */
     function mixedRoom() {
       const teacher = new FakeSocket();
@@ -195,7 +195,7 @@ describe("Fanout", () => {
         // The watcher has no name or role (as `socketReader` gives it).
         [projector, { id: projector as unknown as WebSocket }],
       ]);
-      const log = new PollLog(1 << 20);
+      const log = new Feed(1 << 20);
       const looked: FakeSocket[] = [];
       const fanout = new Fanout(
         () => [teacher, sara, projector] as unknown as WebSocket[],
@@ -283,13 +283,13 @@ describe("Fanout", () => {
       expect(r.looked).toEqual([]);
       expect(r.sara.frames.map((f) => f.type)).toEqual(["message"]);
       expect(r.teacher.frames.map((f) => f.type)).toEqual(["message", "typing"]);
-      // Typing is not in the poll log at all (pollers may miss it).
+      // Typing is not in the feed at all (pollers may miss it).
       expect(texts(r.polled(r.ali))).toEqual(["hello"]);
     });
   });
 
-  it("keeps a poller's own frame out of what the poll log gives it back", () => {
-    const log = new PollLog(1 << 20);
+  it("keeps a poller's own frame out of what the feed gives it back", () => {
+    const log = new Feed(1 << 20);
     log.append(JSON.stringify({ type: "typing", from: "Ali" }), { to: "all", except: "ali" });
     const read = (id: string) => log.read(0, { id, key: id, role: "member" });
     expect(read("ali")).toEqual({ known: true, frames: [], next: 1 });

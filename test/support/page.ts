@@ -1,7 +1,7 @@
 /**
  * @module
  * What the browser tests (and `npm run screenshots`) do to the page in a tab: join a room, say
- * something, wait for the server's acknowledgement, read the log. Plain playwright-core, no vitest.
+ * something, wait for the room to confirm it, read the log. Plain playwright-core, no vitest.
  */
 import type { BrowserContext, Page } from "playwright-core";
 

@@ -18,7 +18,7 @@ async function messages(c: TestClient, n: number): Promise<ChatMessage[]> {
   return got;
 }
 
-describe("acknowledgements and the bound on what the room holds for one socket", () => {
+describe("acks and the bound on what the room holds for one socket", () => {
   it("closes a client that never acks once it falls MAX_UNACKED_BYTES behind; one that acks misses nothing", async () => {
     expect(TEST_CONFIG.maxUnackedBytes).toBeLessThan(4 * BURST * 1024);
     const room = uniqueRoom();

@@ -26,7 +26,7 @@ describe("delete", () => {
     expect(await host.nextOf("deleted")).toEqual({ type: "deleted", seq: two!.seq });
     expect(await sara.nextOf("deleted")).toEqual({ type: "deleted", seq: two!.seq });
 
-    // A resend of the deleted message's id is acknowledged to the sender alone and not stored.
+    // A resend of the deleted message's id is confirmed to the sender alone and not stored.
     sara.say("two", two!.id);
     expect(await sara.nextOf("deleted")).toEqual({ type: "deleted", seq: two!.seq, id: two!.id });
     sara.say("barrier");
@@ -98,7 +98,7 @@ describe("delete and clear do not undo other rules", () => {
     expect(await sara.skipTo("error")).toMatchObject({ code: "slow_mode", id: "again-2" });
   });
 
-  it("a resend of a cleared message is acknowledged as deleted, not stored again", async () => {
+  it("a resend of a cleared message is confirmed as deleted, not stored again", async () => {
     const { room, host } = await hostedRoom();
     const sara = await join(room, "Sara");
     await host.presence();

@@ -6,7 +6,7 @@ import {
   stackSteps,
   wsHeader,
   wsHeaderBytes,
-} from "../../src/client/frame-math";
+} from "../../src/client/wire-math";
 
 describe("RFC 6455 frame header size", () => {
   it("is 2 bytes up to 125 bytes of payload, +4 for the client's mask", () => {

@@ -21,7 +21,7 @@ export type Read =
   /** Unknown cursor: another instance's, or older than what the log keeps. */
   | { known: false };
 
-export class PollLog {
+export class Feed {
   readonly id = randomId();
   private entries: Entry[] = [];
   private bytes = 0;
