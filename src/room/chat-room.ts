@@ -113,6 +113,11 @@ export class ChatRoom extends DurableObject<Env> {
     return room.fanout.idle;
   }
 
+  /** For tests: whether the poller of that name has a long poll held, so a test awaits the state. */
+  static pollHeldForTests(room: ChatRoom, name: string): boolean {
+    return room.pollers.isHeld(nameKey(name));
+  }
+
   /**
    * The room's parts for its modules, read through getters (an expiry rebuilds them) and its
    * steps as functions: what `ModerationContext` and `PollContext` ask for, and no more.

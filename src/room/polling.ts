@@ -59,11 +59,13 @@ export async function poll(room: PollContext, req: PollRequest): Promise<PollRep
   // A WebSocket took this name and session over: a poll from before (it has a cursor) learns it.
   const socket = room.occupants().find((o) => o.key === key && o.ws !== null);
   if (req.cursor !== undefined && socket?.session === req.session) return { end: "replaced" };
-  // A join counts as activity and may need the alarm (the pollers' timeout); a member's next
-  // poll needs neither: a room with a poller does not expire, and the alarm reschedules itself.
+  // A join counts as activity and needs the alarm for the pollers' timeout, scheduled once the
+  // poller is in (before, it would not count); a member's next poll needs neither: a room with a
+  // poller does not expire, and the alarm reschedules itself.
   room.state.touch(Date.now());
+  const joined = join(room, req, key, hostKeyValid);
   await room.scheduleAlarm();
-  return join(room, req, key, hostKeyValid);
+  return joined;
 }
 
 /** A new member on HTTP (or one taking its own socket over, which the admission replaced). */

@@ -3,8 +3,10 @@
  * A member on HTTP, as a workers-pool test sees it: `GET /poll/...` to receive (keeping its
  * cursor), `POST /poll/...` to send, through the Worker (`SELF`).
  */
-import { SELF } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { vi } from "vitest";
 import type { PollAnswer, ServerFrame, WelcomeFrame } from "../../src/protocol";
+import { ChatRoom, roomStub } from "../../src/room/chat-room";
 import { ORIGIN, session as newSession } from "./worker-client";
 
 export interface HttpAnswer<T> {
@@ -72,3 +74,15 @@ export class PollClient {
 
 export const messagesIn = (frames: ServerFrame[]) =>
   frames.filter((f) => f.type === "message").map((f) => (f as { text: string }).text);
+
+/** Resolves once the room holds a long poll of `client`'s (the room's own state, not a guess of time). */
+export async function pollHeld(client: PollClient): Promise<void> {
+  const stub = roomStub(env, client.room);
+  await vi.waitFor(
+    async () => {
+      const held = await runInDurableObject(stub, (room: ChatRoom) => ChatRoom.pollHeldForTests(room, client.name));
+      if (!held) throw new Error(`${client.name}'s poll is not held yet`);
+    },
+    { timeout: 3000, interval: 5 },
+  );
+}

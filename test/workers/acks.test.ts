@@ -44,7 +44,7 @@ describe("acks and the bound on what the room holds for one socket", () => {
     const left = await reader.until("Silent's leave", () =>
       reader.frames.find((f) => f.type === "presence" && f.left.includes("Silent")),
     );
-    expect(left).toBeDefined();
+    expect(left).toMatchObject({ type: "presence", left: ["Silent"] });
     // Still in the room, never told to slow down.
     for (const c of [reader, ...senders]) expect(c.frames.filter((f) => f.type === "error")).toEqual([]);
     const late = await join(room, "Late");

@@ -2,7 +2,7 @@ import { SELF, env, evictDurableObject, runDurableObjectAlarm, runInDurableObjec
 import { describe, expect, it } from "vitest";
 import type { WelcomeFrame } from "../../src/protocol";
 import { roomStub } from "../../src/room/chat-room";
-import { PollClient, messagesIn } from "../support/poll-client";
+import { PollClient, messagesIn, pollHeld } from "../support/poll-client";
 import { TEST_CONFIG } from "../support/test-vars";
 import { ORIGIN, expectRefused, hostedRoom, join, open, session, uniqueRoom } from "../support/worker-client";
 
@@ -62,7 +62,7 @@ describe("a member on HTTP", () => {
     const started = Date.now();
     const held = ali.get({ wait: 20 });
     // The poll is held (no answer yet); a message answers it.
-    await new Promise((r) => setTimeout(r, 50));
+    await pollHeld(ali);
     sara.say("wake up");
     const answer = await held;
     expect(messagesIn(answer.body.frames)).toEqual(["wake up"]);
@@ -97,7 +97,9 @@ describe("a member on HTTP", () => {
     const stub = roomStub(env, room);
     const timeoutMs = TEST_CONFIG.pollTimeoutSeconds * 1000;
     const alarm = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
+    // The pollers' timeout (10 s here), sooner than the sweep (30 s) and the expiry (days).
+    expect(alarm).toBeGreaterThan(Date.now());
+    expect(alarm).toBeLessThanOrEqual(Date.now() + timeoutMs + 1);
     await runInDurableObject(stub, (_i, state) => {
       state.storage.sql.exec("UPDATE pollers SET answeredAt = ?", Date.now() - timeoutMs - 1000);
     });
@@ -119,7 +121,7 @@ describe("takeover across transports", () => {
     await ali.join();
     await watcher.presence();
     const held = ali.get({ wait: 20 });
-    await new Promise((r) => setTimeout(r, 50));
+    await pollHeld(ali);
     const socket = await join(room, "Ali", { session: ali.session });
     expect(socket.welcome.users.map((u) => u.name)).toEqual(["Watcher", "Ali"]);
     const answer = await held;
