@@ -77,6 +77,9 @@ async function startOnce(
       WRANGLER_SEND_METRICS: "false",
       NO_COLOR: "1",
       FORCE_COLOR: "0",
+      // Under `npm test`, pretest has built the page: wrangler.toml's [build] (run by `wrangler
+      // dev` and by serve's `wrangler deploy --dry-run`) leaves it be (scripts/build-client.mjs).
+      ...(process.env.npm_lifecycle_event === "test" && { ROOMCAST_PAGE_BUILT: "1" }),
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
