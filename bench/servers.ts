@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServe } from "../test/support/serve";
-import { ROOT, freePort, startWranglerDev, stopProcessTree } from "../test/support/wrangler-dev";
+import { ROOT, startWranglerDev, stopProcessTree } from "../test/support/wrangler-dev";
 import type { Target } from "./options";
 
 export interface Server {
@@ -41,13 +41,12 @@ export async function startServer(target: Target, persistBase: string, compressi
   const cleanUp = () => rmSync(persistTo, { recursive: true, force: true });
   try {
     if (target === "serve") {
-      const inspectorPort = await freePort();
-      const s = await startServe({ persistTo, vars, inspectorPort });
+      const s = await startServe({ persistTo, vars, inspector: true });
       const stop = async () => {
         await s.stop();
         cleanUp();
       };
-      return { target, url: s.url, pid: s.pid, inspectorPort, stop };
+      return { target, url: s.url, pid: s.pid, inspectorPort: s.inspectorPort, stop };
     }
     const dev = await startWranglerDev({ persistTo, vars });
     const stop = async () => {

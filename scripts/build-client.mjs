@@ -5,13 +5,18 @@
 // runs before `wrangler dev` and `wrangler deploy`, and by `npm test`.
 // `node scripts/build-client.mjs <outfile>` writes app.js there and projector.js beside it (the
 // size test does). Each file is replaced atomically, so a server reading it never sees half a bundle.
+// ROOMCAST_PAGE_BUILT=1 (set by test/support/local-server.ts under `npm test`, whose pretest
+// built the page) makes it leave a built page be: the servers that tests start run wrangler.toml's
+// [build] too, and would bundle the page again each and rewrite it under the servers running.
 import { build } from "esbuild";
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outfile = resolve(root, process.argv[2] ?? "public/app.js");
+const projector = join(dirname(outfile), "projector.js");
+if (process.env.ROOMCAST_PAGE_BUILT === "1" && existsSync(outfile) && existsSync(projector)) process.exit(0);
 
 const common = {
   absWorkingDir: root,
@@ -30,7 +35,7 @@ const results = await Promise.all([
   build({
     ...common,
     entryPoints: ["src/client/projector.ts"],
-    outfile: join(dirname(outfile), "projector.js"),
+    outfile: projector,
     format: "esm",
   }),
 ]);

@@ -5,8 +5,10 @@
  * wrangler's workerd), configured from wrangler.toml: no dev proxy, no live reload, one workerd.
  *
  *   npm run serve -- [--port 8787] [--ip 127.0.0.1] [--persist-to .wrangler/state] [--var NAME:VALUE]…
+ *                    [--inspector-port N]
  *
- * Ready when `GET /` answers (it prints the URL then); SIGTERM or SIGINT stops it.
+ * Ready when `GET /` answers (it prints the URL then); SIGTERM or SIGINT stops it. Port 0, for
+ * either port, lets the OS pick a free one as it binds; the printed URLs say which.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -65,6 +67,8 @@ const mf = new Miniflare({
 const url = await mf.ready;
 const res = await fetch(new URL("/", url));
 if (!res.ok) throw new Error(`GET / answered ${res.status}`);
+// Before the line below: once that is printed, both are known (test/support/serve.ts).
+if (values["inspector-port"] !== undefined) console.log(`The runtime's inspector at ${await mf.getInspectorURL()}`);
 console.log(`Roomcast is serving the built Worker at http://${values.ip}:${url.port}/ (Ctrl+C to stop)`);
 
 let stopping = false;

@@ -1,9 +1,10 @@
 /**
  * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
- * first, through wrangler.toml's [build]): one server and one browser per test file, and the
- * helpers the browser tests share. The browser is the one the node project's globalSetup found
- * (see ./browser.ts). If there is none, a plain `npm test` warns loudly and skips the browser
- * tests; under CI=true, or when `CHROMIUM` names a browser that does not launch, they fail.
+ * first through wrangler.toml's [build], unless `npm test`'s pretest did): one server and one
+ * browser per test file, and the helpers the browser tests share. The browser is the one the
+ * node project's globalSetup found (see ./browser.ts). If there is none, a plain `npm test` warns
+ * loudly and skips the browser tests; under CI=true, or when `CHROMIUM` names a browser that does
+ * not launch, they fail.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
