@@ -27,6 +27,9 @@ export default defineConfig({
           environment: "node",
           // Finds the browser for the browser tests once per run (and unpacks it, on Linux).
           globalSetup: ["test/support/chromium-setup.ts"],
+          // Two files at once even on 2 cores: these tests mostly wait on a browser or a server
+          // (vitest's default, cores − 1, would run them one after another).
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
