@@ -91,6 +91,11 @@ const en = {
   hostHere: "This device hosts this room.",
   hostTaken: "This room already has a host. Join as a member, or open the host link on this device.",
   hostClaimFailed: "The room could not be claimed. Check the connection and try again.",
+  imTeacher: "I'm the teacher",
+  passphrase: "Teacher passphrase",
+  passphraseRequired: "This server asks for the teacher passphrase. Enter it, then press Host this room again.",
+  passphraseInvalid: "That teacher passphrase is not right.",
+  hostLinkInvalid: "The host link's key is not this room's. Join as a member, or ask for a new link.",
   forgetConfirm: "Forget the host key for {room} on this device? You will no longer host it here.",
   giveUpConfirm:
     "Also give up hosting {room}, so that someone else can host it? Choose Cancel if the host link is open on another device.",
@@ -228,6 +233,11 @@ const fa: Record<Key, string> = {
   hostHere: "این دستگاه میزبان این اتاق است.",
   hostTaken: "این اتاق میزبان دارد. به‌عنوان عضو وارد شوید یا پیوند میزبانی را در این دستگاه باز کنید.",
   hostClaimFailed: "میزبانی اتاق گرفته نشد. اتصال را بررسی کنید و دوباره امتحان کنید.",
+  imTeacher: "من استاد هستم",
+  passphrase: "رمز استاد",
+  passphraseRequired: "این سرور رمز استاد را می‌خواهد. آن را وارد کنید و دوباره «میزبانی این اتاق» را بزنید.",
+  passphraseInvalid: "این رمز استاد درست نیست.",
+  hostLinkInvalid: "کلید این پیوند میزبانی مال این اتاق نیست. به‌عنوان عضو وارد شوید یا پیوند تازه‌ای بخواهید.",
   forgetConfirm: "کلید میزبانی {room} در این دستگاه فراموش شود؟ دیگر از این‌جا میزبان آن نخواهید بود.",
   giveUpConfirm:
     "میزبانی {room} را هم کنار می‌گذارید تا کس دیگری بتواند میزبان شود؟ اگر پیوند میزبانی در دستگاه دیگری باز است، «لغو» را بزنید.",

@@ -10,12 +10,12 @@ import { parseRoomName, parseUserName, type HostClaim, type RefusalCode } from "
 import { Chat } from "./chat";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
-import { hostKeyFromUrl, hostKeys, remembered, roomFromUrl, seat, sessionId } from "./storage";
+import { hostKeyFromUrl, hostKeys, remembered, roomFromUrl, seat, sessionId, teacherPassphrase } from "./storage";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
 import { LogView } from "./view-log";
-import { openProjector, takeProjectorRequest } from "./projector-link";
+import { openProjector, type ProjectorRequest, takeProjectorRequest } from "./projector-link";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
 import { TransportView } from "./view-transport";
@@ -23,15 +23,26 @@ import { TransportView } from "./view-transport";
 const i18n = new I18n(detectLang(remembered.lang(), navigator.languages));
 const session = sessionId();
 const linked = roomFromUrl(location);
-// A host link: its key is kept like a claimed one, and leaves the address bar (and the
-// history) before anything else happens: the screen may be projected.
-// The projector view first: its key (if any) is taken from the fragment and kept in memory only.
-const projector = takeProjectorRequest();
-const linkedKey = projector === null ? hostKeyFromUrl(location) : null;
-if (linkedKey !== null) {
+// The projector view first: a key typed into its fragment is taken out of the address bar at
+// once and kept in memory only; without one it uses the key this browser keeps for the room.
+const projector = withKeptKey(takeProjectorRequest());
+// A host link's key leaves the address bar (and the history) before anything else happens: the
+// screen may be projected. It is only tried: the key this browser keeps for the room stays until
+// the room accepts the new one, so a link from anywhere cannot destroy the teacher's key.
+let linkKey: { room: string; key: string } | null = null;
+const keyInUrl = projector === null ? hostKeyFromUrl(location) : null;
+if (keyInUrl !== null) {
   history.replaceState(null, "", location.pathname + location.search);
   const r = parseRoomName(linked ?? "");
-  if (r !== null) hostKeys.set(r, linkedKey);
+  if (r !== null && hostKeys.get(r) !== keyInUrl) linkKey = { room: r, key: keyInUrl };
+}
+
+/** The projector of a room this browser hosts gets the kept key: no key in its URL. */
+function withKeptKey(req: ProjectorRequest | null): ProjectorRequest | null {
+  if (req === null || req.key !== undefined) return req;
+  const room = parseRoomName(req.room.trim());
+  const key = room === null ? null : hostKeys.get(room);
+  return key === null ? req : { ...req, key };
 }
 
 const joinForm = byId<HTMLFormElement>("join");
@@ -44,6 +55,8 @@ const hoodToggle = byId<HTMLButtonElement>("hood-toggle");
 const messageBox = byId<HTMLTextAreaElement>("message");
 const hostHere = byId("host-here");
 const hostJoin = byId<HTMLButtonElement>("host-join");
+const teacherToggle = byId<HTMLButtonElement>("teacher");
+const passphraseInput = byId<HTMLInputElement>("passphrase");
 
 let chat: Chat | null = null;
 let unread = 0;
@@ -87,8 +100,9 @@ const host = new HostView(i18n, byId("host-tools"), {
   moderate: (frame) => chat?.moderate(frame),
   link: (projector) => {
     const room = chat?.room ?? "";
-    const view = projector ? "&view=projector" : "";
-    return `${location.origin}/?room=${encodeURIComponent(room)}${view}#host=${hostKeys.get(room) ?? ""}`;
+    // The projector, in this browser, reads the kept key itself: its address shows no key.
+    if (projector) return `${location.origin}/?room=${encodeURIComponent(room)}&view=projector`;
+    return `${location.origin}/?room=${encodeURIComponent(room)}#host=${hostKeys.get(room) ?? ""}`;
   },
   forget: () => void forgetHost(chat?.room ?? ""),
 });
@@ -153,6 +167,7 @@ function join(room: string, name: string): void {
   leaveButton.hidden = false;
   hoodToggle.hidden = false;
   seat.set({ room, name });
+  const trying = linkKey?.room === room ? linkKey.key : undefined;
   chat = new Chat(
     i18n,
     room,
@@ -161,14 +176,27 @@ function join(room: string, name: string): void {
     { log, people, status, hood, transport, composer },
     {
       refused: (code: RefusalCode) => {
-        // The room no longer takes this key (given up elsewhere, or the room expired).
+        if (code === "host_key_invalid" && trying !== undefined) {
+          // A link's key the room does not take: forget it, never the kept one, and go in with that.
+          linkKey = null;
+          if (hostKeys.get(room) !== null) return join(room, name);
+          return showJoin(i18n.t("hostLinkInvalid"));
+        }
+        // The room no longer takes the kept key (given up elsewhere, or the room expired).
         if (code === "host_key_invalid") hostKeys.set(room, null);
         showJoin(i18n.error(code));
         if (code === "name_taken" || code === "invalid_name") nameInput.select();
       },
-      role: (isHost, settings) => host.show(isHost, settings),
+      role: (isHost, settings) => {
+        // The room took the link's key: now it is the one this browser keeps.
+        if (isHost && trying !== undefined) {
+          hostKeys.set(room, trying);
+          linkKey = null;
+        }
+        host.show(isHost, settings);
+      },
     },
-    hostKeys.get(room) ?? undefined,
+    trying ?? hostKeys.get(room) ?? undefined,
   );
   updateTitle();
   messageBox.focus();
@@ -208,7 +236,8 @@ joinForm.addEventListener("submit", (e) => {
 hostJoin.addEventListener("click", async () => {
   const form = readForm();
   if (form === null) return;
-  if (hostKeys.get(form.room) === null) {
+  // A host link's key is tried by the join itself; only a browser with no key claims.
+  if (hostKeys.get(form.room) === null && linkKey?.room !== form.room) {
     alertBox.textContent = "";
     hostJoin.disabled = true;
     const why = await claim(form.room);
@@ -221,18 +250,54 @@ hostJoin.addEventListener("click", async () => {
   enter(form);
 });
 
-/** `POST /api/rooms/:room/host`: null when the key is now kept, else a sentence for the alert. */
+/**
+ * `POST /api/rooms/:room/host`: null when the key is now kept, else a sentence for the alert. A
+ * deployment with a teacher passphrase answers 401 until it comes (`Authorization: Bearer`); the
+ * page then asks for it once and keeps it in this browser when it works.
+ */
 async function claim(room: string): Promise<string | null> {
+  const passphrase = passphraseInput.value !== "" ? passphraseInput.value : teacherPassphrase.get();
+  const headers: Record<string, string> = passphrase === null ? {} : { Authorization: `Bearer ${passphrase}` };
   try {
-    const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/host`, { method: "POST" });
+    const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/host`, { method: "POST", headers });
+    if (res.status === 401 || res.status === 403) {
+      teacherPassphrase.set(null);
+      showPassphrase(true);
+      return i18n.t(res.status === 401 ? "passphraseRequired" : "passphraseInvalid");
+    }
+    if (passphrase !== null && res.status !== 500) teacherPassphrase.set(passphrase);
     if (res.status === 409) return i18n.t("hostTaken");
     if (!res.ok) return i18n.t("hostClaimFailed");
+    showPassphrase(false);
     hostKeys.set(room, ((await res.json()) as HostClaim).hostKey);
     return null;
   } catch {
     return i18n.t("hostClaimFailed");
   }
 }
+
+function showPassphrase(shown: boolean): void {
+  passphraseInput.hidden = !shown;
+  passphraseInput.labels?.forEach((l) => {
+    l.hidden = !shown;
+  });
+  if (shown) passphraseInput.focus();
+  else passphraseInput.value = "";
+}
+
+/**
+ * Host this room is the teacher's: hidden behind "I'm the teacher" (so a class does not see it),
+ * shown at once where this browser keeps a key for the room or holds a host link.
+ */
+function showHostJoin(shown: boolean): void {
+  hostJoin.hidden = !shown;
+  teacherToggle.setAttribute("aria-expanded", String(shown));
+  teacherToggle.hidden = shown;
+}
+teacherToggle.addEventListener("click", () => {
+  showHostJoin(true);
+  hostJoin.focus();
+});
 
 /**
  * Forget host key: this browser drops it, and may give the room up (`DELETE`) so someone else
@@ -260,6 +325,7 @@ async function forgetHost(room: string): Promise<void> {
 function updateHostHere(): void {
   const room = parseRoomName(roomInput.value.trim());
   hostHere.hidden = room === null || hostKeys.get(room) === null;
+  if (!hostHere.hidden || (room !== null && linkKey?.room === room)) showHostJoin(true);
 }
 
 roomInput.addEventListener("input", updateHostHere);

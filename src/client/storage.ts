@@ -101,6 +101,15 @@ function readKeys(): Record<string, unknown> {
   }
 }
 
+/**
+ * The teacher passphrase a deployment may ask for before a claim (`TEACHER_PASSPHRASE`), kept in
+ * this browser once it worked, like the host keys; never put on screen.
+ */
+export const teacherPassphrase = {
+  get: () => get(local, "passphrase"),
+  set: (value: string | null) => set(local, "passphrase", value),
+};
+
 /** The key of a host link (`/?room=demo#host=<key>`), or null. */
 export function hostKeyFromUrl(loc: Pick<Location, "hash">): string | null {
   const key = /^#host=([A-Za-z0-9_-]+)$/.exec(loc.hash)?.[1];

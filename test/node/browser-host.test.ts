@@ -24,20 +24,26 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
   const h = usePageHarness();
   const { room, newContext, joined, joinedThrough } = h;
 
-  /** Opens the page, accepts every confirmation, and presses Host this room as `name`. */
+  /** Opens the page, accepts every confirmation, and, as the teacher, presses Host this room as `name`. */
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
     const page = await ctx.newPage();
     page.on("dialog", (d) => void d.accept());
-    page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
     await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
     await page.locator("#name").fill(name);
-    await page.getByRole("button", { name: "Host this room" }).click();
+    await (await hostButton(page)).click();
     await online(page);
     await tools(page).waitFor(PATIENCE);
     return page;
   }
 
   const tools = (page: Page) => page.getByRole("region", { name: "Host tools" });
+  /** Host this room, behind "I'm the teacher" (a class never sees it by default). */
+  async function hostButton(page: Page) {
+    const button = page.getByRole("button", { name: "Host this room" });
+    expect(await button.isVisible(), "Host this room is hidden until the teacher asks for it").toBe(false);
+    await page.getByRole("button", { name: "I'm the teacher" }).click();
+    return button;
+  }
   const keyOf = (page: Page, r: string) =>
     page.evaluate((r) => JSON.parse(localStorage.getItem("roomcast.hosts") ?? "{}")[r] as string, r);
   const notices = (page: Page) => log(page).locator(".notice").allTextContents();
@@ -52,7 +58,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const other = await (await newContext()).newPage();
     await other.goto(`${h.url}/?room=${r}`);
     await other.locator("#name").fill("Sara");
-    await other.getByRole("button", { name: "Host this room" }).click();
+    await (await hostButton(other)).click();
     await expect
       .poll(() => other.getByRole("alert").textContent(), PATIENCE)
       .toBe("This room already has a host. Join as a member, or open the host link on this device.");
@@ -247,7 +253,8 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     expect(link).toBe(`${h.url}/?room=${r}#host=${key}`);
     expect(await teacher.evaluate(() => document.body.innerText)).not.toContain(key);
 
-    // Projector: a new tab on the projector view, with the key in its fragment.
+    // Projector: a new tab on the projector view, with no key in its address: in this browser
+    // it reads the kept key itself.
     await teacher.evaluate(() => {
       window.open = (url?: string | URL) => {
         (window as { opened?: string }).opened = String(url);
@@ -255,22 +262,48 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       };
     });
     await tools(teacher).getByRole("button", { name: "Projector" }).click();
-    expect(await teacher.evaluate(() => (window as { opened?: string }).opened)).toBe(
-      `${h.url}/?room=${r}&view=projector#host=${key}`,
-    );
+    const opened = await teacher.evaluate(() => (window as { opened?: string }).opened);
+    expect(opened).toBe(`${h.url}/?room=${r}&view=projector`);
+    const screen = await ctx.newPage();
+    await screen.goto(opened!);
+    await online(screen);
+    await say(teacher, "on the screen");
+    await screen.locator(".pj-msg", { hasText: "on the screen" }).waitFor(PATIENCE);
+    expect(screen.url()).toBe(opened);
 
+    // Another device: the link's key is tried, and kept once the room took it.
     const phone = await (await newContext()).newPage();
     await phone.goto(link);
     expect(phone.url()).toBe(`${h.url}/?room=${r}`);
-    expect(await keyOf(phone, r)).toBe(key);
-    expect(await phone.getByText("This device hosts this room.").isVisible()).toBe(true);
+    expect(await keyOf(phone, r)).toBeUndefined();
+    expect(await phone.getByRole("button", { name: "Host this room" }).isVisible()).toBe(true);
     await phone.locator("#name").fill("Teacher phone");
     await phone.getByRole("button", { name: "Join" }).click();
     await online(phone);
     await tools(phone).waitFor(PATIENCE);
+    expect(await keyOf(phone, r)).toBe(key);
     await expect
       .poll(() => users(phone).allTextContents(), PATIENCE)
       .toEqual(["Teacher (host)", "Teacher phone (you, host)"]);
+  });
+
+  it("a host link from anywhere never destroys the key this browser keeps: it is tried, refused, and the kept one hosts", async () => {
+    const r = room();
+    const ctx = await newContext();
+    const teacher = await hosted(ctx, r, "Teacher");
+    const key = await keyOf(teacher, r);
+    await teacher.getByRole("button", { name: "Leave" }).click();
+    // A link from a forum post, with a well-formed key that is not the room's.
+    const tricked = await ctx.newPage();
+    await tricked.goto(`${h.url}/?room=${r}#host=${"x".repeat(43)}`);
+    expect(tricked.url()).toBe(`${h.url}/?room=${r}`);
+    expect(await keyOf(tricked, r), "the kept key is untouched at load").toBe(key);
+    await tricked.locator("#name").fill("Teacher");
+    await tricked.getByRole("button", { name: "Join" }).click();
+    await online(tricked);
+    await tools(tricked).waitFor(PATIENCE);
+    expect(await keyOf(tricked, r), "and after the refusal").toBe(key);
+    await expect.poll(() => users(tricked).allTextContents(), PATIENCE).toEqual(["Teacher (you, host)"]);
   });
 
   it("Forget host key gives the room up: the tab stays as a member and someone else can host", async () => {
@@ -300,6 +333,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const page = await (await newContext({ locale: "fa-IR" })).newPage();
     await page.goto(`${h.url}/?room=${r}`);
     await page.locator("#name").fill("معلم");
+    await page.getByRole("button", { name: "من استاد هستم" }).click();
     await page.getByRole("button", { name: "میزبانی این اتاق" }).click();
     await online(page);
     await page.getByRole("region", { name: "ابزار میزبان" }).waitFor(PATIENCE);
