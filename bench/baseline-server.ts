@@ -48,7 +48,14 @@ export function startBaseline(port = 0): Promise<{ server: Server; port: number;
           return;
         }
         if (frame.type !== "message") return;
-        const out: ChatMessage = { type: "message", seq: ++r.seq, ts: Date.now(), from, text: frame.text! };
+        const out: ChatMessage = {
+          type: "message",
+          seq: ++r.seq,
+          ts: Date.now(),
+          from,
+          role: "member",
+          text: frame.text!,
+        };
         if (frame.id !== undefined) out.id = frame.id;
         const json = JSON.stringify(out);
         for (const s of r.sockets) s.send(json);

@@ -161,6 +161,9 @@ const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame |
 // Control characters other than newline and tab (C0, DEL, C1).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+// Half of a surrogate pair alone (JSON may carry `\ud800`): storage and the wire would turn it
+// into U+FFFD, so what was acknowledged would not be what is kept.
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export type ParsedClientFrame = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; id?: string };
 
@@ -195,7 +198,7 @@ export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame 
   const text = normaliseText(rec.text);
   if (text.length === 0) return bad("empty_text", id);
   if (codePointLength(text) > LIMITS.textMaxChars) return bad("text_too_long", id);
-  if (FORBIDDEN_CONTROL.test(text)) return bad("invalid_text", id);
+  if (FORBIDDEN_CONTROL.test(text) || LONE_SURROGATE.test(text)) return bad("invalid_text", id);
   const frame: ClientMessage = { type: "message", text };
   if (id !== undefined) frame.id = id;
   return { ok: true, frame };

@@ -72,7 +72,7 @@ export const ERROR_CODES = {
   bad_frame: "The frame has missing or wrongly typed fields.",
   empty_text: "The message is empty.",
   text_too_long: `The message is longer than ${TEXT_MAX_CHARS} characters.`,
-  invalid_text: "The message contains control characters.",
+  invalid_text: "The message contains control characters or a lone surrogate.",
   binary_unsupported: "Binary frames are not supported; send JSON text.",
   frame_too_large: `The frame is larger than ${FRAME_MAX_BYTES} bytes.`,
   rate_limited: "Too many frames; slow down.",
@@ -161,6 +161,8 @@ export interface ChatMessage {
   seq: number;
   ts: number;
   from: string;
+  /** The sender's role when the message was sent (kept with it): the page marks the host's. */
+  role: Role;
   text: string;
   id?: string;
 }
@@ -350,16 +352,36 @@ export function parseRoomName(raw: string): string | null {
   return room;
 }
 
-/** Returns the NFC, trimmed name, or null when it breaks the contract. */
+// Scripts whose letters stand in for each other (Cyrillic а, Greek ο for Latin a, o): a name
+// never mixes them. Checked on the NFKC form, so `𝐒` (Common as typed) counts as Latin.
+const LOOKALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
+const LETTER_OR_DIGIT = /[\p{L}\p{Nd}]/u;
+
+/** Whether a name has letters of more than one of Latin, Cyrillic and Greek (`Sаrа`, Cyrillic а). */
+export const mixesScripts = (name: string): boolean => {
+  const compat = name.normalize("NFKC");
+  return LOOKALIKE_SCRIPTS.filter((script) => script.test(compat)).length > 1;
+};
+
+/**
+ * Returns the NFC, trimmed name, or null when it breaks the contract: too long, a character
+ * outside the rule, no letter or digit (only marks, dots, dashes), or scripts mixed.
+ */
 export function parseUserName(raw: string): string | null {
   const name = raw.normalize("NFC").trim();
   const n = codePointLength(name);
   if (n < 1 || n > LIMITS.nameMaxChars || !isVisibleWord(name, NAME_RE)) return null;
+  if (!LETTER_OR_DIGIT.test(name.normalize("NFKC")) || mixesScripts(name)) return null;
   return name;
 }
 
-/** Names compare case-insensitively: two names with the same key are the same person. */
-export const nameKey = (name: string): string => name.toLowerCase().normalize("NFC");
+/**
+ * NFKC and a case fold (`toUpperCase().toLowerCase()`: full folding's effect on names, ß → ss,
+ * ς → σ). The page tells names apart by it in its own lists; the room compares names by a
+ * stronger key built on it (`src/room/name-key.ts`, with the confusables table the page never
+ * bundles), so two names the room holds at once never fold alike.
+ */
+export const foldName = (name: string): string => name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
 
 // ---------------------------------------------------------------------------------------------
 // Client → server frames

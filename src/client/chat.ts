@@ -7,7 +7,7 @@
  * logic; `Chat` wires them to the connection and the views.
  */
 import {
-  nameKey,
+  foldName,
   type ChatMessage,
   type DeletedFrame,
   type ErrorFrame,
@@ -224,7 +224,7 @@ export class Chat {
 
   /** Shows a message; our own pending line becomes it (the same element, now in seq order). */
   private show(m: ChatMessage, fromHistory: boolean): void {
-    const own = nameKey(m.from) === nameKey(this.me);
+    const own = foldName(m.from) === foldName(this.me);
     if (!fromHistory) this.views.transport.message(Date.now() + this.clockOffset - m.ts);
     this.views.people.stopTyping(m.from);
     if (own && this.confirm(m)) {
@@ -237,7 +237,7 @@ export class Chat {
 
   /** The echo of one of our messages confirms it: it leaves the outbox. True when it was waiting there. */
   private confirm(m: ChatMessage): boolean {
-    if (m.id === undefined || nameKey(m.from) !== nameKey(this.me) || !this.outbox.has(m.id)) return false;
+    if (m.id === undefined || foldName(m.from) !== foldName(this.me) || !this.outbox.has(m.id)) return false;
     this.outbox.confirm(m.id);
     this.keepOutbox();
     return true;
@@ -280,12 +280,12 @@ export class Chat {
 
   private keepOutbox(): void {
     const items = this.outbox.list().map(({ id, text, createdAt }) => ({ id, text, createdAt }));
-    keptOutbox.set(items.length === 0 ? null : { room: this.room, name: nameKey(this.me), items });
+    keptOutbox.set(items.length === 0 ? null : { room: this.room, name: foldName(this.me), items });
   }
 
   private restoreOutbox(): void {
     const kept = keptOutbox.get() as { room?: string; name?: string; items?: Pending[] } | null;
-    if (kept?.room !== this.room || kept.name !== nameKey(this.me) || !Array.isArray(kept.items)) return;
+    if (kept?.room !== this.room || kept.name !== foldName(this.me) || !Array.isArray(kept.items)) return;
     for (const p of this.outbox.restore(kept.items)) this.views.log.pending(p.id, p.text, p.createdAt);
   }
 }

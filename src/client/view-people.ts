@@ -4,7 +4,7 @@
  * ("Sara is typing…"), which forgets a name a few seconds after its last typing frame. The
  * room's host sees a Remove button beside each member (with a confirmation).
  */
-import { nameKey, type User } from "../protocol";
+import { foldName, type User } from "../protocol";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
 
@@ -32,9 +32,9 @@ export class PeopleView {
   }
 
   set(users: User[], me: string, host = false): void {
-    this.me = nameKey(me);
+    this.me = foldName(me);
     this.host = host;
-    this.users = new Map(users.map((u) => [nameKey(u.name), u]));
+    this.users = new Map(users.map((u) => [foldName(u.name), u]));
     this.render();
   }
 
@@ -42,19 +42,19 @@ export class PeopleView {
   apply(joined: User[], left: string[]): { joined: string[]; left: string[] } {
     const out = { joined: [] as string[], left: [] as string[] };
     for (const name of left) {
-      if (this.users.delete(nameKey(name))) out.left.push(name);
+      if (this.users.delete(foldName(name))) out.left.push(name);
       this.stopTyping(name);
     }
     for (const u of joined) {
-      if (!this.users.has(nameKey(u.name))) out.joined.push(u.name);
-      this.users.set(nameKey(u.name), u);
+      if (!this.users.has(foldName(u.name))) out.joined.push(u.name);
+      this.users.set(foldName(u.name), u);
     }
     this.render();
     return out;
   }
 
   typing(name: string): void {
-    const key = nameKey(name);
+    const key = foldName(name);
     if (key === this.me) return;
     clearTimeout(this.typists.get(key)?.timer);
     this.typists.set(key, { name, timer: setTimeout(() => this.stopTyping(name), TYPING_SHOWN_MS) });
@@ -63,7 +63,7 @@ export class PeopleView {
 
   /** Their message arrived, or they left: no longer typing. */
   stopTyping(name: string): void {
-    const key = nameKey(name);
+    const key = foldName(name);
     const t = this.typists.get(key);
     if (t === undefined) return;
     clearTimeout(t.timer);
@@ -86,7 +86,7 @@ export class PeopleView {
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.name;
     this.list.replaceChildren(
       ...users.map((u) => {
-        const me = nameKey(u.name) === this.me;
+        const me = foldName(u.name) === this.me;
         const tags = [me && t.t("you"), u.role === "host" && t.t("hostBadge")].filter((x) => x !== false);
         const remove =
           this.host &&

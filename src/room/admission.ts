@@ -13,11 +13,14 @@ import type { RefusalCode } from "../protocol";
 export interface Seat {
   /** The name's key (`nameKey`): two names with the same key are the same person. */
   key: string;
+  /** The name's look (`nameLook`): a name that looks like a present one is taken too. */
+  look: string;
   session?: string;
 }
 
 export interface Candidate {
   key: string;
+  look: string;
   session?: string;
   /** A host key was given: whether it is the room's. Undefined when none was given. */
   hostKeyValid?: boolean;
@@ -60,6 +63,13 @@ export function decideAdmission<T extends Seat>(
     else if (isDead(holder)) evict.push(holder);
     else return { admit: false, code: "name_taken", evict };
     others = occupants.filter((o) => o !== holder);
+  }
+  // Another person whose name looks like this one (`AIice` beside `Alice`): taken while alive.
+  const lookalikes = others.filter((o) => o.look === candidate.look);
+  if (lookalikes.some((o) => !isDead(o))) return { admit: false, code: "name_taken", evict };
+  if (lookalikes.length > 0) {
+    evict.push(...lookalikes);
+    others = others.filter((o) => !lookalikes.includes(o));
   }
   if (takeover === null && others.length >= maxUsers) {
     const dead = others.filter(isDead);

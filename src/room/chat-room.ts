@@ -27,7 +27,6 @@ import {
   type User,
   type WelcomeFrame,
   isPollEnd,
-  nameKey,
 } from "../protocol";
 import {
   HOST_FRAME_TYPES,
@@ -55,6 +54,7 @@ import {
   toUser,
 } from "./member";
 import { type ModerationContext, moderate } from "./moderation";
+import { nameKey, nameLook } from "./name-key";
 import { Feed } from "./feed";
 import { Pollers, pollerOccupant } from "./pollers";
 import { type PollContext, type PollReply, poll, pollPost } from "./polling";
@@ -237,6 +237,7 @@ export class ChatRoom extends DurableObject<Env> {
     const decision = decideAdmission(
       {
         key,
+        look: nameLook(join.name),
         ...(session !== undefined && { session }),
         ...(hostKeyValid !== undefined && { hostKeyValid }),
         removed: this.state.isRemoved([`name:${key}`, ...(session === undefined ? [] : [`session:${session}`])], now),
@@ -394,7 +395,7 @@ export class ChatRoom extends DurableObject<Env> {
       const retryAfterMs = last === null ? 0 : last + slowMs - now;
       if (retryAfterMs > 0) return source.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });
     }
-    this.fanout.broadcast(this.history.add(key, member.name, frame.text, frame.id));
+    this.fanout.broadcast(this.history.add(key, member.name, member.role, frame.text, frame.id));
   }
 
   private typing(id: WebSocket | string, member: Member, now: number): void {

@@ -11,15 +11,22 @@
  * the room. Trimming to `HISTORY_LIMIT` moves a watermark of its own, so a resume's `gap` means
  * "trimmed", never "deleted" or "cleared".
  */
-import type { ChatMessage } from "../protocol";
+import type { ChatMessage, Role } from "../protocol";
+import { nameKey } from "./name-key";
 
 interface Row extends Record<string, SqlStorageValue> {
   seq: number;
   ts: number;
   name: string;
+  /** Null in rows written before messages kept their sender's role. */
+  role: string | null;
   text: string;
   client_id: string | null;
 }
+
+const COLUMNS = "seq, ts, name, role, text, client_id";
+/** How the rows' `name_key` was made: 2 is `nameKey` of `name-key.ts` (confusables); before, a lower-casing. */
+const NAME_KEYS = 2;
 
 export interface Resume {
   messages: ChatMessage[];
@@ -34,7 +41,7 @@ export interface Resume {
 /** What a message's client `id` found: the kept message, or the tombstone of a deleted one. */
 export type Original = { message: ChatMessage } | { deletedSeq: number };
 
-type Mark = "last_seq" | "trimmed_through" | "cleared_through";
+type Mark = "last_seq" | "trimmed_through" | "cleared_through" | "name_keys";
 
 export class History {
   private unsaved: (ChatMessage & { key: string })[] = [];
@@ -50,7 +57,8 @@ export class History {
       name TEXT NOT NULL,
       name_key TEXT NOT NULL,
       text TEXT NOT NULL,
-      client_id TEXT
+      client_id TEXT,
+      role TEXT
     )`);
     this.sql.exec("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (name_key, client_id)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS tombstones (
@@ -63,12 +71,38 @@ export class History {
     // When each name last had a message accepted (slow mode): kept apart from the messages, so
     // a delete or a clear does not give a name its turn back.
     this.sql.exec("CREATE TABLE IF NOT EXISTS senders (name_key TEXT PRIMARY KEY, last_at INTEGER NOT NULL)");
+    this.migrate();
     const newest = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one().s ?? 0;
     this.lastSeq = Math.max(newest, this.mark("last_seq"));
   }
 
   private get sql(): SqlStorage {
     return this.storage.sql;
+  }
+
+  /**
+   * A room's storage from an older deploy: the messages get their `role` column (old rows stay
+   * null: shown without a host mark) and today's name keys, made again from the names they
+   * keep, once; tombstones and `senders` of those names follow (the old key was the name
+   * lower-cased). A key whose name no kept message shows stays old (docs/protocol.md).
+   */
+  private migrate(): void {
+    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(messages)").toArray();
+    if (!columns.some((c) => c.name === "role")) this.sql.exec("ALTER TABLE messages ADD COLUMN role TEXT");
+    if (this.mark("name_keys") >= NAME_KEYS) return;
+    const rows = this.sql.exec<{ seq: number; name: string }>("SELECT seq, name FROM messages").toArray();
+    if (rows.length === 0) return; // nothing to make again, and nothing written
+    this.storage.transactionSync(() => {
+      for (const { seq, name } of rows)
+        this.sql.exec("UPDATE messages SET name_key = ? WHERE seq = ?", nameKey(name), seq);
+      for (const name of new Set(rows.map((r) => r.name))) {
+        const [old, key] = [name.toLowerCase().normalize("NFC"), nameKey(name)];
+        if (old === key) continue;
+        this.sql.exec("UPDATE tombstones SET name_key = ? WHERE name_key = ?", key, old);
+        this.sql.exec("UPDATE OR REPLACE senders SET name_key = ? WHERE name_key = ?", key, old);
+      }
+      this.setMark("name_keys", NAME_KEYS);
+    });
   }
 
   private mark(mark: Mark): number {
@@ -87,8 +121,8 @@ export class History {
   }
 
   /** Gives the message the next seq; it is written by the next `save()`. */
-  add(key: string, from: string, text: string, id: string | undefined): ChatMessage {
-    const message: ChatMessage = { type: "message", seq: ++this.lastSeq, ts: Date.now(), from, text };
+  add(key: string, from: string, role: Role, text: string, id: string | undefined): ChatMessage {
+    const message: ChatMessage = { type: "message", seq: ++this.lastSeq, ts: Date.now(), from, role, text };
     if (id !== undefined) message.id = id;
     this.unsaved.push({ ...message, key });
     return message;
@@ -102,11 +136,12 @@ export class History {
     this.storage.transactionSync(() => {
       for (const m of rows) {
         this.sql.exec(
-          "INSERT INTO messages (seq, ts, name, name_key, text, client_id) VALUES (?, ?, ?, ?, ?, ?)",
+          "INSERT INTO messages (seq, ts, name, name_key, role, text, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
           m.seq,
           m.ts,
           m.from,
           m.key,
+          m.role,
           m.text,
           m.id ?? null,
         );
@@ -130,7 +165,7 @@ export class History {
     const queued = this.unsaved.find((m) => m.key === key && m.id === id);
     if (queued !== undefined) return { message: toMessage(queued) };
     const row = this.sql
-      .exec<Row>("SELECT seq, ts, name, text, client_id FROM messages WHERE name_key = ? AND client_id = ?", key, id)
+      .exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE name_key = ? AND client_id = ?`, key, id)
       .toArray()[0];
     if (row !== undefined) return { message: fromRow(row) };
     const tomb = this.sql
@@ -192,7 +227,7 @@ export class History {
     this.save();
     if (count <= 0) return [];
     return this.sql
-      .exec<Row>("SELECT seq, ts, name, text, client_id FROM messages ORDER BY seq DESC LIMIT ?", count)
+      .exec<Row>(`SELECT ${COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?`, count)
       .toArray()
       .reverse()
       .map(fromRow);
@@ -213,11 +248,7 @@ export class History {
       .map((t) => t.seq);
     if (since >= this.lastSeq) return resume;
     const rows = this.sql
-      .exec<Row>(
-        "SELECT seq, ts, name, text, client_id FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?",
-        since,
-        max,
-      )
+      .exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?`, since, max)
       .toArray()
       .reverse();
     resume.messages = rows.map(fromRow);
@@ -230,7 +261,8 @@ export class History {
 }
 
 function fromRow(row: Row): ChatMessage {
-  const message: ChatMessage = { type: "message", seq: row.seq, ts: row.ts, from: row.name, text: row.text };
+  const role: Role = row.role === "host" ? "host" : "member";
+  const message: ChatMessage = { type: "message", seq: row.seq, ts: row.ts, from: row.name, role, text: row.text };
   if (row.client_id !== null) message.id = row.client_id;
   return message;
 }

@@ -4,8 +4,9 @@
  * own; `ctx.getWebSockets()` and these attachments are the connection manager. And who a client
  * frame came from, on either transport (`Source`).
  */
-import { type Role, type ServerFrame, type User, nameKey } from "../protocol";
+import type { Role, ServerFrame, User } from "../protocol";
 import type { Reader } from "./audience";
+import { nameKey, nameLook } from "./name-key";
 
 /** What a socket's attachment holds, under a key of its own. */
 export interface Member {
@@ -31,10 +32,10 @@ export interface Source {
 }
 
 /**
- * A member in the room now, with its name's key (names compare case-insensitively) and its
- * socket; `ws` is null for a member on HTTP (a poller).
+ * A member in the room now, with its name's key and look (`name-key.ts`) and its socket; `ws` is
+ * null for a member on HTTP (a poller).
  */
-export type Occupant = Member & { ws: WebSocket | null; key: string };
+export type Occupant = Member & { ws: WebSocket | null; key: string; look: string };
 
 export function memberOf(ws: WebSocket): Member | undefined {
   return (ws.deserializeAttachment() as Attachment | null)?.roomcast;
@@ -57,7 +58,7 @@ export function socketReader(ws: WebSocket): Reader {
 
 export function occupantOf(ws: WebSocket): Occupant | null {
   const m = memberOf(ws);
-  return m === undefined || m.gone || m.watcher ? null : { ...m, ws, key: nameKey(m.name) };
+  return m === undefined || m.gone || m.watcher ? null : { ...m, ws, key: nameKey(m.name), look: nameLook(m.name) };
 }
 
 export const byJoinedAt = (a: User, b: User): number => a.joinedAt - b.joinedAt;

@@ -5,10 +5,11 @@
  * frame points at, changes storage, and tells everyone through the fan-out.
  */
 import type { RoomConfig } from "../config";
-import { type ErrorCode, type HostFrame, type RoomSettings, closeCodeFor, nameKey, parseUserName } from "../protocol";
+import { type ErrorCode, type HostFrame, type RoomSettings, closeCodeFor, parseUserName } from "../protocol";
 import type { Fanout } from "./fanout";
 import type { History } from "./history";
 import type { Occupant } from "./member";
+import { nameKey } from "./name-key";
 import type { RoomState } from "./room-state";
 
 /** What the host's frames act on: the room's parts, and how it ends a member (socket or poller). */

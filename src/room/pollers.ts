@@ -7,6 +7,7 @@
 import type { PollEndCode, Role } from "../protocol";
 import type { Reader } from "./audience";
 import type { Member, Occupant } from "./member";
+import { nameKey, nameLook } from "./name-key";
 
 export interface Poller {
   key: string;
@@ -48,6 +49,15 @@ export class Pollers {
       joinedAt INTEGER NOT NULL,
       answeredAt INTEGER NOT NULL
     )`);
+    // Rows from before the confusable-aware key (a deploy mid-class) get today's key, so their
+    // next poll finds them (a handful of rows; a clash leaves the row to its timeout).
+    for (const { name_key, name } of this.sql
+      .exec<{ name_key: string; name: string }>("SELECT name_key, name FROM pollers")
+      .toArray()) {
+      const key = nameKey(name);
+      if (key !== name_key)
+        this.sql.exec("UPDATE OR IGNORE pollers SET name_key = ? WHERE name_key = ?", key, name_key);
+    }
   }
 
   private get sql(): SqlStorage {
@@ -155,5 +165,5 @@ export function pollerReader(p: Poller): Reader {
 
 /** A poller as the room's admission and presence see it: an occupant with no socket. */
 export function pollerOccupant(p: Poller): Occupant {
-  return { ...pollerMember(p), key: p.key, ws: null };
+  return { ...pollerMember(p), key: p.key, look: nameLook(p.name), ws: null };
 }

@@ -14,13 +14,13 @@ import {
   type ServerFrame,
   type User,
   type WelcomeFrame,
-  nameKey,
 } from "../protocol";
 import type { JoinRequest, PollRequest } from "../protocol-server";
 import type { Seating } from "./admission";
 import type { Fanout } from "./fanout";
 import { type Member, type Occupant, type Source, byJoinedAt, toUser } from "./member";
 import type { Feed } from "./feed";
+import { nameKey } from "./name-key";
 import { type HeldOutcome, type Poller, type Pollers, pollerMember, pollerReader } from "./pollers";
 import type { RoomState } from "./room-state";
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/protocol";
 import { Timeline } from "../../src/client/timeline";
 
-const msg = (seq: number): ChatMessage => ({ type: "message", seq, ts: seq * 1000, from: "Sara", text: `m${seq}` });
+const msg = (seq: number): ChatMessage => ({
+  type: "message",
+  seq,
+  ts: seq * 1000,
+  from: "Sara",
+  role: "member",
+  text: `m${seq}`,
+});
 const welcome = (seq: number, history: ChatMessage[], gap?: true) => (gap ? { seq, history, gap } : { seq, history });
 
 describe("timeline: resume and dedupe by seq", () => {

@@ -24,7 +24,14 @@ function room(size: number) {
     () => log.push(`save ${sockets[0]?.raw.length ?? 0}`),
     0,
   );
-  const message = (text = "hi"): ChatMessage => ({ type: "message", seq: ++seq, ts: Date.now(), from: "A", text });
+  const message = (text = "hi"): ChatMessage => ({
+    type: "message",
+    seq: ++seq,
+    ts: Date.now(),
+    from: "A",
+    role: "member",
+    text,
+  });
   return { sockets, fanout, message, log };
 }
 
@@ -222,7 +229,7 @@ describe("Fanout", () => {
       return { teacher, sara, projector, fanout, looked, assistant, ali, polled };
     }
     const texts = (frames: ServerFrame[]) => frames.map((f) => (f.type === "message" ? f.text : f.type));
-    const frame = (text: string): ChatMessage => ({ type: "message", seq: 0, ts: 0, from: "A", text });
+    const frame = (text: string): ChatMessage => ({ type: "message", seq: 0, ts: 0, from: "A", role: "member", text });
 
     it("gives a frame for the hosts to the host's socket and a host poller, not a member's, nor the projector", () => {
       const r = mixedRoom();

@@ -114,6 +114,9 @@ describe("invalid frames", () => {
     ["empty text", { type: "message", text: "   \n ", id: "e1" }, "empty_text", "e1"],
     ["text over 2000 code points", { type: "message", text: "ب".repeat(2001), id: "l1" }, "text_too_long", "l1"],
     ["a control character", { type: "message", text: "bell\u0007", id: "c1" }, "invalid_text", "c1"],
+    ["a lone high surrogate", { type: "message", text: "half \ud83d of a pair", id: "s1" }, "invalid_text", "s1"],
+    ["a lone low surrogate", { type: "message", text: "\ude00 end", id: "s2" }, "invalid_text", "s2"],
+    ["a low surrogate before a high one", { type: "message", text: "\ude00\ud83d", id: "s3" }, "invalid_text", "s3"],
     ["a frame over 16 KiB", oversized, "frame_too_large", undefined],
   ])("answers %s with an error frame and keeps the socket open", async (_, frame, code, id) => {
     const { sara, ali } = await pair();
