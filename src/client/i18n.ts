@@ -69,7 +69,10 @@ const en = {
   emptyName: "Please enter a name.",
   // Refusals and other errors, as sentences for the form.
   err_invalid_room: "That room name is not valid: use letters, digits, - _ . (up to 64).",
-  err_invalid_name: "That name is not valid: use letters, digits, single spaces, - _ . (up to 32).",
+  err_invalid_name:
+    "That name is not valid: use letters (at least one letter or digit), digits, single spaces, - _ . (up to 32).",
+  mixedScripts:
+    "That name mixes Latin, Cyrillic or Greek letters, which can pass for someone else's: use one alphabet.",
   err_bad_request: "The connection request was malformed. Reload the page and try again.",
   err_name_taken: "That name is already in use in this room. Pick another name.",
   err_room_full: "The room is full. Try again later or pick another room.",
@@ -212,7 +215,9 @@ const fa: Record<Key, string> = {
   counter: "{n} / {max}",
   emptyName: "لطفاً یک نام وارد کنید.",
   err_invalid_room: "نام اتاق معتبر نیست: حرف، رقم و - _ . (حداکثر ۶۴).",
-  err_invalid_name: "نام معتبر نیست: حرف، رقم، فاصلهٔ تکی و - _ . (حداکثر ۳۲).",
+  err_invalid_name: "نام معتبر نیست: حرف، رقم، فاصلهٔ تکی و - _ . (دست‌کم یک حرف یا رقم؛ حداکثر ۳۲).",
+  mixedScripts:
+    "این نام حروف لاتین، سیریلیک یا یونانی را با هم دارد و می‌تواند با نام دیگری اشتباه شود: از یک الفبا استفاده کنید.",
   err_bad_request: "درخواست اتصال نادرست بود. صفحه را دوباره بارگذاری کنید.",
   err_name_taken: "این نام در این اتاق در حال استفاده است. نام دیگری انتخاب کنید.",
   err_room_full: "اتاق پر است. بعداً دوباره امتحان کنید یا اتاق دیگری انتخاب کنید.",
@@ -303,6 +308,7 @@ const projectorEn = {
   counting: "Counting who is online…",
   messages: "Latest messages",
   empty: "No messages yet.",
+  host: "host",
   keyInvalid:
     "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
 } as const;
@@ -322,6 +328,7 @@ export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
     counting: "در حال شمارش افراد آنلاین…",
     messages: "آخرین پیام‌ها",
     empty: "هنوز پیامی نیامده است.",
+    host: "میزبان",
     keyInvalid:
       "این کلید میزبان مال این اتاق نیست، پس پیامی نمایش داده نمی‌شود. نمایش را دوباره از صفحهٔ میزبان باز کنید.",
   },

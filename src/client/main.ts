@@ -6,7 +6,7 @@
  * `/?room=demo#host=<key>`, whose key leaves the address bar at once); with a kept key the page
  * joins as the host.
  */
-import { parseRoomName, parseUserName, type HostClaim, type RefusalCode } from "../protocol";
+import { mixesScripts, parseRoomName, parseUserName, type HostClaim, type RefusalCode } from "../protocol";
 import { Chat } from "./chat";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
@@ -207,7 +207,9 @@ function readForm(): { name: string; room: string } | null {
   const name = parseUserName(nameInput.value);
   const room = parseRoomName(roomInput.value.trim());
   if (name === null) {
-    alertBox.textContent = nameInput.value.trim() === "" ? i18n.t("emptyName") : i18n.error("invalid_name");
+    const typed = nameInput.value.trim();
+    alertBox.textContent =
+      typed === "" ? i18n.t("emptyName") : mixesScripts(typed) ? i18n.t("mixedScripts") : i18n.error("invalid_name");
     nameInput.focus();
     return null;
   }

@@ -181,7 +181,12 @@ export class Projector {
     const item = el(
       "li",
       { class: "pj-msg" },
-      el("span", { class: "from", dir: "auto", text: m.from }),
+      el(
+        "div",
+        { class: "pj-who" },
+        el("span", { class: "from", dir: "auto", text: m.from }),
+        m.role === "host" && this.hostMark(),
+      ),
       el("p", { class: "text", dir: "auto", text: m.text }),
     );
     item.dataset.seq = String(m.seq);
@@ -192,6 +197,11 @@ export class Projector {
       old.remove();
       this.shown.delete(seq);
     }
+  }
+
+  /** The host's mark on the host's messages: text, so it reads from the back of the room too. */
+  private hostMark(): HTMLSpanElement {
+    return el("span", { class: "role", text: this.t("host") });
   }
 
   private remove(seq: number): void {
@@ -240,6 +250,7 @@ export class Projector {
       if (attr === undefined) node.textContent = this.t(key);
       else node.setAttribute(attr, this.t(key));
     }
+    for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.t("host");
     this.count.textContent = this.online === null ? this.t("counting") : this.t("online", this.online);
     this.empty.textContent = this.t("empty");
     this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";

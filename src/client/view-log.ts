@@ -4,6 +4,7 @@
  * lines, date separators, pending messages of the outbox. It follows new messages unless the
  * reader scrolled up; then a "new messages" button jumps down, and unread ones are counted.
  * For the room's host each message has a Delete button; deletions and clears take messages out.
+ * A message the host sent carries a "host" mark (text, not colour alone), in every tab.
  */
 import type { ChatMessage } from "../protocol";
 import { el, withNames } from "./dom";
@@ -54,6 +55,7 @@ export class LogView {
           "li",
           { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
           el("span", { class: "from", dir: "auto", text: m.from }),
+          this.hostMark(m),
           this.timeEl(m.ts),
           this.deleteButton(m.from),
           el("p", { class: "text", dir: "auto", text: m.text }),
@@ -112,7 +114,10 @@ export class LogView {
       item.classList.remove("pending", "failed");
       item.dataset.seq = String(m.seq);
       item.querySelector(".state")?.remove();
-      item.querySelector(".from")?.replaceChildren(m.from);
+      const from = item.querySelector(".from");
+      from?.replaceChildren(m.from);
+      const mark = this.hostMark(m);
+      if (mark !== null) from?.after(mark);
       const time = this.timeEl(m.ts);
       item.querySelector("time")?.replaceWith(time);
       const del = this.deleteButton(m.from);
@@ -172,6 +177,7 @@ export class LogView {
     }
     for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state"))
       s.textContent = this.i18n.t("pending");
+    for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.i18n.t("hostBadge");
     for (const b of this.list.querySelectorAll(".del")) {
       b.textContent = this.i18n.t("delete");
       b.setAttribute("aria-label", this.deleteLabel(b.parentElement?.querySelector(".from")?.textContent ?? ""));
@@ -226,6 +232,11 @@ export class LogView {
     this.list.append(
       el("li", { class: "day", attrs: { "data-ts": String(ts), role: "separator" }, text: this.i18n.date(ts) }),
     );
+  }
+
+  /** The host's mark on a message the host sent (its role is kept with the message). */
+  private hostMark(m: ChatMessage): HTMLSpanElement | null {
+    return m.role === "host" ? el("span", { class: "role", text: this.i18n.t("hostBadge") }) : null;
   }
 
   /** "Delete", named for screen readers after whose message it deletes. */

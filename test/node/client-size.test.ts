@@ -36,6 +36,20 @@ describe("the built page", () => {
     expect(read("app.js")).toMatch(/projector\.js/);
   });
 
+  it("leaves the confusables table on the server (the room's name key)", () => {
+    // Source characters of confusables.txt that no page string has (Lisu O, mathematical a,
+    // Cherokee A), raw or escaped as a bundler may write them.
+    for (const f of BUILT) {
+      for (const ch of ["\uA4F3", "\u{1D41A}", "\u13AA"]) {
+        const units = ch.split("").map((c) => `\\u${c.charCodeAt(0).toString(16)}`);
+        const text = read(f).toLowerCase();
+        expect(text, f).not.toContain(ch.toLowerCase());
+        expect(text, f).not.toContain(units.join(""));
+        expect(text, f).not.toContain(`\\u{${ch.codePointAt(0)!.toString(16)}}`);
+      }
+    }
+  });
+
   it("makes no external request (no CDN, no web font)", () => {
     for (const f of [...FILES, ...PROJECTOR]) {
       // The SVG namespace is a name, never fetched.

@@ -1,0 +1,66 @@
+/**
+ * The page in Chromium: a name is a person (issue 16). The host's messages carry a "host" mark
+ * (a word, in the reader's language) in a member's tab and on the projector, and a member's do
+ * not; the join form refuses a name that mixes alphabets with a sentence that says so.
+ */
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { HostClaim } from "../../src/protocol";
+import { NodeClient } from "../support/node-client";
+import { PATIENCE, allConfirmed, haveChromium, log, online, say, texts, usePageHarness } from "../support/page-harness";
+
+describe.skipIf(!haveChromium)("the page in Chromium: names and the host's mark", () => {
+  const h = usePageHarness();
+  const { room, newContext, joined } = h;
+
+  async function claim(r: string): Promise<string> {
+    const res = await fetch(`${h.url}/api/rooms/${encodeURIComponent(r)}/host`, { method: "POST" });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as HostClaim).hostKey;
+  }
+
+  /** Each message of the log as "from [mark]: text". */
+  const lines = (page: Page, item: string) =>
+    page.locator(item).evaluateAll((items) =>
+      items.map((m) => {
+        const mark = m.querySelector(".role")?.textContent;
+        return `${m.querySelector(".from")?.textContent}${mark ? ` [${mark}]` : ""}: ${m.querySelector(".text")?.textContent}`;
+      }),
+    );
+
+  it("marks the teacher's messages as the host's in a member's tab and on the projector, in either language", async () => {
+    const r = room();
+    const key = await claim(r);
+    const sara = await joined(await newContext(), r, "Sara");
+    const teacher = await NodeClient.open(`${h.url.replace("http", "ws")}/ws/${r}/Teacher?host=${key}`);
+    teacher.send({ type: "message", text: "Open your books" });
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["Open your books"]);
+    await say(sara, "Which page?");
+    await allConfirmed(sara);
+    expect(await lines(sara, ".msg:not(.pending)")).toEqual(["Teacher [host]: Open your books", "Sara: Which page?"]);
+
+    const projector = await (await newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+    await projector.goto(`${h.url}/?room=${encodeURIComponent(r)}&view=projector#host=${key}`);
+    await online(projector);
+    await expect
+      .poll(() => lines(projector, ".pj-msg"), PATIENCE)
+      .toEqual(["Teacher [host]: Open your books", "Sara: Which page?"]);
+
+    // The mark is a word in the reader's language: the toggle relabels it in both views.
+    await sara.locator("#lang").click();
+    await expect.poll(() => log(sara).locator(".role").allTextContents(), PATIENCE).toEqual(["میزبان"]);
+    await projector.locator("#lang").click();
+    await expect.poll(() => projector.locator(".pj-msg .role").allTextContents(), PATIENCE).toEqual(["میزبان"]);
+    teacher.close();
+  });
+
+  it("refuses a name that mixes Latin and Cyrillic letters, saying why", async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(`${h.url}/?room=${room()}`);
+    await page.locator("#name").fill("Sаrа");
+    await page.locator("#join button[type=submit]").click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), PATIENCE)
+      .toBe("That name mixes Latin, Cyrillic or Greek letters, which can pass for someone else's: use one alphabet.");
+  });
+});
