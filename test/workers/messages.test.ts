@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, LIMITS } from "../../src/protocol";
+import { PollClient } from "../support/poll-client";
 import { join, uniqueRoom } from "../support/worker-client";
 
 /** Two people in a fresh room, each past the other's join. */
@@ -177,5 +178,19 @@ describe("rate limit", () => {
     const texts = [];
     for (let i = 0; i < 20; i++) texts.push((await ali.message()).text);
     expect(texts.filter((t) => t.startsWith("a"))).toHaveLength(10);
+  });
+
+  it("with a lone surrogate are refused over HTTP too, and nothing is stored", async () => {
+    const room = uniqueRoom();
+    const sara = await join(room, "Sara");
+    const ali = new PollClient(room, "Ali");
+    await ali.join();
+    await sara.presence();
+    const refused = await ali.send('{"type":"message","text":"broken \\ud800","id":"p-1"}');
+    expect(refused.body.frames).toEqual([
+      { type: "error", code: "invalid_text", message: ERROR_CODES.invalid_text, id: "p-1" },
+    ]);
+    await ali.send({ type: "message", text: "whole 😀", id: "p-2" });
+    expect(await sara.message()).toMatchObject({ seq: 1, text: "whole 😀", id: "p-2" });
   });
 });
