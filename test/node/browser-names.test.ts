@@ -54,6 +54,22 @@ describe.skipIf(!haveChromium)("the page in Chromium: names and the host's mark"
     teacher.close();
   });
 
+  it("marks the host's own messages in the host's tab, and in the history a late member gets", async () => {
+    const r = room();
+    const teacher = await (await newContext()).newPage();
+    teacher.on("dialog", (d) => void d.accept());
+    await teacher.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
+    await teacher.locator("#name").fill("Teacher");
+    await teacher.getByRole("button", { name: "I'm the teacher" }).click();
+    await teacher.getByRole("button", { name: "Host this room" }).click();
+    await online(teacher);
+    await say(teacher, "Welcome");
+    await allConfirmed(teacher);
+    expect(await lines(teacher, ".msg:not(.pending)")).toEqual(["Teacher [host]: Welcome"]);
+    const sara = await joined(await newContext(), r, "Sara");
+    await expect.poll(() => lines(sara, ".msg:not(.pending)"), PATIENCE).toEqual(["Teacher [host]: Welcome"]);
+  });
+
   it("refuses a name that mixes Latin and Cyrillic letters, saying why", async () => {
     const page = await (await newContext()).newPage();
     await page.goto(`${h.url}/?room=${room()}`);
