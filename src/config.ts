@@ -16,6 +16,8 @@ export interface Vars {
   POLL_TIMEOUT_SECONDS?: string | number;
   WEBSOCKET_COMPRESSION?: string;
   ALLOWED_ORIGINS?: string;
+  /** A secret (`wrangler secret put`), never a `[vars]` entry: see src/worker/passphrase.ts. */
+  TEACHER_PASSPHRASE?: string;
 }
 
 export interface RoomConfig {

@@ -105,21 +105,34 @@ export interface PollRequest extends JoinRequest {
   wait: number;
 }
 
+/** `Authorization: Bearer <value>`: the value (any run of non-space characters), or null. */
+export function bearer(authorization: string | undefined): string | null {
+  return /^Bearer (\S+)$/.exec(authorization ?? "")?.[1] ?? null;
+}
+
 /**
- * Validates `GET|POST /poll/:room/:client?session=&cursor=&since=&epoch=&host=&wait=`: the join's
+ * Validates `GET|POST /poll/:room/:client?session=&cursor=&since=&epoch=&wait=`: the join's
  * rules, plus a required `session`, a well-formed `cursor`, and `wait` 0–25 (default 25), capped
- * at `maxWait` (the poll timeout − 5 s).
+ * at `maxWait` (the poll timeout − 5 s). The host key comes in `Authorization: Bearer <key>`
+ * (`authorization`, the header as sent), never in the URL, where every log and history keeps it:
+ * `host=` in the query, or a header that is not a well-formed Bearer key, is `bad_request`.
  */
 export function parsePollRequest(
   rawRoom: string,
   rawName: string,
   query: URLSearchParams,
   maxWait: number,
+  authorization?: string,
 ): PollRequest | RefusalCode {
   if (rawName === PROJECTOR) return "invalid_name";
   const join = parseJoinRequest(rawRoom, rawName, query);
   if (typeof join === "string") return join;
-  if (join.session === undefined) return "bad_request";
+  if (join.session === undefined || join.host !== undefined) return "bad_request";
+  if (authorization !== undefined) {
+    const host = bearer(authorization);
+    if (host === null || !LIMITS.hostKeyPattern.test(host)) return "bad_request";
+    join.host = host;
+  }
   const poll: PollRequest = { ...join, session: join.session, wait: Math.min(LIMITS.pollMaxWaitSeconds, maxWait) };
   const cursor = query.get("cursor");
   if (cursor !== null) {

@@ -49,6 +49,8 @@ export const LIMITS = {
   pollMinIntervalMs: 100,
   /** A poll cursor as the room hands it out. */
   cursorPattern: /^[A-Za-z0-9_-]{1,64}\.\d{1,15}$/,
+  /** A one-time host link is exchanged for the key within this many minutes, once. */
+  hostLinkMinutes: 10,
 } as const;
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
@@ -122,6 +124,13 @@ export const HTTP_ONLY_CODES = {
   forbidden_origin: { status: 403, message: "This origin may not do that here." },
   host_taken: { status: 409, message: "This room already has a host." },
   not_joined: { status: 409, message: "This session is not a member of the room: poll first to join." },
+  passphrase_required: { status: 401, message: "This deployment needs the teacher passphrase to host a room." },
+  passphrase_invalid: { status: 403, message: "That is not the teacher passphrase." },
+  passphrase_too_short: {
+    status: 500,
+    message: "TEACHER_PASSPHRASE is set but shorter than 16 characters (or not printable ASCII): set a longer one.",
+  },
+  host_link_invalid: { status: 410, message: "This host link was used already, has expired, or was never made." },
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
@@ -242,6 +251,21 @@ export interface PresenceFrame {
   left: string[];
 }
 
+/**
+ * Your role changed (to you alone, on every transport): the room was given up, claimed anew or
+ * reclaimed, so the key this connection hosted with is no longer the room's.
+ */
+export interface RoleFrame {
+  type: "role";
+  role: Role;
+}
+
+/** To everyone when roles change: these users, as they are now (the others are unchanged). */
+export interface RolesFrame {
+  type: "roles";
+  users: User[];
+}
+
 export interface TypingFrame {
   type: "typing";
   from: string;
@@ -264,7 +288,9 @@ export type ServerFrame =
   | ErrorFrame
   | DeletedFrame
   | ClearedFrame
-  | SettingsFrame;
+  | SettingsFrame
+  | RoleFrame
+  | RolesFrame;
 
 /** A server message is one frame or an array of frames (coalesced under load). */
 export function parseServerData(data: string): ServerFrame[] {
@@ -290,10 +316,21 @@ export interface PollPostAnswer {
   frames: ServerFrame[];
 }
 
-/** `POST /api/rooms/:room/host` → 201. The room keeps only a hash of the key. */
+/**
+ * `POST /api/rooms/:room/host` → 201, and `POST /api/rooms/:room/host-links/exchange` → 200.
+ * The room keeps only a hash of the key.
+ */
 export interface HostClaim {
   room: string;
   hostKey: string;
+}
+
+/** `POST /api/rooms/:room/host-links` → 201: a one-time token for `/?room=R#hostlink=<token>`. */
+export interface HostLink {
+  room: string;
+  token: string;
+  /** Epoch ms: the token is refused from then on. */
+  expiresAt: number;
 }
 
 // ---------------------------------------------------------------------------------------------

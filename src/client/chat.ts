@@ -50,6 +50,8 @@ export interface ChatEvents {
   refused: (code: RefusalCode) => void;
   /** A welcome: our role and the room's settings (the host's tools follow them). */
   role: (host: boolean, settings: RoomSettings) => void;
+  /** The room took our host role back (`role: member`): `key`, the one we joined with, is dead. */
+  hostEnded?: (key: string) => void;
 }
 
 export class Chat {
@@ -72,7 +74,7 @@ export class Chat {
     session: string,
     private readonly views: ChatViews,
     private readonly events: ChatEvents,
-    hostKey?: string,
+    private readonly hostKey?: string,
   ) {
     this.me = name;
     this.transport = new Transport({
@@ -151,7 +153,25 @@ export class Chat {
         return this.cleared(f.seq);
       case "settings":
         return this.applySettings(f);
+      case "role":
+        return this.roleChanged(f.role === "host");
+      case "roles":
+        return this.views.people.roles(f.users, this.isHost);
     }
+  }
+
+  /** Our role changed mid-stay: the host's tools go at once, and no reconnect uses the dead key. */
+  private roleChanged(host: boolean): void {
+    if (host === this.isHost) return;
+    this.isHost = host;
+    this.views.log.canDelete = host;
+    this.views.people.roles([], host);
+    if (!host) {
+      this.transport.forgetHostKey();
+      this.views.log.notice(this.i18n.t("hostEnded"));
+      if (this.hostKey !== undefined) this.events.hostEnded?.(this.hostKey);
+    }
+    if (this.settings !== null) this.events.role(host, this.settings);
   }
 
   private welcome(w: WelcomeFrame): void {

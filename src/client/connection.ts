@@ -104,6 +104,11 @@ export class Connection {
     return this.ws?.extensions ?? "";
   }
 
+  /** The room took the host role back (`role: member`): a reconnect joins as a member. */
+  forgetHostKey(): void {
+    delete this.options.host;
+  }
+
   url(): string {
     const q = new URLSearchParams({ session: this.options.session });
     if (this.options.host !== undefined) q.set("host", this.options.host);

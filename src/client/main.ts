@@ -195,6 +195,10 @@ function join(room: string, name: string): void {
         }
         host.show(isHost, settings);
       },
+      // Forgotten only if it is still the key kept for this room (another tab may have kept a newer one).
+      hostEnded: (key) => {
+        if (hostKeys.get(room) === key) hostKeys.set(room, null);
+      },
     },
     trying ?? hostKeys.get(room) ?? undefined,
   );

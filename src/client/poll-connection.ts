@@ -49,9 +49,13 @@ export class PollConnection {
   private url(query: Record<string, string | undefined>): string {
     const q = new URLSearchParams({ session: this.options.session });
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
-    if (this.options.host !== undefined) q.set("host", this.options.host);
     const { base, room, name } = this.options;
     return `${base}/poll/${encodeURIComponent(room)}/${encodeURIComponent(name)}?${q}`;
+  }
+
+  /** The room took the host role back (`role: member`): later requests join as a member. */
+  forgetHostKey(): void {
+    delete this.options.host;
   }
 
   open(): void {
@@ -128,7 +132,10 @@ export class PollConnection {
     let res: Response;
     let text: string;
     try {
-      res = await this.fetch(url, { ...init, signal: abort.signal, cache: "no-store" });
+      // The key in a header, never the URL (which logs and the history keep).
+      const headers: Record<string, string> =
+        this.options.host === undefined ? {} : { Authorization: `Bearer ${this.options.host}` };
+      res = await this.fetch(url, { ...init, headers, signal: abort.signal, cache: "no-store" });
       text = await res.text();
     } catch {
       if (!abort.signal.aborted) this.dropped();

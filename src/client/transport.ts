@@ -71,6 +71,13 @@ export class Transport {
     this.active.resume();
   }
 
+  /** The room took the host role back: no connection, now or later, joins with the key. */
+  forgetHostKey(): void {
+    delete this.options.host;
+    this.active.forgetHostKey();
+    this.previous?.forgetHostKey();
+  }
+
   leave(): void {
     clearInterval(this.probeTimer);
     this.previous?.leave();

@@ -16,7 +16,17 @@ export class LogView {
   private lastDay: string | null = null;
   private unread = 0;
   /** The room's host: every message gets a Delete button. */
-  canDelete = false;
+  private deletable = false;
+
+  get canDelete(): boolean {
+    return this.deletable;
+  }
+
+  /** Turned off mid-stay (the host role was taken back): the buttons shown go too. */
+  set canDelete(on: boolean) {
+    this.deletable = on;
+    if (!on) for (const b of this.list.querySelectorAll("button.del")) b.remove();
+  }
 
   constructor(
     private readonly i18n: I18n,

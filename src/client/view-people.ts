@@ -38,6 +38,13 @@ export class PeopleView {
     this.render();
   }
 
+  /** Roles changed (`roles`): these users as they are now; `host` is whether we still host. */
+  roles(users: User[], host: boolean): void {
+    this.host = host;
+    for (const u of users) if (this.users.has(foldName(u.name))) this.users.set(foldName(u.name), u);
+    this.render();
+  }
+
   /** A presence diff: `left` first, then `joined`. Returns the names that really changed. */
   apply(joined: User[], left: string[]): { joined: string[]; left: string[] } {
     const out = { joined: [] as string[], left: [] as string[] };

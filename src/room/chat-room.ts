@@ -19,13 +19,16 @@ import {
   type ClientAck,
   type ClientMessage,
   type ErrorCode,
+  type HostClaim,
   type HostFrame,
+  type HostLink,
   type PollEndCode,
   type PollPostAnswer,
   type RoomSnapshot,
   type ServerFrame,
   type User,
   type WelcomeFrame,
+  closeCodeFor,
   isPollEnd,
 } from "../protocol";
 import {
@@ -41,6 +44,7 @@ import { Fanout, sendQuietly } from "./fanout";
 import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "./handshake";
 import { History } from "./history";
 import { hashHostKey, newHostKey } from "./host-key";
+import { HostLinks } from "./host-links";
 import {
   type Member,
   type Occupant,
@@ -56,7 +60,7 @@ import {
 import { type ModerationContext, moderate } from "./moderation";
 import { nameKey, nameLook } from "./name-key";
 import { Feed } from "./feed";
-import { Pollers, pollerOccupant } from "./pollers";
+import { Pollers, pollerMember, pollerOccupant } from "./pollers";
 import { type PollContext, type PollReply, poll, pollPost } from "./polling";
 import { TokenBucket } from "./rate-limit";
 import { RoomState } from "./room-state";
@@ -87,6 +91,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Members on HTTP, and what they read: every flushed frame, numbered, with its audience (in memory). */
   private pollers!: Pollers;
   private feed!: Feed;
+  private hostLinks!: HostLinks;
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
@@ -145,7 +150,7 @@ export class ChatRoom extends DurableObject<Env> {
       },
       occupants: () => this.occupants(),
       end: (o, code, closeCode) => this.end(o, code, closeCode),
-      isHostKey: (key) => this.isHostKey(key),
+      isHost: (m) => this.isHost(m),
       scheduleAlarm: () => this.scheduleAlarm(),
       admit: (join, hostKeyValid, now) => this.admit(join, hostKeyValid, now),
       welcome: (join, member, users) => this.welcome(join, member, users),
@@ -158,6 +163,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.history = new History(this.ctx.storage, () => this.config.historyLimit);
     this.state = new RoomState(this.ctx.storage);
     this.pollers = new Pollers(this.ctx.storage);
+    this.hostLinks = new HostLinks(this.ctx.storage);
     this.feed = new Feed(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
@@ -181,11 +187,17 @@ export class ChatRoom extends DurableObject<Env> {
 
   // --- host claim (RPC from the Worker) --------------------------------------------------------
 
-  /** `POST /api/rooms/:room/host`: the key, once, or null when the room has a host. */
-  async claimHost(room: string): Promise<{ room: string; hostKey: string } | null> {
-    if (this.state.hostHash !== null) return null;
+  /**
+   * `POST /api/rooms/:room/host`: the key, once, or null when the room has a host. `reclaim` (the
+   * Worker checked the teacher passphrase) makes a new key even so: the old one is revoked.
+   */
+  async claimHost(room: string, reclaim = false): Promise<HostClaim | null> {
+    if (this.state.hostHash !== null && !reclaim) return null;
     const hostKey = newHostKey();
-    this.state.hostHash = await hashHostKey(hostKey);
+    const hash = await hashHostKey(hostKey);
+    if (this.state.hostHash !== null && !reclaim) return null;
+    this.state.hostHash = hash;
+    this.endHostPowers();
     this.state.touch(Date.now());
     await this.scheduleAlarm();
     return { room, hostKey };
@@ -195,12 +207,62 @@ export class ChatRoom extends DurableObject<Env> {
   async releaseHost(key: string): Promise<boolean> {
     if (!(await this.isHostKey(key))) return false;
     this.state.hostHash = null;
+    this.endHostPowers();
     return true;
   }
 
+  /** `POST /api/rooms/:room/host-links`: a one-time link for another device; null when the key is not the room's. */
+  async makeHostLink(room: string, key: string): Promise<HostLink | null> {
+    if (!(await this.isHostKey(key))) return null;
+    return { room, ...(await this.hostLinks.create(key, Date.now())) };
+  }
+
+  /** `POST /api/rooms/:room/host-links/exchange`: the key, once per link; null when used, expired or revoked. */
+  async exchangeHostLink(room: string, token: string): Promise<HostClaim | null> {
+    const hostKey = await this.hostLinks.redeem(token, Date.now());
+    if (hostKey === null || !(await this.isHostKey(hostKey))) return null;
+    return { room, hostKey };
+  }
+
   private async isHostKey(key: string): Promise<boolean> {
-    const hash = this.state.hostHash;
-    return hash !== null && hash === (await hashHostKey(key));
+    const hash = await hashHostKey(key);
+    return this.state.hostHash === hash;
+  }
+
+  /**
+   * Whether a member may act as the host now: it joined with a key, and that key is still the
+   * room's. Checked on every host frame, so no path keeps powers that the room took back.
+   */
+  private isHost(m: Member): boolean {
+    return m.role === "host" && m.keyHash !== undefined && m.keyHash === this.state.hostHash;
+  }
+
+  /**
+   * The room's key changed (given up, claimed anew, reclaimed): every connection that hosted with
+   * another key becomes a member at once, on both transports, and is told so (`role`); everyone
+   * learns the new roles (`roles`); a projector's watcher of the old key is closed; links made for
+   * the old key are void.
+   */
+  private endHostPowers(): void {
+    const current = this.state.hostHash;
+    this.hostLinks.clear();
+    const former = new Map<string, User>();
+    for (const ws of this.openSockets()) {
+      const m = memberOf(ws);
+      if (m === undefined || m.gone) continue;
+      if (m.watcher) {
+        if (m.keyHash !== current) this.endSocket(ws, "host_key_invalid", closeCodeFor("host_key_invalid"));
+        continue;
+      }
+      if (m.role !== "host" || m.keyHash === current) continue;
+      const { keyHash: _, ...rest } = m;
+      const member: Member = { ...rest, role: "member" };
+      attach(ws, member);
+      former.set(nameKey(m.name), toUser(member));
+    }
+    for (const p of this.pollers.demote(current)) former.set(p.key, toUser({ ...pollerMember(p), role: "member" }));
+    for (const key of former.keys()) this.fanout.broadcast({ type: "role", role: "member" }, { to: "name", key });
+    if (former.size > 0) this.fanout.broadcast({ type: "roles", users: [...former.values()].sort(byJoinedAt) });
   }
 
   // --- join -----------------------------------------------------------------------------------
@@ -209,24 +271,26 @@ export class ChatRoom extends DurableObject<Env> {
     const join = JSON.parse(decodeURIComponent(request.headers.get(JOIN_HEADER) ?? "")) as JoinRequest;
     // Every await happens before the decision, so nothing can interleave between it and accept.
     const handshake = await describeHandshake(request);
-    const hostKeyValid = join.host === undefined ? undefined : await this.isHostKey(join.host);
+    const keyHash = join.host === undefined ? undefined : await hashHostKey(join.host);
     this.state.touch(Date.now());
     await this.scheduleAlarm();
 
+    // Compared after the last await: a key given up meanwhile is refused here, not let in.
+    const hostKeyValid = keyHash === undefined ? undefined : keyHash === this.state.hostHash;
     const now = Date.now();
     if (join.watcher) {
       if (hostKeyValid !== true) return refuseUpgrade("host_key_invalid");
-      return this.accept(join, "member", null, this.occupants(), handshake, now);
+      return this.accept(join, keyHash, null, this.occupants(), handshake, now);
     }
     const seating = this.admit(join, hostKeyValid, now);
     if (!seating.admit) return refuseUpgrade(seating.code);
-    return this.accept(join, hostKeyValid ? "host" : "member", seating.takeover, seating.stayed, handshake, now);
+    return this.accept(join, hostKeyValid ? keyHash : undefined, seating.takeover, seating.stayed, handshake, now);
   }
 
   /**
    * Who may join, for both transports (a socket's upgrade, a poll's join): `decideAdmission` over
    * everyone here, then what the verdict means for the others. The dead it found are ended; an
-   * admitted session is remembered (it passes a later lock), and a same-session takeover's old
+   * admitted (session, name) pair is remembered (it passes a later lock), and a same-session takeover's old
    * tab or poller is told and closed, with no leave (the others see no change). The caller seats
    * the newcomer on its transport.
    */
@@ -241,7 +305,7 @@ export class ChatRoom extends DurableObject<Env> {
         ...(session !== undefined && { session }),
         ...(hostKeyValid !== undefined && { hostKeyValid }),
         removed: this.state.isRemoved([`name:${key}`, ...(session === undefined ? [] : [`session:${session}`])], now),
-        lockedOut: this.state.settings.locked && !(session !== undefined && this.state.wasAdmitted(session)),
+        lockedOut: this.state.settings.locked && !(session !== undefined && this.state.wasAdmitted(session, key)),
       },
       occupants,
       this.config.maxUsers,
@@ -249,17 +313,20 @@ export class ChatRoom extends DurableObject<Env> {
     );
     for (const dead of decision.evict) this.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (!decision.admit) return { admit: false, code: decision.code };
-    if (session !== undefined) this.state.admit(session);
+    if (session !== undefined) this.state.admit(session, key);
     const { takeover } = decision;
     if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
     const evicted = new Set(decision.evict);
     return { admit: true, takeover, stayed: occupants.filter((o) => o !== takeover && !evicted.has(o)) };
   }
 
-  /** Accepts the socket, welcomes it, and tells the others (unless it took over its own name). */
+  /**
+   * Accepts the socket, welcomes it, and tells the others (unless it took over its own name).
+   * `keyHash`: the room's key hash it joined with (a host, or the projector's watcher).
+   */
   private accept(
     join: JoinRequest,
-    role: Member["role"],
+    keyHash: string | undefined,
     takeover: Occupant | null,
     stayed: Occupant[],
     handshake: WelcomeFrame["handshake"],
@@ -271,11 +338,12 @@ export class ChatRoom extends DurableObject<Env> {
     const member: Member = {
       room: join.room,
       name: takeover?.name ?? join.name,
-      role,
+      role: keyHash !== undefined && !join.watcher ? "host" : "member",
       joinedAt: takeover?.joinedAt ?? now,
       connectedAt: now,
     };
     if (join.session !== undefined) member.session = join.session;
+    if (keyHash !== undefined) member.keyHash = keyHash;
     if (join.watcher) member.watcher = true;
     attach(server, member);
     const users = (join.watcher ? stayed : [...stayed, member]).map(toUser).sort(byJoinedAt);
@@ -359,7 +427,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!parsed.ok) return source.reply(errorFrame(parsed.code, parsed.id));
     const frame = parsed.frame;
     // The projector's watcher only listens; only the host moderates.
-    if (member.watcher || (HOST_FRAME_TYPES.has(frame.type) && member.role !== "host")) {
+    if (member.watcher || (HOST_FRAME_TYPES.has(frame.type) && !this.isHost(member))) {
       return source.reply(errorFrame("not_host", peekFrameId(data)));
     }
     switch (frame.type) {
@@ -390,7 +458,7 @@ export class ChatRoom extends DurableObject<Env> {
       }
     }
     const slowMs = this.state.settings.slowSeconds * 1000;
-    if (slowMs > 0 && member.role !== "host") {
+    if (slowMs > 0 && !this.isHost(member)) {
       const last = this.history.lastMessageAt(key);
       const retryAfterMs = last === null ? 0 : last + slowMs - now;
       if (retryAfterMs > 0) return source.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });

@@ -13,6 +13,11 @@ export interface Member {
   room: string;
   name: string;
   role: Role;
+  /**
+   * The hash of the key that made this connection the host (or the projector's watcher): its
+   * powers hold only while that is still the room's key (`ChatRoom.isHost`).
+   */
+  keyHash?: string;
   session?: string;
   /** When the name joined (kept across a same-session takeover): presence shows this. */
   joinedAt: number;

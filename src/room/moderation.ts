@@ -8,7 +8,7 @@ import type { RoomConfig } from "../config";
 import { type ErrorCode, type HostFrame, type RoomSettings, closeCodeFor, parseUserName } from "../protocol";
 import type { Fanout } from "./fanout";
 import type { History } from "./history";
-import type { Occupant } from "./member";
+import type { Member, Occupant } from "./member";
 import { nameKey } from "./name-key";
 import type { RoomState } from "./room-state";
 
@@ -20,6 +20,8 @@ export interface ModerationContext {
   fanout: Fanout;
   occupants(): Occupant[];
   end(occupant: Occupant, code: ErrorCode, closeCode: number): void;
+  /** Whether a member hosts with the room's current key. */
+  isHost(member: Member): boolean;
 }
 
 /** `refuse` answers the host alone (an error frame): on its socket, or in its POST's answer. */
@@ -44,15 +46,22 @@ export function moderate(
   }
 }
 
-/** Every socket of that name is told and closed; the name and their sessions stay out a while. */
+/**
+ * The person behind a name: every occupant of that name, and every occupant of its sessions under
+ * any other name, on either transport, is told and ended (a held poll ends `removed`). Their names
+ * and sessions stay out a while: a later join or poll of any of them is refused `removed`.
+ */
 function remove(room: ModerationContext, refuse: (code: ErrorCode) => void, rawName: string, now: number): void {
   const name = parseUserName(rawName);
   const key = name === null ? null : nameKey(name);
-  const targets = key === null ? [] : room.occupants().filter((o) => o.key === key);
-  if (targets.length === 0) return refuse("no_such_member");
-  if (targets.some((o) => o.role === "host")) return refuse("cannot_remove_host");
-  const who = [`name:${key}`, ...targets.flatMap((o) => (o.session === undefined ? [] : [`session:${o.session}`]))];
-  room.state.remove(who, now + room.config.removeMinutes * 60_000);
+  const occupants = room.occupants();
+  const named = key === null ? [] : occupants.filter((o) => o.key === key);
+  if (named.length === 0) return refuse("no_such_member");
+  const sessions = new Set(named.flatMap((o) => (o.session === undefined ? [] : [o.session])));
+  const targets = occupants.filter((o) => o.key === key || (o.session !== undefined && sessions.has(o.session)));
+  if (targets.some((o) => room.isHost(o))) return refuse("cannot_remove_host");
+  const who = new Set([...targets.map((o) => `name:${o.key}`), ...[...sessions].map((s) => `session:${s}`)]);
+  room.state.remove([...who], now + room.config.removeMinutes * 60_000);
   for (const o of targets) room.end(o, "removed", closeCodeFor("removed"));
 }
 

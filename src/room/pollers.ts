@@ -15,12 +15,18 @@ export interface Poller {
   name: string;
   session: string;
   role: Role;
+  /** The hash of the key it joined as host with (null for a member): see `Member.keyHash`. */
+  keyHash: string | null;
   joinedAt: number;
   /** When it was last answered: it leaves `POLL_TIMEOUT_SECONDS` after this, unless a poll is held. */
   answeredAt: number;
 }
 
-type Row = { [K in keyof Poller as K extends "key" ? "name_key" : K]: Poller[K] } & Record<string, SqlStorageValue>;
+type Renamed = { key: "name_key"; keyHash: "key_hash" };
+type Row = { [K in keyof Poller as K extends keyof Renamed ? Renamed[K] : K]: Poller[K] } & Record<
+  string,
+  SqlStorageValue
+>;
 
 /** What a held poll is finally answered with: frames from a cursor, or an ending. */
 export type HeldOutcome = { end: PollEndCode } | { read: true };
@@ -47,7 +53,8 @@ export class Pollers {
       session TEXT NOT NULL,
       role TEXT NOT NULL,
       joinedAt INTEGER NOT NULL,
-      answeredAt INTEGER NOT NULL
+      answeredAt INTEGER NOT NULL,
+      key_hash TEXT
     )`);
     // Rows from before the confusable-aware key (a deploy mid-class) get today's key, so their
     // next poll finds them (a handful of rows; a clash leaves the row to its timeout).
@@ -57,6 +64,14 @@ export class Pollers {
       const key = nameKey(name);
       if (key !== name_key)
         this.sql.exec("UPDATE OR IGNORE pollers SET name_key = ? WHERE name_key = ?", key, name_key);
+    }
+    // A table from before `key_hash`: its hosts joined with the room's key of then, taken as now's.
+    const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('pollers')").toArray();
+    if (!columns.some((c) => c.name === "key_hash")) {
+      this.sql.exec("ALTER TABLE pollers ADD COLUMN key_hash TEXT");
+      this.sql.exec(
+        "UPDATE pollers SET key_hash = (SELECT value FROM room WHERE key = 'host_hash') WHERE role = 'host'",
+      );
     }
   }
 
@@ -82,15 +97,26 @@ export class Pollers {
     this.cache = null;
     this.lastAnswer.set(p.key, p.answeredAt);
     this.sql.exec(
-      "INSERT OR REPLACE INTO pollers (name_key, room, name, session, role, joinedAt, answeredAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO pollers (name_key, room, name, session, role, key_hash, joinedAt, answeredAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       p.key,
       p.room,
       p.name,
       p.session,
       p.role,
+      p.keyHash,
       p.joinedAt,
       p.answeredAt,
     );
+  }
+
+  /** Hosts whose key is not `current` (the room's now) become members; returns who they were. */
+  demote(current: string | null): Poller[] {
+    const former = this.all().filter((p) => p.role === "host" && p.keyHash !== current);
+    if (former.length === 0) return [];
+    this.cache = null;
+    for (const p of former)
+      this.sql.exec("UPDATE pollers SET role = 'member', key_hash = NULL WHERE name_key = ?", p.key);
+    return former;
   }
 
   /** Answered now. Written through only every few seconds: a busy poller is one write, not ten, a second. */
@@ -141,6 +167,7 @@ function fromRow(r: Row): Poller {
     name: r.name,
     session: r.session,
     role: r.role,
+    keyHash: r.key_hash,
     joinedAt: r.joinedAt,
     answeredAt: r.answeredAt,
   };
@@ -148,7 +175,7 @@ function fromRow(r: Row): Poller {
 
 /** A poller as a member (what a socket's attachment would hold). */
 export function pollerMember(p: Poller): Member {
-  return {
+  const m: Member = {
     room: p.room,
     name: p.name,
     role: p.role,
@@ -156,6 +183,8 @@ export function pollerMember(p: Poller): Member {
     joinedAt: p.joinedAt,
     connectedAt: p.answeredAt,
   };
+  if (p.keyHash !== null) m.keyHash = p.keyHash;
+  return m;
 }
 
 /** A poller as an audience sees it: its id is its name's key, as a poller `Source`'s. */

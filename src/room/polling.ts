@@ -20,6 +20,7 @@ import type { Seating } from "./admission";
 import type { Fanout } from "./fanout";
 import { type Member, type Occupant, type Source, byJoinedAt, toUser } from "./member";
 import type { Feed } from "./feed";
+import { hashHostKey } from "./host-key";
 import { nameKey } from "./name-key";
 import { type HeldOutcome, type Poller, type Pollers, pollerMember, pollerReader } from "./pollers";
 import type { RoomState } from "./room-state";
@@ -31,7 +32,6 @@ export interface PollContext {
   pollers: Pollers;
   feed: Feed;
   occupants(): Occupant[];
-  isHostKey(key: string): Promise<boolean>;
   scheduleAlarm(): Promise<void>;
   /** The room's one admission, the WebSocket's too: the dead are ended, a takeover replaced. */
   admit(join: JoinRequest, hostKeyValid: boolean | undefined, now: number): Seating<Occupant>;
@@ -49,13 +49,15 @@ export interface PollReply {
 }
 
 export async function poll(room: PollContext, req: PollRequest): Promise<PollReply | Ended> {
-  const hostKeyValid = req.host === undefined ? undefined : await room.isHostKey(req.host);
+  const keyHash = req.host === undefined ? undefined : await hashHostKey(req.host);
+  // Compared after the await: a key given up meanwhile is refused, not let in.
+  const hostKeyValid = keyHash === undefined ? undefined : keyHash === room.state.hostHash;
   const key = nameKey(req.name);
   const mine = room.pollers.get(key);
-  if (mine !== null && mine.session === req.session) {
-    if (hostKeyValid === false) return { end: "host_key_invalid" };
-    return read(room, mine, req);
-  }
+  // A member's later polls: its role is what its join settled, or what the room made it since
+  // (a key given up demotes it, and the `role` frame it is about to read says so): the key it
+  // still sends changes nothing, and must not end it before it reads that frame.
+  if (mine !== null && mine.session === req.session) return read(room, mine, req);
   // A WebSocket took this name and session over: a poll from before (it has a cursor) learns it.
   const socket = room.occupants().find((o) => o.key === key && o.ws !== null);
   if (req.cursor !== undefined && socket?.session === req.session) return { end: "replaced" };
@@ -63,13 +65,19 @@ export async function poll(room: PollContext, req: PollRequest): Promise<PollRep
   // poller is in (before, it would not count); a member's next poll needs neither: a room with a
   // poller does not expire, and the alarm reschedules itself.
   room.state.touch(Date.now());
-  const joined = join(room, req, key, hostKeyValid);
+  const joined = join(room, req, key, hostKeyValid ? keyHash! : undefined, hostKeyValid);
   await room.scheduleAlarm();
   return joined;
 }
 
 /** A new member on HTTP (or one taking its own socket over, which the admission replaced). */
-function join(room: PollContext, req: PollRequest, key: string, hostKeyValid: boolean | undefined): PollReply | Ended {
+function join(
+  room: PollContext,
+  req: PollRequest,
+  key: string,
+  keyHash: string | undefined,
+  hostKeyValid: boolean | undefined,
+): PollReply | Ended {
   const now = Date.now();
   const seating = room.admit(req, hostKeyValid, now);
   if (!seating.admit) return { end: seating.code };
@@ -80,6 +88,7 @@ function join(room: PollContext, req: PollRequest, key: string, hostKeyValid: bo
     name: takeover?.name ?? req.name,
     session: req.session,
     role: hostKeyValid ? "host" : "member",
+    keyHash: keyHash ?? null,
     joinedAt: takeover?.joinedAt ?? now,
     answeredAt: now,
   };
@@ -112,7 +121,11 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
     const spacing = Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 10);
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
-    if (room.pollers.get(poller.key)?.session !== poller.session) return { end: "replaced" };
+    // Gone while held: the removal's own leave may have woken this poll before it ended it.
+    if (room.pollers.get(poller.key)?.session !== poller.session) {
+      const removed = room.state.isRemoved([`name:${poller.key}`, `session:${poller.session}`], Date.now());
+      return { end: removed ? "removed" : "replaced" };
+    }
     got = room.feed.read(index, reader);
   }
   if (!got.known) return welcome(room, req, poller);

@@ -2,7 +2,7 @@
  * @module
  * What a room keeps besides its messages, in SQLite: its `epoch` (random per life of its
  * storage), the hash of its host key, the host's settings (slow mode, lock), the names and
- * sessions the host removed (until when), the sessions it has admitted, and when anything last
+ * sessions the host removed (until when), the (session, name) pairs it has admitted, and when anything last
  * happened (for expiry). All reads are synchronous; nothing here lives only in memory.
  */
 import { type RoomSettings, randomId } from "../protocol";
@@ -13,7 +13,11 @@ export class RoomState {
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql.exec("CREATE TABLE IF NOT EXISTS room (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS removals (who TEXT PRIMARY KEY, until INTEGER NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS admitted (session TEXT PRIMARY KEY)");
+    // Before pairs, the room kept sessions alone (any name passed the lock): that table goes.
+    this.sql.exec("DROP TABLE IF EXISTS admitted");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS admissions (session TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (session, name_key)) WITHOUT ROWID",
+    );
     if (this.get("epoch") === null) this.set("epoch", randomId());
   }
 
@@ -67,13 +71,14 @@ export class RoomState {
     return who.some((w) => this.sql.exec("SELECT 1 FROM removals WHERE who = ?", w).toArray().length > 0);
   }
 
-  /** A session the room let in during this life: it passes the lock. */
-  admit(session: string): void {
-    this.sql.exec("INSERT OR IGNORE INTO admitted (session) VALUES (?)", session);
+  /** A (session, name) pair the room let in during this life: that pair, and only it, passes the lock. */
+  admit(session: string, nameKey: string): void {
+    this.sql.exec("INSERT OR IGNORE INTO admissions (session, name_key) VALUES (?, ?)", session, nameKey);
   }
 
-  wasAdmitted(session: string): boolean {
-    return this.sql.exec("SELECT 1 FROM admitted WHERE session = ?", session).toArray().length > 0;
+  wasAdmitted(session: string, nameKey: string): boolean {
+    const rows = this.sql.exec("SELECT 1 FROM admissions WHERE session = ? AND name_key = ?", session, nameKey);
+    return rows.toArray().length > 0;
   }
 
   // --- activity -------------------------------------------------------------------------------

@@ -1,22 +1,29 @@
 /**
  * @module
  * The Worker: serves the page (static assets from `public/`), routes `GET /ws/:room/:client` to
- * the room's Durable Object, and answers the room's HTTP API (`GET /api/rooms/:room`, claiming
- * and giving up the host role). It refuses what it can without waking a room: non-upgrade
+ * the room's Durable Object, and answers the room's HTTP API (`GET /api/rooms/:room`, claiming,
+ * reclaiming and giving up the host role, one-time host links). It refuses what it can without waking a room: non-upgrade
  * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
 import { type Context, Hono } from "hono";
 import { allowedOrigins, readConfig } from "../config";
 import { ERROR_CODES, LIMITS, parseRoomName } from "../protocol";
-import { type PollRequest, parseJoinRequest, parsePollRequest } from "../protocol-server";
+import { type PollRequest, bearer, parseJoinRequest, parsePollRequest } from "../protocol-server";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
 import { closedUpgrade, refuseUpgrade } from "../room/handshake";
 import { HttpError } from "./http-error";
+import { requirePassphrase, teacherPassphrase } from "./passphrase";
 
 export { ChatRoom } from "../room/chat-room";
 
 type App = { Bindings: Env };
 const app = new Hono<App>();
+
+// A deployment with an unusable passphrase refuses everything, so its deployer sees it at once.
+app.use("*", async (c, next) => {
+  teacherPassphrase(c.env);
+  await next();
+});
 
 /**
  * Cross-site requests: a page elsewhere must not speak for our users (WebSocket hijacking, or
@@ -52,22 +59,58 @@ app.get("/api/rooms/:room", async (c) => {
   return c.json(await roomStub(c.env, room).snapshot(room));
 });
 
-/** Claims the host role: the key is in this answer only; the room keeps its hash. */
+/**
+ * Claims the host role: the key is in this answer only; the room keeps its hash. With a teacher
+ * passphrase set, it must come as `Authorization: Bearer <passphrase>` (checked before
+ * `host_taken`), and `?reclaim=1` takes a claimed room back with a new key. Without one,
+ * `reclaim` is a plain claim: nobody can show they are the teacher.
+ */
 app.post("/api/rooms/:room/host", async (c) => {
   refuseForeignOrigin(c);
   const room = roomParam(c);
-  const claim = await roomStub(c.env, room).claimHost(room);
+  const passphrase = teacherPassphrase(c.env);
+  if (passphrase !== null) await requirePassphrase(passphrase, c.req.header("authorization"));
+  const reclaim = passphrase !== null && c.req.query("reclaim") === "1";
+  const claim = await roomStub(c.env, room).claimHost(room, reclaim);
   if (claim === null) throw new HttpError("host_taken");
   return c.json(claim, 201);
 });
+
+/** The host key in `Authorization: Bearer <key>`, or `host_key_invalid`. */
+function hostKeyHeader(c: Context<App>): string {
+  const key = bearer(c.req.header("authorization"));
+  if (key === null || !LIMITS.hostKeyPattern.test(key)) throw new HttpError("host_key_invalid");
+  return key;
+}
 
 /** Gives the room up: `Authorization: Bearer <key>`. */
 app.delete("/api/rooms/:room/host", async (c) => {
   refuseForeignOrigin(c);
   const room = roomParam(c);
-  const key = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
-  if (key === undefined || !(await roomStub(c.env, room).releaseHost(key))) throw new HttpError("host_key_invalid");
+  if (!(await roomStub(c.env, room).releaseHost(hostKeyHeader(c)))) throw new HttpError("host_key_invalid");
   return c.body(null, 204);
+});
+
+/** A one-time host link for another device: `Authorization: Bearer <key>` → `{room, token, expiresAt}`. */
+app.post("/api/rooms/:room/host-links", async (c) => {
+  refuseForeignOrigin(c);
+  const room = roomParam(c);
+  const link = await roomStub(c.env, room).makeHostLink(room, hostKeyHeader(c));
+  if (link === null) throw new HttpError("host_key_invalid");
+  return c.json(link, 201);
+});
+
+/** The other device's half: `Authorization: Bearer <token>` → `{room, hostKey}`, once, within the time. */
+app.post("/api/rooms/:room/host-links/exchange", async (c) => {
+  refuseForeignOrigin(c);
+  const room = roomParam(c);
+  const token = bearer(c.req.header("authorization"));
+  const claim =
+    token === null || !LIMITS.hostKeyPattern.test(token)
+      ? null
+      : await roomStub(c.env, room).exchangeHostLink(room, token);
+  if (claim === null) throw new HttpError("host_link_invalid");
+  return c.json(claim);
 });
 
 // --- the same room over HTTP: polling and long polling ----------------------------------------
@@ -81,6 +124,7 @@ function pollRequest(c: Context<App>): PollRequest {
     c.req.param("client") ?? "",
     new URL(c.req.url).searchParams,
     maxWait,
+    c.req.header("authorization"),
   );
   if (typeof req === "string") throw new HttpError(req);
   return req;

@@ -42,7 +42,7 @@ function fakeFetch() {
   return { impl, calls, next };
 }
 
-function pollConnection(mode: "long" | "poll", fetchImpl: typeof fetch) {
+function pollConnection(mode: "long" | "poll", fetchImpl: typeof fetch, host?: string) {
   const statuses: Status[] = [];
   const frames: ServerFrame[] = [];
   const requests = { n: 0 };
@@ -58,11 +58,29 @@ function pollConnection(mode: "long" | "poll", fetchImpl: typeof fetch) {
     onRequest: () => requests.n++,
     fetchImpl,
     random: () => 0.5,
+    ...(host !== undefined && { host }),
   });
   return { conn, statuses, frames, requests };
 }
 
 describe("the page over HTTP", () => {
+  it("sends the host key in Authorization, never in the URL, until the room takes the role back", async () => {
+    const f = fakeFetch();
+    const key = "k".repeat(43);
+    const { conn } = pollConnection("long", f.impl, key);
+    conn.open();
+    const first = await f.next(1);
+    expect(first.url).not.toContain(key);
+    expect(first.init.headers).toEqual({ Authorization: `Bearer ${key}` });
+    first.answer(200, { cursor: "c.1", frames: [welcome] });
+    const second = await f.next(2);
+    expect(second.init.headers).toEqual({ Authorization: `Bearer ${key}` });
+    conn.forgetHostKey();
+    second.answer(200, { cursor: "c.2", frames: [] });
+    expect((await f.next(3)).init.headers).toEqual({});
+    conn.leave();
+  });
+
   it("long polling: joins with a poll, then holds each poll with its cursor; sends one POST per frame", async () => {
     const f = fakeFetch();
     const { conn, frames, requests } = pollConnection("long", f.impl);

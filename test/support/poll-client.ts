@@ -17,13 +17,20 @@ export interface HttpAnswer<T> {
 export class PollClient {
   cursor: string | undefined;
   readonly session: string;
+  /** The host key, sent as `Authorization: Bearer <key>` on every request (never in the URL). */
+  host: string | undefined;
 
   constructor(
     readonly room: string,
     readonly name: string,
-    options: { session?: string } = {},
+    options: { session?: string; host?: string } = {},
   ) {
     this.session = options.session ?? newSession();
+    this.host = options.host;
+  }
+
+  private get auth(): Record<string, string> {
+    return this.host === undefined ? {} : { Authorization: `Bearer ${this.host}` };
   }
 
   private url(query: Record<string, string | number | undefined>): string {
@@ -35,7 +42,7 @@ export class PollClient {
 
   /** One poll; keeps the cursor it gets. `wait` defaults to 0 (answer at once). */
   async get(query: Record<string, string | number | undefined> = {}): Promise<HttpAnswer<PollAnswer>> {
-    const res = await SELF.fetch(this.url({ cursor: this.cursor, wait: 0, ...query }));
+    const res = await SELF.fetch(this.url({ cursor: this.cursor, wait: 0, ...query }), { headers: this.auth });
     const body = (await res.json()) as PollAnswer;
     if (res.status === 200) this.cursor = body.cursor;
     return { status: res.status, body };
@@ -66,7 +73,7 @@ export class PollClient {
     const res = await SELF.fetch(this.url({}), {
       method: "POST",
       body: typeof frame === "string" ? frame : JSON.stringify(frame),
-      headers,
+      headers: { ...this.auth, ...headers },
     });
     return { status: res.status, body: (await res.json()) as { frames: ServerFrame[] } };
   }

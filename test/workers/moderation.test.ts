@@ -1,9 +1,10 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { roomStub } from "../../src/room/chat-room";
+import { PollClient, pollHeld } from "../support/poll-client";
 import type { ChatMessage } from "../../src/protocol";
 import { TEST_CONFIG } from "../support/test-vars";
-import { type TestClient, expectRefused, hostedRoom, join, open, session } from "../support/worker-client";
+import { ORIGIN, type TestClient, expectRefused, hostedRoom, join, open, session } from "../support/worker-client";
 
 /** Sends texts from `who` and waits until `everyone` has them; returns the messages. */
 async function said(who: TestClient, texts: string[], everyone: TestClient[]): Promise<ChatMessage[]> {
@@ -132,6 +133,34 @@ describe("remove", () => {
     expect((await join(room, "Visitor")).welcome.role).toBe("member");
   });
 
+  it("ends the person: every name of the removed sessions, on every transport, and refuses their polls", async () => {
+    const { room, host } = await hostedRoom();
+    const s = session();
+    const sara = await join(room, "Sara", { session: s });
+    const sara2 = new PollClient(room, "Sara2", { session: s });
+    await sara2.join();
+    const bystander = await join(room, "Omid", { session: session() });
+    await host.skipTo("presence");
+    // Sara2 has read everything, and its next poll is held when the removal comes: it ends with it.
+    await sara2.frames((f) => f.some((x) => x.type === "presence"));
+    const held = sara2.get({ wait: 5 });
+    await pollHeld(sara2);
+    host.send({ type: "remove", name: "Sara" });
+    expect(await sara.skipTo("error")).toMatchObject({ code: "removed" });
+    expect((await sara.closed).code).toBe(4403);
+    expect(await held).toMatchObject({ status: 403, body: { error: { code: "removed" } } });
+    const left: string[] = [];
+    while (left.length < 2) left.push(...(await bystander.skipTo("presence")).left);
+    expect(left.sort()).toEqual(["Sara", "Sara2"]);
+    // Their polls and posts are refused, under either name, and so is a new join of the session.
+    expect((await sara2.get()).status).toBe(403);
+    expect((await sara2.send({ type: "message", text: "still here?" })).status).toBe(403);
+    await expectRefused(await open(room, "Sara2"), "removed", 4403);
+    await expectRefused(await open(room, "Sara3", { session: s }), "removed", 4403);
+    const snapshot = (await (await SELF.fetch(`${ORIGIN}/api/rooms/${room}`)).json()) as { users: { name: string }[] };
+    expect(snapshot.users.map((u) => u.name)).toEqual(["Teacher", "Omid"]);
+  });
+
   it("refuses to remove the host (cannot_remove_host) and an unknown name (no_such_member)", async () => {
     const { host } = await hostedRoom();
     host.send({ type: "remove", name: "Teacher" });
@@ -205,7 +234,7 @@ describe("slow mode", () => {
 });
 
 describe("lock", () => {
-  it("refuses new joins with room_locked (4423) but admits the host and sessions admitted before", async () => {
+  it("refuses new joins with room_locked (4423) but admits the host and (session, name) pairs admitted before", async () => {
     const { room, key, host } = await hostedRoom();
     const phone = session();
     const ali = await join(room, "Ali", { session: phone });
@@ -214,9 +243,11 @@ describe("lock", () => {
     expect(await ali.nextOf("settings")).toEqual({ type: "settings", slowSeconds: 0, locked: true });
     await expectRefused(await open(room, "Newcomer", { session: session() }), "room_locked", 4423);
     await expectRefused(await open(room, "NoSession"), "room_locked", 4423);
-    // A phone whose socket died gets back in, under any name.
+    // A phone whose socket died gets back in under the name it had (in any case), and only that.
     await ali.close();
-    expect((await join(room, "Ali2", { session: phone })).welcome.settings.locked).toBe(true);
+    await host.skipTo("presence");
+    await expectRefused(await open(room, "Ali2", { session: phone }), "room_locked", 4423);
+    expect((await join(room, "ALI", { session: phone })).welcome.settings.locked).toBe(true);
     // The host with its key, on another device.
     expect((await join(room, "Teacher2", { host: key })).welcome.role).toBe("host");
     // Sending the same setting again still answers, so the host sees it took.
@@ -224,6 +255,23 @@ describe("lock", () => {
     expect(await host.skipTo("settings")).toMatchObject({ locked: true });
     host.send({ type: "lock", locked: "yes" });
     expect(await host.skipTo("error")).toMatchObject({ code: "bad_frame" });
+  });
+
+  it("readmits a (session, name) pair on either transport, never a known session under a new name", async () => {
+    const { room, host } = await hostedRoom();
+    const s = session();
+    const pat = new PollClient(room, "Pat", { session: s });
+    await pat.join();
+    await host.skipTo("presence");
+    host.send({ type: "lock", locked: true });
+    await host.skipTo("settings");
+    // The same session, a new name: refused, on a socket and over HTTP.
+    await expectRefused(await open(room, "Pat2", { session: s }), "room_locked", 4423);
+    expect((await new PollClient(room, "Pat3", { session: s }).get()).body).toMatchObject({
+      error: { code: "room_locked" },
+    });
+    // The pair it was admitted as: back in, on the other transport too.
+    expect((await join(room, "Pat", { session: s })).welcome.settings.locked).toBe(true);
   });
 
   it("checks removed before room_locked, and room_locked before name_taken", async () => {

@@ -199,7 +199,8 @@ describe("refusals and bad input on /poll/", () => {
     const room = uniqueRoom();
     await join(room, "Sara");
     expect(await status(room, "sara", `session=${session()}&wait=0`)).toEqual({ status: 409, code: "name_taken" });
-    expect(await status(room, "Ali", `session=${session()}&wait=0&host=${"D".repeat(43)}`)).toEqual({
+    const wrongKey = { headers: { Authorization: `Bearer ${"D".repeat(43)}` } };
+    expect(await status(room, "Ali", `session=${session()}&wait=0`, wrongKey)).toEqual({
       status: 403,
       code: "host_key_invalid",
     });
@@ -243,14 +244,34 @@ describe("refusals and bad input on /poll/", () => {
     expect(answers.flatMap((a) => a.body.frames)).toContainEqual(expect.objectContaining({ code: "rate_limited" }));
   });
 
-  it("a host polling with its key moderates over HTTP", async () => {
+  it("a host polling with its key (Authorization: Bearer) moderates over HTTP", async () => {
     const { room, key } = await hostedRoom();
     const sara = await join(room, "Sara");
-    const teacher2 = new PollClient(room, "Assistant");
-    expect((await teacher2.join({ host: key })).role).toBe("host");
+    const teacher2 = new PollClient(room, "Assistant", { host: key });
+    expect((await teacher2.join()).role).toBe("host");
     await sara.skipTo("presence");
     expect((await teacher2.send({ type: "lock", locked: true })).body.frames).toEqual([]);
     expect(await sara.skipTo("settings")).toMatchObject({ locked: true });
+  });
+
+  it("refuses the key in the URL (?host=) with 400 bad_request, and a malformed Authorization too", async () => {
+    const { room, key } = await hostedRoom();
+    const s = `session=${session()}&wait=0`;
+    // The right key, in the wrong place: every proxy log and history would keep it.
+    expect(await status(room, "Assistant", `${s}&host=${key}`)).toEqual({ status: 400, code: "bad_request" });
+    expect(await status(room, "Assistant", `${s}&host=${key}`, { method: "POST", body: "{}" })).toEqual({
+      status: 400,
+      code: "bad_request",
+    });
+    for (const authorization of [key, `Bearer ${key.slice(0, 10)}`, `Basic ${key}`, "Bearer "]) {
+      expect(await status(room, "Assistant", s, { headers: { Authorization: authorization } }), authorization).toEqual({
+        status: 400,
+        code: "bad_request",
+      });
+    }
+    // The same key as a header makes the host; nobody joined on the refused requests.
+    const ok = await status(room, "Assistant", s, { headers: { Authorization: `Bearer ${key}` } });
+    expect(ok.status).toBe(200);
   });
 });
 
