@@ -111,7 +111,10 @@ const en = {
   seconds: "{n} s",
   lockRoom: "Lock room",
   copyHostLink: "Copy host link",
-  hostLinkCopied: "Host link copied. Open it on another device to host from there; keep it private.",
+  hostLinkCopied:
+    "One-time host link copied. Open it on another device within 10 minutes to host from there; it works once.",
+  oneTimeLinkUsed: "This device now hosts this room (the host link is used up).",
+  oneTimeLinkInvalid: "This host link was used already or has expired. Copy a new one on the host's device.",
   hostLinkNotCopied: "The host link could not be copied here.",
   projector: "Projector",
   delete: "Delete",
@@ -257,7 +260,10 @@ const fa: Record<Key, string> = {
   lockRoom: "قفل اتاق",
   copyHostLink: "رونوشت پیوند میزبانی",
   hostLinkCopied:
-    "پیوند میزبانی رونوشت شد. آن را در دستگاه دیگری باز کنید تا از آن‌جا میزبانی کنید؛ آن را به کسی ندهید.",
+    "پیوند یک‌بارمصرف میزبانی رونوشت شد. تا ۱۰ دقیقه آن را در دستگاه دیگری باز کنید تا از آن‌جا میزبانی کنید؛ فقط یک بار کار می‌کند.",
+  oneTimeLinkUsed: "این دستگاه اکنون میزبان این اتاق است (پیوند میزبانی مصرف شد).",
+  oneTimeLinkInvalid:
+    "این پیوند میزبانی پیش‌تر به کار رفته یا منقضی شده است. در دستگاه میزبان پیوند تازه‌ای رونوشت کنید.",
   hostLinkNotCopied: "پیوند میزبانی این‌جا رونوشت نشد.",
   projector: "نمایشگر",
   delete: "حذف",

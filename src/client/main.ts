@@ -6,11 +6,27 @@
  * `/?room=demo#host=<key>`, whose key leaves the address bar at once); with a kept key the page
  * joins as the host.
  */
-import { mixesScripts, parseRoomName, parseUserName, type HostClaim, type RefusalCode } from "../protocol";
+import {
+  type HostClaim,
+  type HostLink,
+  type RefusalCode,
+  mixesScripts,
+  parseRoomName,
+  parseUserName,
+} from "../protocol";
 import { Chat } from "./chat";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
-import { hostKeyFromUrl, hostKeys, remembered, roomFromUrl, seat, sessionId, teacherPassphrase } from "./storage";
+import {
+  hostKeyFromUrl,
+  hostKeys,
+  hostLinkTokenFromUrl,
+  remembered,
+  roomFromUrl,
+  seat,
+  sessionId,
+  teacherPassphrase,
+} from "./storage";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
@@ -44,6 +60,9 @@ function withKeptKey(req: ProjectorRequest | null): ProjectorRequest | null {
   const key = room === null ? null : hostKeys.get(room);
   return key === null ? req : { ...req, key };
 }
+// A one-time host link: its token leaves the address bar too, and is exchanged for the key below.
+const linkedToken = projector === null ? hostLinkTokenFromUrl(location) : null;
+if (linkedToken !== null) history.replaceState(null, "", location.pathname + location.search);
 
 const joinForm = byId<HTMLFormElement>("join");
 const nameInput = byId<HTMLInputElement>("name");
@@ -104,6 +123,7 @@ const host = new HostView(i18n, byId("host-tools"), {
     if (projector) return `${location.origin}/?room=${encodeURIComponent(room)}&view=projector`;
     return `${location.origin}/?room=${encodeURIComponent(room)}#host=${hostKeys.get(room) ?? ""}`;
   },
+  oneTimeLink: () => oneTimeLink(chat?.room ?? ""),
   forget: () => void forgetHost(chat?.room ?? ""),
 });
 
@@ -305,6 +325,51 @@ teacherToggle.addEventListener("click", () => {
   hostJoin.focus();
 });
 
+/** `POST /api/rooms/:room/host-links`: a link with a one-time token in place of the key, or null. */
+async function oneTimeLink(room: string): Promise<string | null> {
+  const key = hostKeys.get(room);
+  if (key === null) return null;
+  try {
+    const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/host-links`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!res.ok) return null;
+    const { token } = (await res.json()) as HostLink;
+    return `${location.origin}/?room=${encodeURIComponent(room)}#hostlink=${token}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The other device's half: the token for the key, kept like a claimed one (once: the token is then used up). */
+async function exchangeHostLink(rawRoom: string | null, token: string): Promise<void> {
+  const room = parseRoomName(rawRoom ?? "");
+  if (room === null) return;
+  let key: string | null = null;
+  try {
+    const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/host-links/exchange`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (res.ok) key = ((await res.json()) as HostClaim).hostKey;
+  } catch {
+    // As a refusal: the link cannot be used from here.
+  }
+  if (key === null) {
+    if (chat === null) alertBox.textContent = i18n.t("oneTimeLinkInvalid");
+    else log.notice(i18n.t("oneTimeLinkInvalid"));
+    return;
+  }
+  hostKeys.set(room, key);
+  const s = seat.get();
+  if (chat?.room === room && s !== null) join(room, s.name);
+  else {
+    updateHostHere();
+    alertBox.textContent = i18n.t("oneTimeLinkUsed");
+  }
+}
+
 /**
  * Forget host key: this browser drops it, and may give the room up (`DELETE`) so someone else
  * can host it. In the room, the page joins again as a member.
@@ -365,3 +430,4 @@ if (projector !== null) {
   void openProjector(i18n, projector, document.querySelector("main") ?? document.body);
 } else if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);
 else showJoin("");
+if (linkedToken !== null) void exchangeHostLink(linked, linkedToken);

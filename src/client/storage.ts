@@ -116,11 +116,17 @@ export function hostKeyFromUrl(loc: Pick<Location, "hash">): string | null {
   return key !== undefined && LIMITS.hostKeyPattern.test(key) ? key : null;
 }
 
+/** The token of a one-time host link (`/?room=demo#hostlink=<token>`), or null. */
+export function hostLinkTokenFromUrl(loc: Pick<Location, "hash">): string | null {
+  const token = /^#hostlink=([A-Za-z0-9_-]+)$/.exec(loc.hash)?.[1];
+  return token !== undefined && LIMITS.hostKeyPattern.test(token) ? token : null;
+}
+
 /** `/?room=demo` or `/#demo`: a link a teacher can share. */
 export function roomFromUrl(loc: Pick<Location, "search" | "hash">): string | null {
   const q = new URLSearchParams(loc.search).get("room");
   if (q !== null && q !== "") return q;
-  if (loc.hash.startsWith("#host=")) return null;
+  if (/^#host(?:link)?=/.test(loc.hash)) return null;
   const raw = loc.hash.replace(/^#/, "");
   let h = raw;
   try {

@@ -17,8 +17,10 @@ const NOTE_MS = 6000;
 export interface HostActions {
   room: () => string;
   moderate: (frame: HostFrame) => void;
-  /** The host link (`/?room=<room>#host=<key>`) or the projector's, for this room. */
+  /** The projector's link for this room (`/?room=<room>&view=projector#host=<key>`). */
   link: (projector: boolean) => string;
+  /** A one-time host link (`/?room=<room>#hostlink=<token>`), made by the room; null when it could not be. */
+  oneTimeLink: () => Promise<string | null>;
   forget: () => void;
 }
 
@@ -41,7 +43,7 @@ export class HostView {
     this.lock.addEventListener("click", () => actions.moderate({ type: "lock", locked: !this.settings.locked }));
     const copy = byId<HTMLButtonElement>("copy-host-link");
     copy.addEventListener("click", async () => {
-      const ok = await copyText(actions.link(false));
+      const ok = await copyText(actions.oneTimeLink());
       copy.focus();
       this.say(i18n.t(ok ? "hostLinkCopied" : "hostLinkNotCopied"));
     });
@@ -77,14 +79,22 @@ export class HostView {
 }
 
 /**
- * Puts `text` on the clipboard without showing it. The Clipboard API needs a secure context; a
- * class served over plain http on the room's Wi-Fi gets the older way, an off-screen text box.
+ * Puts `text` on the clipboard without showing it. The text comes from the room (a fetch), so it
+ * goes as a promise in a `ClipboardItem` where the browser has one: the click's permission to
+ * write holds while it arrives. The Clipboard API needs a secure context; a class served over
+ * plain http on the room's Wi-Fi gets the older way, an off-screen text box.
  */
-async function copyText(text: string): Promise<boolean> {
+async function copyText(pending: Promise<string | null>): Promise<boolean> {
+  const blob = pending.then((t) => {
+    if (t === null) throw new Error("no link");
+    return new Blob([t], { type: "text/plain" });
+  });
   try {
-    await navigator.clipboard.writeText(text);
+    await navigator.clipboard.write([new ClipboardItem({ "text/plain": blob })]);
     return true;
   } catch {
+    const text = await pending;
+    if (text === null) return false;
     const box = el("textarea", { class: "sr-only", attrs: { "aria-hidden": "true", readonly: "" } });
     box.value = text;
     document.body.append(box);

@@ -239,7 +239,39 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     expect(await notices(sara)).toContain("The host cleared the room.");
   });
 
-  it("Copy host link puts the link on the clipboard only; on another device it hosts, and the key leaves the address bar", async () => {
+  it("given up elsewhere: the host's tools and Delete buttons go at once, the page says so, and stays in as a member", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const key = await keyOf(teacher, r);
+    const sara = await joined(await newContext(), r, "Sara");
+    await say(sara, "hello");
+    await log(teacher).getByRole("button", { name: "Delete message from Sara" }).waitFor(PATIENCE);
+    // Another device with the key gives the room up.
+    const res = await fetch(`${h.url}/api/rooms/${r}/host`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(res.status).toBe(204);
+    await expect.poll(() => tools(teacher).isHidden(), PATIENCE).toBe(true);
+    expect(
+      await log(teacher)
+        .getByRole("button", { name: /Delete message/ })
+        .count(),
+    ).toBe(0);
+    await expect
+      .poll(() => notices(teacher), PATIENCE)
+      .toContain(
+        "You are no longer this room's host: the room was given up, or taken back with the teacher passphrase.",
+      );
+    await expect.poll(() => users(sara).allTextContents(), PATIENCE).toEqual(["Teacher", "Sara (you)"]);
+    expect(await users(teacher).allTextContents()).toEqual(["Teacher (you)", "Sara"]);
+    // The dead key is forgotten, and the page is still in the room.
+    expect(await keyOf(teacher, r)).toBeUndefined();
+    await say(teacher, "still here");
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["hello", "still here"]);
+  });
+
+  it("Copy host link copies a one-time link (no key in it); on another device it hosts once, and leaves the address bar", async () => {
     const r = room();
     const ctx = await newContext();
     await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: h.url });
@@ -250,7 +282,8 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       .poll(() => teacher.getByRole("status").filter({ hasText: "Host link copied" }).count(), PATIENCE)
       .toBe(1);
     const link = await teacher.evaluate(() => navigator.clipboard.readText());
-    expect(link).toBe(`${h.url}/?room=${r}#host=${key}`);
+    expect(link).toMatch(new RegExp(`^${h.url}/\\?room=${r}#hostlink=[A-Za-z0-9_-]{43}$`));
+    expect(link).not.toContain(key);
     expect(await teacher.evaluate(() => document.body.innerText)).not.toContain(key);
 
     // Projector: a new tab on the projector view, with no key in its address: in this browser
@@ -275,8 +308,13 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const phone = await (await newContext()).newPage();
     await phone.goto(link);
     expect(phone.url()).toBe(`${h.url}/?room=${r}`);
-    expect(await keyOf(phone, r)).toBeUndefined();
-    expect(await phone.getByRole("button", { name: "Host this room" }).isVisible()).toBe(true);
+    await expect.poll(() => keyOf(phone, r), PATIENCE).toBe(key);
+    expect(await phone.getByText("This device hosts this room.").isVisible()).toBe(true);
+    // Used once: the same link on a third device gets nothing, and says so.
+    const third = await (await newContext()).newPage();
+    await third.goto(link);
+    await third.getByText("This host link was used already or has expired.").waitFor(PATIENCE);
+    expect(await keyOf(third, r)).toBeUndefined();
     await phone.locator("#name").fill("Teacher phone");
     await phone.getByRole("button", { name: "Join" }).click();
     await online(phone);

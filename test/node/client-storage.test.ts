@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostKeyFromUrl, roomFromUrl } from "../../src/client/storage";
+import { hostKeyFromUrl, hostLinkTokenFromUrl, roomFromUrl } from "../../src/client/storage";
 
 describe("roomFromUrl", () => {
   it.each([
@@ -13,6 +13,8 @@ describe("roomFromUrl", () => {
     // A host link's fragment is a key, never a room.
     [{ search: "?room=demo", hash: `#host=${"k".repeat(43)}` }, "demo"],
     [{ search: "", hash: `#host=${"k".repeat(43)}` }, null],
+    [{ search: "", hash: `#hostlink=${"k".repeat(43)}` }, null],
+    [{ search: "", hash: "#hostel" }, "hostel"],
   ])("reads %j as %j", (loc, room) => {
     expect(roomFromUrl(loc)).toBe(room);
   });
@@ -26,5 +28,16 @@ describe("hostKeyFromUrl", () => {
     ["", null],
   ])("reads %j as %j", (hash, key) => {
     expect(hostKeyFromUrl({ hash })).toBe(key);
+  });
+});
+
+describe("hostLinkTokenFromUrl", () => {
+  it.each([
+    [`#hostlink=${"A_-9".repeat(11)}`, "A_-9".repeat(11)],
+    ["#hostlink=short", null],
+    [`#host=${"A_-9".repeat(11)}`, null],
+    ["", null],
+  ])("reads %j as %j", (hash, token) => {
+    expect(hostLinkTokenFromUrl({ hash })).toBe(token);
   });
 });
