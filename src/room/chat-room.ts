@@ -457,13 +457,15 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       }
     }
+    // The host mark, like every host power, holds only with the room's current key.
+    const host = this.isHost(member);
     const slowMs = this.state.settings.slowSeconds * 1000;
-    if (slowMs > 0 && !this.isHost(member)) {
+    if (slowMs > 0 && !host) {
       const last = this.history.lastMessageAt(key);
       const retryAfterMs = last === null ? 0 : last + slowMs - now;
       if (retryAfterMs > 0) return source.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });
     }
-    this.fanout.broadcast(this.history.add(key, member.name, member.role, frame.text, frame.id));
+    this.fanout.broadcast(this.history.add(key, member.name, host ? "host" : "member", frame.text, frame.id));
   }
 
   private typing(id: WebSocket | string, member: Member, now: number): void {

@@ -89,5 +89,8 @@ describe("giving the room up", () => {
     host.send({ type: "clear" });
     expect(await host.skipTo("error")).toMatchObject({ code: "not_host" });
     expect((await assistant.send({ type: "clear" })).body.frames).toMatchObject([{ type: "error", code: "not_host" }]);
+    // Nor does its message carry the host mark.
+    host.say("still the teacher?");
+    expect(await host.skipTo("message")).toMatchObject({ text: "still the teacher?", role: "member" });
   });
 });
