@@ -3,7 +3,7 @@
  * Host powers end everywhere at once: giving the room up, a new claim and a key that is no longer
  * the room's take them from every host socket and poller (`role` frame, `roles` for everyone).
  */
-import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { SELF, env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RolesFrame, ServerFrame } from "../../src/protocol";
 import { roomStub } from "../../src/room/chat-room";
@@ -92,5 +92,24 @@ describe("giving the room up", () => {
     // Nor does its message carry the host mark.
     host.say("still the teacher?");
     expect(await host.skipTo("message")).toMatchObject({ text: "still the teacher?", role: "member" });
+  });
+});
+
+describe("a room from before key hashes (a deploy mid-class)", () => {
+  it("keeps a host poller of the room's key a host, and one whose key was given up a member", async () => {
+    const { room, key } = await hostedRoom();
+    const assistant = new PollClient(room, "Assistant", { host: key });
+    await assistant.join();
+    const stub = roomStub(env, room);
+    // The pollers table as it was: no key_hash column.
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec("ALTER TABLE pollers DROP COLUMN key_hash");
+    });
+    await evictDurableObject(stub);
+    expect((await assistant.send({ type: "lock", locked: true })).body.frames).toEqual([]);
+    await giveUp(room, key);
+    expect((await assistant.send({ type: "lock", locked: false })).body.frames).toMatchObject([
+      { type: "error", code: "not_host" },
+    ]);
   });
 });
