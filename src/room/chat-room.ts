@@ -45,6 +45,7 @@ import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "
 import { History } from "./history";
 import { hashHostKey, newHostKey } from "./host-key";
 import { HostLinks } from "./host-links";
+import { LazySchema } from "./lazy-tables";
 import {
   type Member,
   type Occupant,
@@ -158,12 +159,16 @@ export class ChatRoom extends DurableObject<Env> {
     };
   }
 
-  /** Opens (or, after an expiry, reopens) the room's storage. */
+  /**
+   * Opens (or, after an expiry, reopens) the room's storage. It only reads: the tables and the
+   * epoch are made at the room's first write (a claim, a join that gets in, a message).
+   */
   private open(): void {
-    this.history = new History(this.ctx.storage, () => this.config.historyLimit);
-    this.state = new RoomState(this.ctx.storage);
-    this.pollers = new Pollers(this.ctx.storage);
-    this.hostLinks = new HostLinks(this.ctx.storage);
+    const schema = new LazySchema(this.ctx.storage);
+    this.history = new History(this.ctx.storage, schema, () => this.config.historyLimit);
+    this.state = new RoomState(this.ctx.storage, schema);
+    this.pollers = new Pollers(this.ctx.storage, schema);
+    this.hostLinks = new HostLinks(this.ctx.storage, schema);
     this.feed = new Feed(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
@@ -272,19 +277,30 @@ export class ChatRoom extends DurableObject<Env> {
     // Every await happens before the decision, so nothing can interleave between it and accept.
     const handshake = await describeHandshake(request);
     const keyHash = join.host === undefined ? undefined : await hashHostKey(join.host);
-    this.state.touch(Date.now());
-    await this.scheduleAlarm();
 
     // Compared after the last await: a key given up meanwhile is refused here, not let in.
     const hostKeyValid = keyHash === undefined ? undefined : keyHash === this.state.hostHash;
     const now = Date.now();
+    let response: Response;
+    // A refusal writes nothing (no activity, no alarm): a room nobody got into keeps no storage.
     if (join.watcher) {
       if (hostKeyValid !== true) return refuseUpgrade("host_key_invalid");
-      return this.accept(join, keyHash, null, this.occupants(), handshake, now);
+      response = this.accept(join, keyHash, null, this.occupants(), handshake, now);
+    } else {
+      const seating = this.admit(join, hostKeyValid, now);
+      if (!seating.admit) return refuseUpgrade(seating.code);
+      response = this.accept(
+        join,
+        hostKeyValid ? keyHash : undefined,
+        seating.takeover,
+        seating.stayed,
+        handshake,
+        now,
+      );
     }
-    const seating = this.admit(join, hostKeyValid, now);
-    if (!seating.admit) return refuseUpgrade(seating.code);
-    return this.accept(join, hostKeyValid ? keyHash : undefined, seating.takeover, seating.stayed, handshake, now);
+    // After the accept: the socket is in, so the alarm sweeps it.
+    await this.scheduleAlarm();
+    return response;
   }
 
   /**
@@ -332,6 +348,8 @@ export class ChatRoom extends DurableObject<Env> {
     handshake: WelcomeFrame["handshake"],
     now: number,
   ): Response {
+    // A join is activity (and the room's first write, for a room nobody used before).
+    this.state.touch(now);
     // Decided per socket at its handshake: declined unless the deployment turned compression on.
     const { server, response } = upgrade(this.config.compression ? {} : DECLINE_COMPRESSION);
     this.ctx.acceptWebSocket(server);
@@ -558,7 +576,8 @@ export class ChatRoom extends DurableObject<Env> {
 
   /**
    * A room with no socket, no message and no claim for `ROOM_IDLE_DAYS` forgets everything: its
-   * storage and its alarm go, and the next wake starts a new life (a new epoch, seq from 1).
+   * storage and its alarm go, and it stays empty until its next use starts a new life (a new
+   * epoch, seq from 1; `open` writes nothing).
    */
   private async expireIfIdle(now: number): Promise<boolean> {
     const activeAt = this.state.activeAt;

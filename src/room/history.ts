@@ -12,6 +12,7 @@
  * "trimmed", never "deleted" or "cleared".
  */
 import type { ChatMessage, Role } from "../protocol";
+import type { LazySchema, Tables } from "./lazy-tables";
 import { nameKey } from "./name-key";
 
 interface Row extends Record<string, SqlStorageValue> {
@@ -47,32 +48,42 @@ export class History {
   private unsaved: (ChatMessage & { key: string })[] = [];
   private lastSeq: number;
 
+  private readonly tables: Tables;
+
   constructor(
     private readonly storage: DurableObjectStorage,
+    schema: LazySchema,
     private readonly keep: () => number,
   ) {
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS messages (
-      seq INTEGER PRIMARY KEY,
-      ts INTEGER NOT NULL,
-      name TEXT NOT NULL,
-      name_key TEXT NOT NULL,
-      text TEXT NOT NULL,
-      client_id TEXT,
-      role TEXT
-    )`);
-    this.sql.exec("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (name_key, client_id)");
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS tombstones (
-      seq INTEGER PRIMARY KEY,
-      name_key TEXT NOT NULL,
-      client_id TEXT,
-      deleted_at_seq INTEGER NOT NULL
-    )`);
-    this.sql.exec("CREATE TABLE IF NOT EXISTS history_marks (mark TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    // When each name last had a message accepted (slow mode): kept apart from the messages, so
-    // a delete or a clear does not give a name its turn back.
-    this.sql.exec("CREATE TABLE IF NOT EXISTS senders (name_key TEXT PRIMARY KEY, last_at INTEGER NOT NULL)");
-    this.migrate();
-    const newest = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one().s ?? 0;
+    this.tables = schema.tables("messages", (sql) => {
+      sql.exec(`CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        client_id TEXT,
+        role TEXT
+      )`);
+      sql.exec("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (name_key, client_id)");
+      sql.exec(`CREATE TABLE IF NOT EXISTS tombstones (
+        seq INTEGER PRIMARY KEY,
+        name_key TEXT NOT NULL,
+        client_id TEXT,
+        deleted_at_seq INTEGER NOT NULL
+      )`);
+      sql.exec("CREATE TABLE IF NOT EXISTS history_marks (mark TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      // When each name last had a message accepted (slow mode): kept apart from the messages, so
+      // a delete or a clear does not give a name its turn back.
+      sql.exec("CREATE TABLE IF NOT EXISTS senders (name_key TEXT PRIMARY KEY, last_at INTEGER NOT NULL)");
+      // Made today: its keys are today's, nothing to migrate.
+      sql.exec("INSERT OR REPLACE INTO history_marks (mark, value) VALUES ('name_keys', ?)", NAME_KEYS);
+    });
+    // Only a room's storage from an older deploy has anything to migrate.
+    if (this.tables.exist) this.migrate();
+    const newest = this.tables.exist
+      ? (this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one().s ?? 0)
+      : 0;
     this.lastSeq = Math.max(newest, this.mark("last_seq"));
   }
 
@@ -106,6 +117,7 @@ export class History {
   }
 
   private mark(mark: Mark): number {
+    if (!this.tables.exist) return 0;
     return (
       this.sql.exec<{ value: number }>("SELECT value FROM history_marks WHERE mark = ?", mark).toArray()[0]?.value ?? 0
     );
@@ -132,6 +144,7 @@ export class History {
   save(): boolean {
     if (this.unsaved.length === 0) return false;
     const rows = this.unsaved;
+    this.tables.make();
     // Kept queued until the write succeeds: a failed write throws before anything is sent.
     this.storage.transactionSync(() => {
       for (const m of rows) {
@@ -164,6 +177,7 @@ export class History {
   findById(key: string, id: string): Original | null {
     const queued = this.unsaved.find((m) => m.key === key && m.id === id);
     if (queued !== undefined) return { message: toMessage(queued) };
+    if (!this.tables.exist) return null;
     const row = this.sql
       .exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE name_key = ? AND client_id = ?`, key, id)
       .toArray()[0];
@@ -177,6 +191,7 @@ export class History {
   /** When this name's last kept message was accepted (slow mode), or null. */
   lastMessageAt(key: string): number | null {
     for (let i = this.unsaved.length - 1; i >= 0; i--) if (this.unsaved[i]!.key === key) return this.unsaved[i]!.ts;
+    if (!this.tables.exist) return null;
     return (
       this.sql.exec<{ last_at: number }>("SELECT last_at FROM senders WHERE name_key = ?", key).toArray()[0]?.last_at ??
       null
@@ -186,6 +201,7 @@ export class History {
   /** Deletes a kept message, leaving its tombstone; false when no message has that seq. */
   delete(seq: number): boolean {
     this.save();
+    if (!this.tables.exist) return false;
     const row = this.sql
       .exec<{ name_key: string; client_id: string | null }>(
         "SELECT name_key, client_id FROM messages WHERE seq = ?",
@@ -209,6 +225,7 @@ export class History {
   /** Empties the history; returns the seq it was cleared through (the next message gets one more). */
   clear(): number {
     this.save();
+    this.tables.make();
     this.storage.transactionSync(() => {
       // Their ids stay known (a resend is confirmed as deleted, not stored again); a
       // deletion time of -1 keeps them out of a resume's `deleted` list (`clearedThrough` says it).
@@ -225,7 +242,7 @@ export class History {
   /** The last `count` messages, oldest first. */
   recent(count: number): ChatMessage[] {
     this.save();
-    if (count <= 0) return [];
+    if (count <= 0 || !this.tables.exist) return [];
     return this.sql
       .exec<Row>(`SELECT ${COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?`, count)
       .toArray()
@@ -240,6 +257,7 @@ export class History {
   since(since: number, max: number): Resume {
     this.save();
     const resume: Resume = { messages: [], gap: false, deleted: [] };
+    if (!this.tables.exist) return resume;
     const cleared = this.mark("cleared_through");
     if (cleared > 0 && cleared >= since) resume.clearedThrough = cleared;
     resume.deleted = this.sql

@@ -9,15 +9,23 @@
  */
 import { LIMITS } from "../protocol";
 import { newHostKey } from "./host-key";
+import type { LazySchema, Tables } from "./lazy-tables";
 
 /** Enough for a teacher's devices; a script with the key gains nothing by making more. */
 export const MAX_LINKS = 5;
 const LINK_MS = LIMITS.hostLinkMinutes * 60_000;
 
 export class HostLinks {
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql.exec(
-      "CREATE TABLE IF NOT EXISTS host_links (id TEXT PRIMARY KEY, iv TEXT NOT NULL, sealed TEXT NOT NULL, until INTEGER NOT NULL)",
+  private readonly tables: Tables;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    schema: LazySchema,
+  ) {
+    this.tables = schema.tables("host_links", (sql) =>
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS host_links (id TEXT PRIMARY KEY, iv TEXT NOT NULL, sealed TEXT NOT NULL, until INTEGER NOT NULL)",
+      ),
     );
   }
 
@@ -36,6 +44,7 @@ export class HostLinks {
     );
     const id = await linkId(token);
     const expiresAt = now + LINK_MS;
+    this.tables.make();
     this.sql.exec("DELETE FROM host_links WHERE until <= ?", now);
     this.sql.exec(
       `DELETE FROM host_links WHERE id IN (SELECT id FROM host_links ORDER BY until DESC, rowid DESC LIMIT -1 OFFSET ${MAX_LINKS - 1})`,
@@ -53,6 +62,7 @@ export class HostLinks {
   /** The key the token was made for, once: the row goes whatever the outcome. Null: used, expired or unknown. */
   async redeem(token: string, now: number): Promise<string | null> {
     const id = await linkId(token);
+    if (!this.tables.exist) return null;
     const row = this.sql
       .exec<{ iv: string; sealed: string; until: number }>("SELECT iv, sealed, until FROM host_links WHERE id = ?", id)
       .toArray()[0];
@@ -73,7 +83,7 @@ export class HostLinks {
 
   /** The room's key changed (given up, claimed anew, reclaimed): no link may hand out the old one. */
   clear(): void {
-    this.sql.exec("DELETE FROM host_links");
+    if (this.tables.exist) this.sql.exec("DELETE FROM host_links");
   }
 }
 

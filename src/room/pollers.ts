@@ -6,6 +6,7 @@
  */
 import type { PollEndCode, Role } from "../protocol";
 import type { Reader } from "./audience";
+import type { LazySchema, Tables } from "./lazy-tables";
 import type { Member, Occupant } from "./member";
 import { nameKey, nameLook } from "./name-key";
 
@@ -45,17 +46,26 @@ export class Pollers {
   /** When each poller was really last answered (storage may be up to 5 s behind). */
   private readonly lastAnswer = new Map<string, number>();
 
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS pollers (
-      name_key TEXT PRIMARY KEY,
-      room TEXT NOT NULL,
-      name TEXT NOT NULL,
-      session TEXT NOT NULL,
-      role TEXT NOT NULL,
-      joinedAt INTEGER NOT NULL,
-      answeredAt INTEGER NOT NULL,
-      key_hash TEXT
-    )`);
+  private readonly tables: Tables;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    schema: LazySchema,
+  ) {
+    this.tables = schema.tables("pollers", (sql) =>
+      sql.exec(`CREATE TABLE IF NOT EXISTS pollers (
+        name_key TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        name TEXT NOT NULL,
+        session TEXT NOT NULL,
+        role TEXT NOT NULL,
+        joinedAt INTEGER NOT NULL,
+        answeredAt INTEGER NOT NULL,
+        key_hash TEXT
+      )`),
+    );
+    // What follows brings a table from an older deploy up to date; a room without one has nothing to bring.
+    if (!this.tables.exist) return;
     // Rows from before the confusable-aware key (a deploy mid-class) get today's key, so their
     // next poll finds them (a handful of rows; a clash leaves the row to its timeout).
     for (const { name_key, name } of this.sql
@@ -80,7 +90,7 @@ export class Pollers {
   }
 
   all(): Poller[] {
-    this.cache ??= this.sql.exec<Row>("SELECT * FROM pollers").toArray().map(fromRow);
+    this.cache ??= this.tables.exist ? this.sql.exec<Row>("SELECT * FROM pollers").toArray().map(fromRow) : [];
     return this.cache;
   }
 
@@ -96,6 +106,7 @@ export class Pollers {
   add(p: Poller): void {
     this.cache = null;
     this.lastAnswer.set(p.key, p.answeredAt);
+    this.tables.make();
     this.sql.exec(
       "INSERT OR REPLACE INTO pollers (name_key, room, name, session, role, key_hash, joinedAt, answeredAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       p.key,
@@ -132,7 +143,7 @@ export class Pollers {
   remove(key: string, end: PollEndCode | null): void {
     this.cache = null;
     this.lastAnswer.delete(key);
-    this.sql.exec("DELETE FROM pollers WHERE name_key = ?", key);
+    if (this.tables.exist) this.sql.exec("DELETE FROM pollers WHERE name_key = ?", key);
     const held = this.held.get(key);
     this.held.delete(key);
     if (end !== null) held?.answer({ end });

@@ -61,12 +61,11 @@ export async function poll(room: PollContext, req: PollRequest): Promise<PollRep
   // A WebSocket took this name and session over: a poll from before (it has a cursor) learns it.
   const socket = room.occupants().find((o) => o.key === key && o.ws !== null);
   if (req.cursor !== undefined && socket?.session === req.session) return { end: "replaced" };
-  // A join counts as activity and needs the alarm for the pollers' timeout, scheduled once the
-  // poller is in (before, it would not count); a member's next poll needs neither: a room with a
-  // poller does not expire, and the alarm reschedules itself.
-  room.state.touch(Date.now());
+  // A join needs the alarm for the pollers' timeout, scheduled once the poller is in (before, it
+  // would not count); a refused one writes nothing. A member's next poll needs neither: a room
+  // with a poller does not expire, and the alarm reschedules itself.
   const joined = join(room, req, key, hostKeyValid ? keyHash! : undefined, hostKeyValid);
-  await room.scheduleAlarm();
+  if (!("end" in joined)) await room.scheduleAlarm();
   return joined;
 }
 
@@ -81,6 +80,8 @@ function join(
   const now = Date.now();
   const seating = room.admit(req, hostKeyValid, now);
   if (!seating.admit) return { end: seating.code };
+  // A join that gets in is activity (and the room's first write, for a room nobody used before).
+  room.state.touch(now);
   const { takeover } = seating;
   const poller: Poller = {
     key,

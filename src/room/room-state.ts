@@ -3,22 +3,35 @@
  * What a room keeps besides its messages, in SQLite: its `epoch` (random per life of its
  * storage), the hash of its host key, the host's settings (slow mode, lock), the names and
  * sessions the host removed (until when), the (session, name) pairs it has admitted, and when anything last
- * happened (for expiry). All reads are synchronous; nothing here lives only in memory.
+ * happened (for expiry). All reads are synchronous; nothing here lives only in memory. The tables
+ * (and the epoch) are made at the first write: until then every read sees a room never used.
  */
 import { type RoomSettings, randomId } from "../protocol";
+import type { LazySchema, Tables } from "./lazy-tables";
 
 type Key = "epoch" | "host_hash" | "slow_seconds" | "locked" | "active_at";
 
+const ADMISSIONS =
+  "CREATE TABLE IF NOT EXISTS admissions (session TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (session, name_key)) WITHOUT ROWID";
+
 export class RoomState {
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql.exec("CREATE TABLE IF NOT EXISTS room (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS removals (who TEXT PRIMARY KEY, until INTEGER NOT NULL)");
-    // Before pairs, the room kept sessions alone (any name passed the lock): that table goes.
+  private readonly tables: Tables;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    schema: LazySchema,
+  ) {
+    // The epoch is born with the tables: one per life of the room's storage.
+    this.tables = schema.tables("room", (sql) => {
+      sql.exec("CREATE TABLE IF NOT EXISTS room (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      sql.exec("CREATE TABLE IF NOT EXISTS removals (who TEXT PRIMARY KEY, until INTEGER NOT NULL)");
+      sql.exec(ADMISSIONS);
+      sql.exec("INSERT OR IGNORE INTO room (key, value) VALUES ('epoch', ?)", randomId());
+    });
+    if (!this.tables.exist) return;
+    // A room from an older deploy kept sessions alone (any name passed the lock): that table goes.
     this.sql.exec("DROP TABLE IF EXISTS admitted");
-    this.sql.exec(
-      "CREATE TABLE IF NOT EXISTS admissions (session TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (session, name_key)) WITHOUT ROWID",
-    );
-    if (this.get("epoch") === null) this.set("epoch", randomId());
+    this.sql.exec(ADMISSIONS);
   }
 
   private get sql(): SqlStorage {
@@ -26,16 +39,22 @@ export class RoomState {
   }
 
   private get(key: Key): string | null {
+    if (!this.tables.exist) return null;
     return this.sql.exec<{ value: string }>("SELECT value FROM room WHERE key = ?", key).toArray()[0]?.value ?? null;
   }
 
   private set(key: Key, value: string | null): void {
+    this.tables.make();
     if (value === null) this.sql.exec("DELETE FROM room WHERE key = ?", key);
     else this.sql.exec("INSERT OR REPLACE INTO room (key, value) VALUES (?, ?)", key, value);
   }
 
-  /** Random per life of the room's storage: a resume from another life starts over. */
+  /**
+   * Random per life of the room's storage: a resume from another life starts over. Asked for
+   * only in a welcome, that is once the room is used: asking starts the life if nothing had.
+   */
   get epoch(): string {
+    this.tables.make();
     return this.get("epoch")!;
   }
 
@@ -62,21 +81,28 @@ export class RoomState {
 
   /** Refuses `name:<key>` and `session:<s>` until `until` (epoch ms). */
   remove(who: string[], until: number): void {
+    this.tables.make();
+    // The ended removals go here, not in `isRemoved`: a join's check is a read, and writes nothing.
+    this.sql.exec("DELETE FROM removals WHERE until <= ?", Date.now());
     for (const w of who) this.sql.exec("INSERT OR REPLACE INTO removals (who, until) VALUES (?, ?)", w, until);
   }
 
   /** Whether any of `who` is removed at `now`. */
   isRemoved(who: string[], now: number): boolean {
-    this.sql.exec("DELETE FROM removals WHERE until <= ?", now);
-    return who.some((w) => this.sql.exec("SELECT 1 FROM removals WHERE who = ?", w).toArray().length > 0);
+    if (!this.tables.exist) return false;
+    return who.some(
+      (w) => this.sql.exec("SELECT 1 FROM removals WHERE who = ? AND until > ?", w, now).toArray().length > 0,
+    );
   }
 
   /** A (session, name) pair the room let in during this life: that pair, and only it, passes the lock. */
   admit(session: string, nameKey: string): void {
+    this.tables.make();
     this.sql.exec("INSERT OR IGNORE INTO admissions (session, name_key) VALUES (?, ?)", session, nameKey);
   }
 
   wasAdmitted(session: string, nameKey: string): boolean {
+    if (!this.tables.exist) return false;
     const rows = this.sql.exec("SELECT 1 FROM admissions WHERE session = ? AND name_key = ?", session, nameKey);
     return rows.toArray().length > 0;
   }
