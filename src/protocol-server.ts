@@ -19,7 +19,9 @@ import {
   LIMITS,
   PROJECTOR,
   type PollEndCode,
+  REQUEST_STATUS,
   type RefusalCode,
+  type RequestRefusalCode,
   codePointLength,
   normaliseText,
   parseRoomName,
@@ -36,8 +38,10 @@ export function httpError(code: HttpErrorCode): { status: number; body: HttpErro
     const { status, message } = HTTP_ONLY_CODES[code as HttpOnlyCode];
     return { status, body: { error: { code, message } } };
   }
-  const end = code as PollEndCode;
-  return { status: END_STATUS[end], body: { error: { code, message: ERROR_CODES[end] } } };
+  const frameCode = code as PollEndCode | RequestRefusalCode;
+  const status =
+    frameCode in REQUEST_STATUS ? REQUEST_STATUS[frameCode as RequestRefusalCode] : END_STATUS[code as PollEndCode];
+  return { status, body: { error: { code, message: ERROR_CODES[frameCode] } } };
 }
 
 export function errorFrame(code: ErrorCode, id?: string): ErrorFrame {

@@ -134,8 +134,15 @@ export const HTTP_ONLY_CODES = {
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
+/**
+ * Frame codes that also refuse one HTTP request, with their status, and end nothing: a `POST
+ * /poll/` body over the frame limit is refused before it is read whole.
+ */
+export const REQUEST_STATUS = { frame_too_large: 413 } as const satisfies Partial<Record<ErrorCode, number>>;
+export type RequestRefusalCode = keyof typeof REQUEST_STATUS;
+
 /** Every HTTP error answers with this body: an HTTP-only code, or a frame code with its status. */
-export type HttpErrorCode = HttpOnlyCode | PollEndCode;
+export type HttpErrorCode = HttpOnlyCode | PollEndCode | RequestRefusalCode;
 export interface HttpErrorBody {
   error: { code: HttpErrorCode; message: string };
 }

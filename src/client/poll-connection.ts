@@ -145,8 +145,12 @@ export class PollConnection {
       if (init.method !== "POST") this.options.onWire?.("in", text);
       return JSON.parse(text) as PollAnswer | PollPostAnswer;
     }
-    const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? "";
-    this.ended(code);
+    const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    // A POST over the frame limit (413) ends nothing: it is the error frame a socket would get.
+    if (init.method === "POST" && error?.code === "frame_too_large") {
+      return { frames: [{ type: "error", code: "frame_too_large", message: error.message ?? "" }] };
+    }
+    this.ended(error?.code ?? "");
     return null;
   }
 

@@ -7,10 +7,11 @@
  */
 import { type Context, Hono } from "hono";
 import { allowedOrigins, readConfig } from "../config";
-import { ERROR_CODES, LIMITS, parseRoomName } from "../protocol";
+import { LIMITS, parseRoomName } from "../protocol";
 import { type PollRequest, bearer, parseJoinRequest, parsePollRequest } from "../protocol-server";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
 import { closedUpgrade, refuseUpgrade } from "../room/handshake";
+import { readCapped } from "./capped-body";
 import { HttpError } from "./http-error";
 import { requirePassphrase, teacherPassphrase } from "./passphrase";
 
@@ -144,11 +145,9 @@ app.get("/poll/:room/:client", async (c) => {
 /** Send: one client frame as the body; the answer holds what the sender gets at once. */
 app.post("/poll/:room/:client", async (c) => {
   const req = pollRequest(c);
-  const body = await c.req.text();
-  // Not even read by the room: the same refusal as an oversized WebSocket frame.
-  if (body.length > LIMITS.frameMaxBytes * 4) {
-    return c.json({ frames: [{ type: "error", code: "frame_too_large", message: ERROR_CODES.frame_too_large }] });
-  }
+  // Read only up to the frame limit (the room never sees more): 413, not a frame, as nothing was read whole.
+  const body = await readCapped(c.req.raw, LIMITS.frameMaxBytes);
+  if (body === null) throw new HttpError("frame_too_large");
   const answer = await roomStub(c.env, req.room).pollPost(req, body);
   if ("end" in answer) throw new HttpError(answer.end);
   return c.json(answer);

@@ -118,6 +118,22 @@ describe("the page over HTTP", () => {
     }
   });
 
+  it("takes a POST's 413 frame_too_large as that error frame, and stays online", async () => {
+    const f = fakeFetch();
+    const { conn, frames } = pollConnection("long", f.impl);
+    conn.open();
+    (await f.next(1)).answer(200, { cursor: "c.1", frames: [welcome] });
+    const held = await f.next(2);
+    conn.send({ type: "message", text: "x" });
+    (await f.next(3)).answer(413, { error: { code: "frame_too_large", message: "Too large." } });
+    await vi.waitFor(() =>
+      expect(frames.at(-1)).toEqual({ type: "error", code: "frame_too_large", message: "Too large." }),
+    );
+    expect(conn.status.kind).toBe("online");
+    expect(held.init.signal?.aborted).toBe(false);
+    conn.leave();
+  });
+
   it("backs off and tries again after a network error", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     const f = fakeFetch();
