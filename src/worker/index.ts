@@ -27,6 +27,23 @@ app.use("*", async (c, next) => {
 });
 
 /**
+ * The Worker's own answers (its JSON, its errors, the poll's answers) are never sniffed into
+ * something else; the page and its assets get theirs from `public/_headers`. A 101 has no body,
+ * and its headers are the runtime's.
+ */
+app.use(async (c, next) => {
+  await next();
+  if (c.res.status === 101) return;
+  try {
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+  } catch {
+    // Immutable headers (an asset's answer, passed through): a copy that can take it.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+  }
+});
+
+/**
  * Cross-site requests: a page elsewhere must not speak for our users (WebSocket hijacking, or
  * claiming a room). Clients without an Origin (not browsers) are allowed.
  */
@@ -116,9 +133,21 @@ app.post("/api/rooms/:room/host-links/exchange", async (c) => {
 
 // --- the same room over HTTP: polling and long polling ----------------------------------------
 
-/** The poll's parts, checked in the contract's order: the Origin first, then the query. */
+/**
+ * A request the browser made for another site's page without an Origin: an `<img src>` or a link
+ * there would make its visitor join (or read) as whoever the URL names. Browsers send
+ * `Sec-Fetch-Site` only to https and localhost: on a LAN's plain http this cannot tell.
+ */
+function refuseCrossSite(c: Context<App>): void {
+  if (c.req.header("origin") === undefined && c.req.header("sec-fetch-site") === "cross-site") {
+    throw new HttpError("forbidden_origin");
+  }
+}
+
+/** The poll's parts, checked in the contract's order: the Origin (or the fetch's site) first, then the query. */
 function pollRequest(c: Context<App>): PollRequest {
   refuseForeignOrigin(c);
+  refuseCrossSite(c);
   const maxWait = readConfig(c.env).pollTimeoutSeconds - 5;
   const req = parsePollRequest(
     c.req.param("room") ?? "",
