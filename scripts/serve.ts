@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { lanWarning } from "./lan-warning";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, ".wrangler/serve");
@@ -70,6 +71,9 @@ if (!res.ok) throw new Error(`GET / answered ${res.status}`);
 // Before the line below: once that is printed, both are known (test/support/serve.ts).
 if (values["inspector-port"] !== undefined) console.log(`The runtime's inspector at ${await mf.getInspectorURL()}`);
 console.log(`Roomcast is serving the built Worker at http://${values.ip}:${url.port}/ (Ctrl+C to stop)`);
+// Plain http on a shared network: said where the teacher sees it (null on this machine only).
+const warning = lanWarning(values.ip);
+if (warning !== null) console.log(warning);
 
 let stopping = false;
 async function stop(): Promise<void> {

@@ -1,10 +1,12 @@
 /**
- * What the Worker's own answers say about themselves, and the cross-site requests it refuses: a
+ * The headers of the page and its assets (`public/_headers`, applied without the Worker) and of
+ * the Worker's own answers, and the cross-site requests the Worker refuses: a
  * `/poll/` request a browser made for another site's page (no `Origin`, `Sec-Fetch-Site:
  * cross-site`, as an `<img src>` there) is refused like a foreign Origin.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { PAGE_HEADERS } from "../support/page-headers";
 import { PollClient } from "../support/poll-client";
 import { ORIGIN, claimHost, session, uniqueRoom } from "../support/worker-client";
 
@@ -92,5 +94,24 @@ describe("X-Content-Type-Options: nosniff", () => {
     expect(res.headers.get("x-content-type-options")).toBeNull();
     res.webSocket!.accept();
     res.webSocket!.close(1000);
+  });
+});
+
+describe("the page and its assets", () => {
+  it("are sent with the CSP (no inline script, frame-ancestors 'none'), nosniff and Referrer-Policy", async () => {
+    // The built bundles are checked against a real server in the node project (test/node/browser-headers.test.ts).
+    for (const path of ["/", "/?room=demo", "/index.html", "/style.css", "/projector.css"]) {
+      const res = await SELF.fetch(`${ORIGIN}${path}`);
+      expect(res.status, path).toBe(200);
+      for (const [name, value] of Object.entries(PAGE_HEADERS))
+        expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+      await res.body?.cancel();
+    }
+  });
+
+  it("do not include the headers file itself", async () => {
+    const res = await SELF.fetch(`${ORIGIN}/_headers`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("Content-Security-Policy");
   });
 });
