@@ -20,16 +20,10 @@ export { ChatRoom } from "../room/chat-room";
 type App = { Bindings: Env };
 const app = new Hono<App>();
 
-// A deployment with an unusable passphrase refuses everything, so its deployer sees it at once.
-app.use("*", async (c, next) => {
-  teacherPassphrase(c.env);
-  await next();
-});
-
 /**
  * The Worker's own answers (its JSON, its errors, the poll's answers) are never sniffed into
  * something else; the page and its assets get theirs from `public/_headers`. A 101 has no body,
- * and its headers are the runtime's.
+ * and its headers are the runtime's. First, so that it wraps every other answer, errors included.
  */
 app.use(async (c, next) => {
   await next();
@@ -41,6 +35,12 @@ app.use(async (c, next) => {
     c.res = new Response(c.res.body, c.res);
     c.res.headers.set("X-Content-Type-Options", "nosniff");
   }
+});
+
+// A deployment with an unusable passphrase refuses everything, so its deployer sees it at once.
+app.use("*", async (c, next) => {
+  teacherPassphrase(c.env);
+  await next();
 });
 
 /**

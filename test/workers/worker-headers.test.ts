@@ -4,8 +4,9 @@
  * `/poll/` request a browser made for another site's page (no `Origin`, `Sec-Fetch-Site:
  * cross-site`, as an `<img src>` there) is refused like a foreign Origin.
  */
-import { SELF } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker from "../../src/worker/index";
 import { PAGE_HEADERS } from "../support/page-headers";
 import { PollClient } from "../support/poll-client";
 import { ORIGIN, claimHost, session, uniqueRoom } from "../support/worker-client";
@@ -86,6 +87,18 @@ describe("X-Content-Type-Options: nosniff", () => {
     // The host key was the other room's: the release answered, refused.
     expect(answers.release.status).toBe(403);
     expect(answers.tooLarge.status).toBe(413);
+  });
+
+  it("is on the answer of a deployment that refuses everything (a passphrase too short)", async () => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(`${ORIGIN}/api/rooms/demo`),
+      { ...env, TEACHER_PASSPHRASE: "short" },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("is not added to the 101 of an upgrade, which has no body (the runtime's own headers)", async () => {
