@@ -1,4 +1,5 @@
 /**
+ * @module
  * The page's security headers (`public/_headers`) as the local servers really send them, on the
  * page and its bundles, and the page at work under its Content Security Policy in Chromium: a
  * member, a host, the projector and a tab on polling, with no violation of the policy.

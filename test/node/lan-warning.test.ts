@@ -1,3 +1,7 @@
+/**
+ * @module
+ * `npm run serve`'s warning when it listens beyond this machine (scripts/lan-warning.ts).
+ */
 import { describe, expect, it } from "vitest";
 import { lanWarning } from "../../scripts/lan-warning";
 

@@ -1,4 +1,5 @@
 /**
+ * @module
  * A poller's `POST /poll/` body is read as it arrives and refused at the frame limit (413
  * `frame_too_large`): by its `Content-Length` before a byte is read, or at the chunk that passes
  * the limit; a body at the limit is a frame like any other.

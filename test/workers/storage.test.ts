@@ -1,4 +1,5 @@
 /**
+ * @module
  * What a room keeps, seen from inside its storage (`runInDurableObject`): nothing until someone
  * uses it (a join that gets in, a claim, a message). A read, a refused join and an expiry leave
  * no schema, no row and no alarm behind.

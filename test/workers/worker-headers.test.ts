@@ -1,4 +1,5 @@
 /**
+ * @module
  * The headers of the page and its assets (`public/_headers`, applied without the Worker) and of
  * the Worker's own answers, and the cross-site requests the Worker refuses: a
  * `/poll/` request a browser made for another site's page (no `Origin`, `Sec-Fetch-Site:
