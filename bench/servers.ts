@@ -23,7 +23,8 @@ export interface Server {
 }
 
 /**
- * Limits raised so the load generator's clients are not rate-limited or refused; the backlog
+ * Limits raised so the load generator's clients are not rate-limited or refused (hundreds of them
+ * join in a second: the join limit too); the backlog
  * bound lowered to 256 KiB so the slow-reader workload reaches it within its phase (its clients
  * ack every 64 KiB, as the page does, so the others never come near it).
  */
@@ -31,6 +32,8 @@ export const BENCH_VARS = {
   RATE_LIMIT_PER_SECOND: 1000,
   RATE_LIMIT_BURST: 1000,
   MAX_USERS_PER_ROOM: 2000,
+  JOIN_BURST: 100_000,
+  JOIN_PER_SECOND: 100_000,
   MAX_UNACKED_BYTES: 256 * 1024,
 };
 

@@ -10,6 +10,8 @@ export interface Vars {
   HISTORY_ON_JOIN?: string | number;
   HISTORY_LIMIT?: string | number;
   MAX_USERS_PER_ROOM?: string | number;
+  JOIN_BURST?: string | number;
+  JOIN_PER_SECOND?: string | number;
   MAX_UNACKED_BYTES?: string | number;
   REMOVE_MINUTES?: string | number;
   ROOM_IDLE_DAYS?: string | number;
@@ -26,6 +28,10 @@ export interface RoomConfig {
   historyOnJoin: number;
   historyLimit: number;
   maxUsers: number;
+  /** New (session, name) pairs a room admits at once, before `joinPerSecond` applies. */
+  joinBurst: number;
+  /** New (session, name) pairs a room admits per second once its burst is spent. */
+  joinPerSecond: number;
   /** Bytes the room sends a socket past its last ack before it closes it as `too_slow`. */
   maxUnackedBytes: number;
   /** How long a removed name (and the removed socket's session) stays out. */
@@ -46,7 +52,9 @@ export const DEFAULTS: RoomConfig = {
   rateBurst: 10,
   historyOnJoin: 50,
   historyLimit: 1000,
-  maxUsers: 2000,
+  maxUsers: 500,
+  joinBurst: 320,
+  joinPerSecond: 10,
   maxUnackedBytes: 1024 * 1024,
   removeMinutes: 10,
   roomIdleDays: 7,
@@ -67,6 +75,8 @@ export function readConfig(env: Vars): RoomConfig {
     // At least one message is kept, so the newest row always carries the room's last seq.
     historyLimit: Math.floor(num(env.HISTORY_LIMIT, DEFAULTS.historyLimit, 1)),
     maxUsers: Math.floor(num(env.MAX_USERS_PER_ROOM, DEFAULTS.maxUsers, 1)),
+    joinBurst: Math.floor(num(env.JOIN_BURST, DEFAULTS.joinBurst, 1)),
+    joinPerSecond: num(env.JOIN_PER_SECOND, DEFAULTS.joinPerSecond, 0.001),
     // Tests reach the bound with small values; real rooms should stay well above the 64 KiB a
     // client may receive between two acks.
     maxUnackedBytes: Math.floor(num(env.MAX_UNACKED_BYTES, DEFAULTS.maxUnackedBytes, 16 * 1024)),

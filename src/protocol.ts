@@ -47,6 +47,8 @@ export const LIMITS = {
   pollMaxWaitSeconds: 25,
   /** A poller is answered at most this often: a busy room batches what it gets. */
   pollMinIntervalMs: 100,
+  /** ...and at least this often when it has frames, however many poll (10 ms per poller up to here). */
+  pollMaxSpacingMs: 500,
   /** A poll cursor as the room hands it out. */
   cursorPattern: /^[A-Za-z0-9_-]{1,64}\.\d{1,15}$/,
   /** A one-time host link is exchanged for the key within this many minutes, once. */
@@ -87,6 +89,7 @@ export const ERROR_CODES = {
   no_such_member: "No one of that name is in the room.",
   cannot_remove_host: "The host cannot be removed.",
   slow_mode: "Slow mode is on: wait before sending again.",
+  join_busy: "Too many people are joining this room right now; try again shortly.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -104,6 +107,7 @@ export const END_STATUS = {
   room_locked: 423,
   name_taken: 409,
   room_full: 503,
+  join_busy: 429,
   replaced: 409,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 /** Frame codes that also end an HTTP poll. */
@@ -144,7 +148,8 @@ export type RequestRefusalCode = keyof typeof REQUEST_STATUS;
 /** Every HTTP error answers with this body: an HTTP-only code, or a frame code with its status. */
 export type HttpErrorCode = HttpOnlyCode | PollEndCode | RequestRefusalCode;
 export interface HttpErrorBody {
-  error: { code: HttpErrorCode; message: string };
+  /** `retryAfterMs`: with `join_busy`, when the room takes a new join again. */
+  error: { code: HttpErrorCode; message: string; retryAfterMs?: number };
 }
 
 export const CLOSE_REPLACED = 4001;
@@ -283,7 +288,7 @@ export interface ErrorFrame {
   code: ErrorCode;
   message: string;
   id?: string;
-  /** `slow_mode`: when the next message may go. */
+  /** `slow_mode`: when the next message may go; `join_busy`: when to join again. */
   retryAfterMs?: number;
 }
 

@@ -5,7 +5,7 @@
  * (`ChatRoom.admit`, for a socket's upgrade and a poll's join): it ends those in `evict`, then
  * refuses, or replaces the takeover and leaves the newcomer to its transport (`Seating`). The
  * checks run in the contract's order and the first failure wins: `host_key_invalid` →
- * `removed` → `room_locked` → `name_taken` → `room_full`.
+ * `removed` → `room_locked` → `name_taken` → `room_full` (then the room's own `join_busy`).
  */
 import type { RefusalCode } from "../protocol";
 
@@ -37,7 +37,9 @@ export type Admission<T extends Seat> =
 /** A decision carried out: a refusal, or what the newcomer's transport needs to seat it. */
 export type Seating<T extends Seat> =
   /** `stayed`: everyone still in the room but the newcomer (its welcome lists them). */
-  { admit: true; takeover: T | null; stayed: T[] } | { admit: false; code: RefusalCode };
+  | { admit: true; takeover: T | null; stayed: T[] }
+  /** `retryAfterMs`: with `join_busy`, when the room takes a new join again. */
+  | { admit: false; code: RefusalCode; retryAfterMs?: number };
 
 /**
  * Decides a join. `isDead(o)` says whether an occupant's heartbeat has run out: a dead holder of

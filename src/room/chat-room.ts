@@ -96,14 +96,26 @@ export class ChatRoom extends DurableObject<Env> {
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
-  private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
-  private readonly pollerBuckets = new Map<string, TokenBucket>();
+  /**
+   * Message buckets by name key: a name keeps its bucket across takeovers and transports. Pruned
+   * once the name is gone and its bucket full again (`pruneBuckets`).
+   */
+  private readonly buckets = new Map<string, TokenBucket>();
+  /** The projector's watchers are no name: each socket has its own bucket. */
+  private readonly watcherBuckets = new WeakMap<WebSocket, TokenBucket>();
   private readonly ackBuckets = new WeakMap<WebSocket, TokenBucket>();
-  private readonly typedAt = new Map<WebSocket | string, number>();
+  /** When each name last had a typing frame relayed; pruned once that is older than the interval. */
+  private readonly typedAt = new Map<string, number>();
+  /**
+   * New (session, name) pairs admitted per second, for the whole room: `JOIN_BURST`, refilled at
+   * `JOIN_PER_SECOND`. A wake from hibernation refills it.
+   */
+  private readonly joins: TokenBucket;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = readConfig(env);
+    this.joins = new TokenBucket(this.config.joinPerSecond, this.config.joinBurst, Date.now());
     // Answered by the runtime without waking the room; the time is our heartbeat.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.open();
@@ -288,7 +300,7 @@ export class ChatRoom extends DurableObject<Env> {
       response = this.accept(join, keyHash, null, this.occupants(), handshake, now);
     } else {
       const seating = this.admit(join, hostKeyValid, now);
-      if (!seating.admit) return refuseUpgrade(seating.code);
+      if (!seating.admit) return refuseUpgrade(seating.code, seating.retryAfterMs);
       response = this.accept(
         join,
         hostKeyValid ? keyHash : undefined,
@@ -329,6 +341,12 @@ export class ChatRoom extends DurableObject<Env> {
     );
     for (const dead of decision.evict) this.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
     if (!decision.admit) return { admit: false, code: decision.code };
+    // Last, so that only a join that would get in spends a token. A (session, name) admitted
+    // before passes (a reconnect storm after a deploy gets back in), and so does the host.
+    const returning = session !== undefined && this.state.wasAdmitted(session, key);
+    if (!returning && hostKeyValid !== true && !this.joins.take(now)) {
+      return { admit: false, code: "join_busy", retryAfterMs: this.joins.waitMs(now) };
+    }
     if (session !== undefined) this.state.admit(session, key);
     const { takeover } = decision;
     if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
@@ -365,9 +383,11 @@ export class ChatRoom extends DurableObject<Env> {
     if (join.watcher) member.watcher = true;
     attach(server, member);
     const users = (join.watcher ? stayed : [...stayed, member]).map(toUser).sort(byJoinedAt);
-    this.send(server, this.welcome(join, member, users, handshake));
-    if (takeover === null && !join.watcher) this.fanout.joined(nameKey(member.name), toUser(member), server);
-    else this.fanout.welcomed(server);
+    const welcome = this.welcome(join, member, users, handshake);
+    this.send(server, welcome);
+    if (takeover === null && !join.watcher)
+      this.fanout.joined(nameKey(member.name), toUser(member), server, welcome.seq);
+    else this.fanout.welcomed(server, welcome.seq);
     return response;
   }
 
@@ -434,7 +454,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (early?.ok && early.frame.type === "ack" && typeof id !== "string" && !member.watcher) {
       if (this.ackBucketOf(id, now).take(now)) return this.ack(id, early.frame, source);
     }
-    const bucket = this.bucketOf(id, now);
+    const bucket = this.bucketOf(id, member, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
       if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs))
@@ -450,7 +470,7 @@ export class ChatRoom extends DurableObject<Env> {
     }
     switch (frame.type) {
       case "typing":
-        return this.typing(id, member, now);
+        return this.typing(id, nameKey(member.name), member, now);
       case "ack":
         // A poller has no socket backlog: its ack is accepted and changes nothing.
         return typeof id === "string" ? undefined : this.ack(id, frame, source);
@@ -486,22 +506,26 @@ export class ChatRoom extends DurableObject<Env> {
     this.fanout.broadcast(this.history.add(key, member.name, host ? "host" : "member", frame.text, frame.id));
   }
 
-  private typing(id: WebSocket | string, member: Member, now: number): void {
-    if (now - (this.typedAt.get(id) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
-    this.typedAt.set(id, now);
+  /** Relayed at most once per `typingIntervalMs` per name, whichever tab or transport it types in. */
+  private typing(id: WebSocket | string, key: string, member: Member, now: number): void {
+    if (now - (this.typedAt.get(key) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
+    this.typedAt.set(key, now);
     this.fanout.broadcast({ type: "typing", from: member.name }, { to: "all", except: id });
   }
 
-  /** Never answered, stored or broadcast; an ack past the room's last seq is a bad frame. */
+  /**
+   * Never answered, stored or broadcast. It releases what this socket was sent up to the first
+   * payload after that message; a seq above the last message seq this socket was sent is a bad
+   * frame (the socket stays open).
+   */
   private ack(ws: WebSocket, frame: ClientAck, source: Source): void {
-    if (frame.seq > this.history.seq) return source.reply(errorFrame("bad_frame"));
-    this.fanout.acked(ws);
+    if (this.fanout.acked(ws, frame.seq) === "bad_frame") source.reply(errorFrame("bad_frame"));
   }
 
   // --- HTTP pollers (RPC from the Worker; see polling.ts) --------------------------------------
 
   /** `GET /poll/:room/:client`: joins, resumes or reads from a cursor; may hold the answer. */
-  poll(req: PollRequest): Promise<PollReply | { end: PollEndCode }> {
+  poll(req: PollRequest): Promise<PollReply | { end: PollEndCode; retryAfterMs?: number }> {
     return poll(this.parts, req);
   }
 
@@ -526,20 +550,27 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Removes a socket's member from presence, once. A replaced socket is already gone. */
   private leave(ws: WebSocket): void {
+    this.fanout.forget(ws);
     const member = memberOf(ws);
     if (member === undefined || member.gone) return;
     markGone(ws);
     // A member counts as activity until it leaves.
-    this.state.touch(Date.now());
-    if (!member.watcher) this.fanout.left(nameKey(member.name), member.name);
+    const now = Date.now();
+    this.state.touch(now);
+    if (member.watcher) return;
+    this.fanout.left(nameKey(member.name), member.name);
+    this.pruneBuckets(now, nameKey(member.name));
   }
 
   /** Ends a member, on a socket or on HTTP (its held poll, if any, ends with the code). */
   private end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
     if (o.ws !== null) return this.endSocket(o.ws, code, closeCode, announce);
     this.pollers.remove(o.key, isPollEnd(code) ? code : null);
-    this.state.touch(Date.now());
-    if (announce) this.fanout.left(o.key, o.name);
+    const now = Date.now();
+    this.state.touch(now);
+    if (!announce) return;
+    this.fanout.left(o.key, o.name);
+    this.pruneBuckets(now, o.key);
   }
 
   /**
@@ -551,7 +582,10 @@ export class ChatRoom extends DurableObject<Env> {
     closeQuietly(ws, closeCode, code);
     // After the close, so the dropped socket is not sent its own leave.
     if (announce) this.leave(ws);
-    else markGone(ws);
+    else {
+      this.fanout.forget(ws);
+      markGone(ws);
+    }
   }
 
   // --- alarm: heartbeat sweep and expiry --------------------------------------------------------
@@ -559,6 +593,7 @@ export class ChatRoom extends DurableObject<Env> {
   async alarm(): Promise<void> {
     const now = Date.now();
     for (const o of this.occupants()) if (this.isDead(o, now)) this.end(o, "heartbeat_timeout", CLOSE_HEARTBEAT);
+    this.pruneBuckets(now);
     if (await this.expireIfIdle(now)) return;
     await this.scheduleAlarm();
   }
@@ -629,14 +664,32 @@ export class ChatRoom extends DurableObject<Env> {
     return bucket;
   }
 
-  private bucketOf(id: WebSocket | string, now: number): TokenBucket {
-    let bucket = typeof id === "string" ? this.pollerBuckets.get(id) : this.buckets.get(id);
+  /** The name's message bucket (a watcher's socket's own). */
+  private bucketOf(id: WebSocket | string, member: Member, now: number): TokenBucket {
+    const watcher = member.watcher && typeof id !== "string" ? id : null;
+    const key = nameKey(member.name);
+    let bucket = watcher === null ? this.buckets.get(key) : this.watcherBuckets.get(watcher);
     if (bucket === undefined) {
       bucket = new TokenBucket(this.config.ratePerSecond, this.config.rateBurst, now);
-      if (typeof id === "string") this.pollerBuckets.set(id, bucket);
-      else this.buckets.set(id, bucket);
+      if (watcher === null) this.buckets.set(key, bucket);
+      else this.watcherBuckets.set(watcher, bucket);
     }
     return bucket;
+  }
+
+  /**
+   * Forgets the buckets and typing times that no longer hold anything back: a name that is gone
+   * and whose bucket is full again starts the same with a new one. `key`: only that name (it just
+   * left); without it, every name (the alarm).
+   */
+  private pruneBuckets(now: number, key?: string): void {
+    const inRoom = new Set(this.occupants().map((o) => o.key));
+    for (const k of key === undefined ? [...this.buckets.keys()] : [key]) {
+      if (!inRoom.has(k) && this.buckets.get(k)?.isFull(now)) this.buckets.delete(k);
+    }
+    for (const k of key === undefined ? [...this.typedAt.keys()] : [key]) {
+      if (now - (this.typedAt.get(k) ?? now) >= LIMITS.typingIntervalMs) this.typedAt.delete(k);
+    }
   }
 
   private send(ws: WebSocket, frame: ServerFrame): void {

@@ -27,6 +27,29 @@ const SENDS_PER_SECOND = 10_000;
 const BURST_FLUSHES = 2;
 
 type FramePart = { kind: "frame"; json: string; audience: Audience; seq?: number; typing?: true };
+
+/**
+ * What one socket was sent past its last ack. `checkpoints`: for each payload that carried
+ * messages, the highest seq in it and the bytes sent through it (oldest first, bounded by
+ * `MAX_CHECKPOINTS`). `lastSeq`: the highest message seq this socket was sent (its welcome's seq
+ * counts): an ack above it acknowledges what it never got.
+ */
+interface Backlog {
+  sent: number;
+  released: number;
+  checkpoints: { seq: number; bytes: number }[];
+  lastSeq: number;
+}
+
+/**
+ * Checkpoints kept per socket. A reader acks every 64 KiB, so it rarely has more than a few
+ * dozen; past the bound every other one is dropped (keeping the newest), which only makes a
+ * partial ack release less, never more.
+ */
+const MAX_CHECKPOINTS = 128;
+
+/** What an ack did: `bad_frame` when its seq is above the last message seq this socket was sent. */
+export type AckResult = "ok" | "bad_frame";
 type Part = FramePart | { kind: "join"; key: string; user: User } | { kind: "leave"; key: string; name: string };
 
 export class Fanout {
@@ -40,11 +63,13 @@ export class Fanout {
   /** The highest message seq already sent to everyone. */
   private lastFlushedSeq: number;
   /**
-   * Bytes sent to each socket since its last ack. In memory only: a room that hibernated has
-   * nothing outstanding. workerd has no `bufferedAmount`, so this is the room's only view of a
-   * socket's backlog.
+   * What each socket was sent that no ack released yet. In memory only: a room that hibernated
+   * has nothing outstanding. workerd has no `bufferedAmount`, so this is the room's only view of
+   * a socket's backlog, and an ack is trusted for what it says it read, no more.
    */
-  private readonly unacked = new WeakMap<WebSocket, number>();
+  private readonly backlogs = new WeakMap<WebSocket, Backlog>();
+  /** Every message up to this seq went out before this fan-out existed (a wake from hibernation). */
+  private readonly baseSeq: number;
 
   constructor(
     private readonly sockets: () => WebSocket[],
@@ -69,11 +94,39 @@ export class Fanout {
     },
   ) {
     this.lastFlushedSeq = lastSeq;
+    this.baseSeq = lastSeq;
   }
 
-  /** The client processed what it was sent (`ack`): its backlog starts again from zero. */
-  acked(ws: WebSocket): void {
-    this.unacked.delete(ws);
+  /**
+   * The client processed every message up to `seq` (`ack`): what was sent to it through the last
+   * payload that carried no message after `seq` is released. The same or a lower seq again
+   * releases nothing new; a seq above the last message seq this socket was sent is `bad_frame`.
+   */
+  acked(ws: WebSocket, seq: number): AckResult {
+    const b = this.backlogs.get(ws);
+    if (seq > (b?.lastSeq ?? this.lastFlushedSeq)) return "bad_frame";
+    if (b === undefined) return "ok";
+    let i = 0;
+    while (i < b.checkpoints.length && b.checkpoints[i]!.seq <= seq) i++;
+    if (i > 0) {
+      b.released = Math.max(b.released, b.checkpoints[i - 1]!.bytes);
+      b.checkpoints.splice(0, i);
+    }
+    return "ok";
+  }
+
+  /** A socket that closed: nothing more to count for it. */
+  forget(ws: WebSocket): void {
+    this.backlogs.delete(ws);
+  }
+
+  private backlogOf(ws: WebSocket, lastSeq = this.baseSeq): Backlog {
+    let b = this.backlogs.get(ws);
+    if (b === undefined) {
+      b = { sent: 0, released: 0, checkpoints: [], lastSeq };
+      this.backlogs.set(ws, b);
+    }
+    return b;
   }
 
   /** Queues a frame for its audience: every socket (typing: but its sender's), the hosts, or one name. */
@@ -86,17 +139,22 @@ export class Fanout {
   }
 
   /**
-   * A socket that just got its welcome: what is queued now is already in that welcome, so it
-   * gets only what is queued after this (no duplicate, no gap).
+   * A socket that just got its welcome (`seq`: the welcome's): what is queued now is already in
+   * that welcome, so it gets only what is queued after this (no duplicate, no gap). The welcome
+   * itself is not counted against the socket's backlog.
    */
-  welcomed(ws: WebSocket): void {
+  welcomed(ws: WebSocket, seq: number): void {
+    this.backlogs.set(ws, { sent: 0, released: 0, checkpoints: [], lastSeq: seq });
     if (this.parts.length > 0) this.firstPartOf.set(ws, this.parts.length);
   }
 
-  /** A new member: the others hear of it; its socket `ws` (already welcomed) starts after it. */
-  joined(key: string, user: User, ws?: WebSocket): void {
+  /** A new member: the others hear of it; its socket `ws` (already welcomed at `seq`) starts after it. */
+  joined(key: string, user: User, ws?: WebSocket, seq = this.lastFlushedSeq): void {
     this.parts.push({ kind: "join", key, user });
-    if (ws !== undefined) this.firstPartOf.set(ws, this.parts.length);
+    if (ws !== undefined) {
+      this.backlogs.set(ws, { sent: 0, released: 0, checkpoints: [], lastSeq: seq });
+      this.firstPartOf.set(ws, this.parts.length);
+    }
     this.schedule();
   }
 
@@ -131,6 +189,12 @@ export class Fanout {
     // decides its payload. Names and roles are read only if a frame is for the hosts or a name.
     const targeted: number[] = [];
     let byMember = false;
+    // The highest message seq in the parts from index i on: a socket that starts at i gets it.
+    const seqFrom: number[] = new Array(parts.length + 1).fill(-1);
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const p = parts[i]!;
+      seqFrom[i] = Math.max(seqFrom[i + 1]!, p.kind === "frame" && p.seq !== undefined ? p.seq : -1);
+    }
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
       if (p.kind !== "frame") continue;
@@ -168,14 +232,22 @@ export class Fanout {
         size = utf8ByteLength(payload);
         sizes.set(payload, size);
       }
-      const behind = (this.unacked.get(ws) ?? 0) + size;
-      this.unacked.set(ws, behind);
-      if (behind > max) slow.push(ws);
+      // Messages are for everyone, so a socket got every one from where it starts.
+      const b = this.backlogOf(ws);
+      b.sent += size;
+      const seq = seqFrom[start]!;
+      if (seq >= 0) {
+        b.lastSeq = Math.max(b.lastSeq, seq);
+        b.checkpoints.push({ seq, bytes: b.sent });
+        if (b.checkpoints.length > MAX_CHECKPOINTS)
+          b.checkpoints = b.checkpoints.filter((_, i, all) => (all.length - 1 - i) % 2 === 0);
+      }
+      if (b.sent - b.released > max) slow.push(ws);
     }
     if (this.options.flushed !== undefined) this.options.flushed(() => framesOf(parts));
     // After the loop: closing a socket queues its leave, which must not run inside this flush.
     for (const ws of slow) {
-      this.unacked.delete(ws);
+      this.backlogs.delete(ws);
       this.options.tooSlow(ws);
     }
   }

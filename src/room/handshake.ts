@@ -30,10 +30,13 @@ export function closedUpgrade(code: number, reason: string, frame?: ServerFrame)
 
 /**
  * A browser cannot read the status of a refused handshake, so a refusal completes the upgrade,
- * sends one `error` frame and closes with 4000 + the HTTP status and the code as reason.
+ * sends one `error` frame (with `retryAfterMs` for `join_busy`) and closes with 4000 + the HTTP
+ * status and the code as reason.
  */
-export function refuseUpgrade(code: RefusalCode): Response {
-  return closedUpgrade(closeCodeFor(code), code, errorFrame(code));
+export function refuseUpgrade(code: RefusalCode, retryAfterMs?: number): Response {
+  const frame = errorFrame(code);
+  if (retryAfterMs !== undefined) frame.retryAfterMs = retryAfterMs;
+  return closedUpgrade(closeCodeFor(code), code, frame);
 }
 
 /**

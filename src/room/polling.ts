@@ -40,7 +40,8 @@ export interface PollContext {
   receive(source: Source, member: Member, data: string, now: number): void;
 }
 
-type Ended = { end: PollEndCode };
+/** `retryAfterMs`: with `join_busy`, when the room takes a new join again. */
+type Ended = { end: PollEndCode; retryAfterMs?: number };
 
 /** A poll's answer as the room hands it to the Worker: the frames already as JSON text. */
 export interface PollReply {
@@ -79,7 +80,11 @@ function join(
 ): PollReply | Ended {
   const now = Date.now();
   const seating = room.admit(req, hostKeyValid, now);
-  if (!seating.admit) return { end: seating.code };
+  if (!seating.admit) {
+    return seating.retryAfterMs === undefined
+      ? { end: seating.code }
+      : { end: seating.code, retryAfterMs: seating.retryAfterMs };
+  }
   // A join that gets in is activity (and the room's first write, for a room nobody used before).
   room.state.touch(now);
   const { takeover } = seating;
@@ -118,8 +123,12 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
     const outcome = await held(room, poller.key, req.wait * 1000);
     if ("end" in outcome) return outcome;
     // A busy room batches: one answer per poller per 100 ms at most, spaced further (10 ms per
-    // poller) when many poll, so that HTTP members cannot slow the room's WebSocket members.
-    const spacing = Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 10);
+    // poller) when many poll, so that HTTP members cannot slow the room's WebSocket members;
+    // never past 500 ms, so that a crowd of pollers (real or not) cannot slow every real one.
+    const spacing = Math.min(
+      LIMITS.pollMaxSpacingMs,
+      Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 10),
+    );
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
     // Gone while held: the removal's own leave may have woken this poll before it ended it.

@@ -14,11 +14,17 @@ export class HttpError extends Error {
   constructor(
     readonly code: HttpErrorCode,
     readonly headers: Record<string, string> = {},
+    /** `join_busy`: in the body, and as `Retry-After` (whole seconds) for other clients. */
+    retryAfterMs?: number,
   ) {
     const { status, body } = httpError(code);
     super(body.error.message);
     this.status = status;
     this.body = body;
+    if (retryAfterMs !== undefined) {
+      body.error.retryAfterMs = retryAfterMs;
+      this.headers = { ...headers, "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+    }
   }
 
   toResponse(): Response {

@@ -164,7 +164,7 @@ function pollRequest(c: Context<App>): PollRequest {
 app.get("/poll/:room/:client", async (c) => {
   const req = pollRequest(c);
   const answer = await roomStub(c.env, req.room).poll(req);
-  if ("end" in answer) throw new HttpError(answer.end);
+  if ("end" in answer) throw new HttpError(answer.end, {}, answer.retryAfterMs);
   // `{cursor, frames}` (PollAnswer), written around frames that are JSON already.
   return c.body(`{"cursor":${JSON.stringify(answer.cursor)},"frames":${answer.framesJson}}`, 200, {
     "content-type": "application/json",

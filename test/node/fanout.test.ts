@@ -179,7 +179,7 @@ describe("Fanout", () => {
       fanout.broadcast(message()); // queued: seq 2
       const fresh = new FakeSocket();
       sockets.push(fresh);
-      fanout.welcomed(fresh as unknown as WebSocket);
+      fanout.welcomed(fresh as unknown as WebSocket, 2);
       fanout.broadcast(message()); // seq 3
       fanout.flush();
       expect(seqs(fresh)).toEqual([3]);

@@ -10,6 +10,11 @@ export const TEST_VARS = {
   HISTORY_ON_JOIN: "5",
   HISTORY_LIMIT: "30",
   MAX_USERS_PER_ROOM: "6",
+  // Twenty new (session, name) pairs at once per room, then one a second: no other test comes
+  // near it, a test of the limit reaches it in a moment, and a slow machine refills no more
+  // than one token while a test looks.
+  JOIN_BURST: "20",
+  JOIN_PER_SECOND: "1",
   MAX_UNACKED_BYTES: "32768",
   POLL_TIMEOUT_SECONDS: "10",
   ALLOWED_ORIGINS: "https://teacher.example, https://mirror.example/",
