@@ -2,7 +2,8 @@
  * @module
  * One room connection that keeps itself alive: it reconnects with backoff whenever it is lost,
  * resumes with `since`, pings as the server's heartbeat asks, and stops for good after a
- * refusal or a `replaced`. No DOM: the socket class and timers are injectable for tests.
+ * refusal or a `replaced` (but `join_busy`, after which it joins again when the room says, with
+ * jitter: `busyDelay`). No DOM: the socket class and timers are injectable for tests.
  */
 import {
   CLOSE_HEARTBEAT,
@@ -39,6 +40,8 @@ export type Status =
   /** `why`: "dropped", "restart", "heartbeat", "silent", or the server's close reason. */
   | { kind: "reconnecting"; at: number; why: string }
   | { kind: "refused"; code: RefusalCode }
+  /** Too many joining at once (`join_busy`): the page joins again by itself at `at`. */
+  | { kind: "busy"; at: number }
   | { kind: "replaced" }
   | { kind: "left" };
 
@@ -67,6 +70,15 @@ export interface ConnectionOptions {
 }
 
 /**
+ * The wait after a `join_busy`: the room's `retryAfterMs`, plus a backoff with jitter that grows
+ * with each refusal in a row (`attempt` from 0), so that a crowd told the same time does not come
+ * back all at once.
+ */
+export function busyDelay(retryAfterMs: number, attempt: number, random: () => number = Math.random): number {
+  return Math.max(0, retryAfterMs) + reconnectDelay(attempt, random);
+}
+
+/**
  * Errors after which the room closes the socket; only the refusals (`removed` among them: the host
  * took this name out, mid-stay) and `replaced` are final. `not_host` and the other host errors
  * leave the socket open.
@@ -92,6 +104,8 @@ export class Connection {
   private ending: RefusalCode | "replaced" | "heartbeat_timeout" | "too_slow" | null = null;
   /** Flow control: what arrived on this socket since our last `ack`. */
   private sinceAck = { messages: 0, bytes: 0 };
+  /** `join_busy` refusals in a row, and when the last one said to come back. */
+  private busy = { attempt: 0, retryAfterMs: 0 };
   private lastAckAt = -Infinity;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -150,7 +164,7 @@ export class Connection {
 
   /** The `online` event or a tab becoming visible: a waiting retry happens now. */
   retryNow(): void {
-    if (this.status.kind === "reconnecting") this.open();
+    if (this.status.kind === "reconnecting" || this.status.kind === "busy") this.open();
   }
 
   /** Missing frames: a fresh socket asks for everything after the last shown seq. */
@@ -198,10 +212,12 @@ export class Connection {
         clearTimeout(this.welcomeTimer);
         this.sinceAck = { messages: 0, bytes: 0 };
         this.attempt = 0;
+        this.busy.attempt = 0;
         this.dropStale();
         this.setStatus({ kind: "online" });
       } else if (f.type === "error" && (isRefusal(f.code) || ENDINGS.has(f.code))) {
         this.ending = f.code as typeof this.ending;
+        if (f.code === "join_busy") this.busy.retryAfterMs = f.retryAfterMs ?? 1000;
       }
     }
     this.sinceAck.bytes += utf8ByteLength(data);
@@ -235,6 +251,7 @@ export class Connection {
     const refusal = isRefusal(reason) ? reason : REFUSAL_CLOSE.get(code);
     const end = this.ending ?? refusal ?? (code === CLOSE_REPLACED ? "replaced" : null);
     if (end === "replaced") return this.setStatus({ kind: "replaced" });
+    if (end === "join_busy") return this.retryBusy();
     if (end === "too_slow" || code === CLOSE_TOO_SLOW) return this.scheduleRetry("slow");
     if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
     this.scheduleRetry(end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : whyClosed(code, reason));
@@ -264,6 +281,13 @@ export class Connection {
   private dropStale(): void {
     this.stale?.close(1000, "resumed");
     this.stale = null;
+  }
+
+  /** Not a failure (no fallback to HTTP): the room is letting others in first. */
+  private retryBusy(): void {
+    const delay = busyDelay(this.busy.retryAfterMs, this.busy.attempt++, this.options.random);
+    this.setStatus({ kind: "busy", at: Date.now() + delay });
+    this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
   private scheduleRetry(why: string): void {

@@ -14,7 +14,7 @@ import {
   isRefusal,
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
-import type { ConnectionOptions, Status } from "./connection";
+import { type ConnectionOptions, type Status, busyDelay } from "./connection";
 import { TIMINGS } from "./timings";
 
 /** Plain polling asks this often. */
@@ -39,6 +39,8 @@ export class PollConnection {
   private running = false;
   private abort: AbortController | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** `join_busy` refusals in a row. */
+  private busyAttempt = 0;
 
   constructor(private readonly options: PollConnectionOptions) {}
 
@@ -77,7 +79,7 @@ export class PollConnection {
   }
 
   retryNow(): void {
-    if (this.status.kind !== "reconnecting") return;
+    if (this.status.kind !== "reconnecting" && this.status.kind !== "busy") return;
     clearTimeout(this.timer);
     this.running = false;
     this.open();
@@ -111,8 +113,9 @@ export class PollConnection {
       if (this.stopped) return;
       if (answer === null) {
         if (this.status.kind === "refused" || this.status.kind === "replaced") return;
-        // Aborted by `resume`: ask again at once; otherwise the network failed: back off.
-        if (this.status.kind === "reconnecting") {
+        // Aborted by `resume`: ask again at once; otherwise the network failed (or the room is
+        // busy): a timer asks again.
+        if (this.status.kind === "reconnecting" || this.status.kind === "busy") {
           this.running = false;
           return;
         }
@@ -145,25 +148,41 @@ export class PollConnection {
       if (init.method !== "POST") this.options.onWire?.("in", text);
       return JSON.parse(text) as PollAnswer | PollPostAnswer;
     }
-    const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    let error: { code?: string; message?: string; retryAfterMs?: number } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error;
+    } catch {
+      // Not ours (a proxy's page): a retry, as for any other failure.
+    }
     // A POST over the frame limit (413) ends nothing: it is the error frame a socket would get.
     if (init.method === "POST" && error?.code === "frame_too_large") {
       return { frames: [{ type: "error", code: "frame_too_large", message: error.message ?? "" }] };
     }
-    this.ended(error?.code ?? "");
+    this.ended(error?.code ?? "", error?.retryAfterMs);
     return null;
   }
 
   private deliver(frames: ServerFrame[]): void {
     if (frames.some((f) => f.type === "welcome")) {
       this.attempt = 0;
+      this.busyAttempt = 0;
       this.setStatus({ kind: "online" });
     }
     this.options.onFrames(frames);
   }
 
   /** An HTTP refusal or ending: final like the WebSocket's refusals, or a retry. */
-  private ended(code: string): void {
+  private ended(code: string, retryAfterMs?: number): void {
+    if (code === "join_busy") {
+      const delay = busyDelay(retryAfterMs ?? 1000, this.busyAttempt++, this.options.random);
+      this.setStatus({ kind: "busy", at: Date.now() + delay });
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.running = false;
+        this.open();
+      }, delay);
+      return;
+    }
     if (code === "replaced") {
       this.stopped = true;
       return this.setStatus({ kind: "replaced" });

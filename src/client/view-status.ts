@@ -1,7 +1,7 @@
 /**
  * @module
  * The connection status line: connecting, online, reconnecting in N s (counting down, with a
- * button to try now), offline with why (no network, refused, open in another tab).
+ * button to try now), joining in N s when the room is busy, offline with why (no network, refused, open in another tab).
  */
 import type { Status } from "./connection";
 import type { TransportKind } from "./transport";
@@ -33,7 +33,7 @@ export class StatusView {
   set(status: Status): void {
     this.status = status;
     clearInterval(this.ticker);
-    if (status.kind === "reconnecting") this.ticker = setInterval(() => this.render(), 250);
+    if (status.kind === "reconnecting" || status.kind === "busy") this.ticker = setInterval(() => this.render(), 250);
     this.render();
   }
 
@@ -63,6 +63,10 @@ export class StatusView {
           ? t.t(known as Key)
           : s.why;
         return this.show(t.t("reconnecting", { n, why }), this.button(t.t("retryNow"), this.actions.retryNow));
+      }
+      case "busy": {
+        const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
+        return this.show(t.t("joinBusy", { n }));
       }
       case "replaced":
         return this.show(t.t("replaced"), this.button(t.t("useHere"), this.actions.useHere));

@@ -168,6 +168,30 @@ describe("connection", () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
+  it("joins again by itself after join_busy: retryAfterMs plus a backoff that grows, never a refusal", () => {
+    const { conn, last, statuses } = connect();
+    for (const [attempt, backoff] of [500, 1000, 2000].entries()) {
+      last().open();
+      last().receive({ type: "error", code: "join_busy", message: "", retryAfterMs: 300 });
+      last().lose(4429, "join_busy");
+      const s = statuses.at(-1)!;
+      // random() = 0.5: the backoff without jitter.
+      expect(s.kind === "busy" && s.at - Date.now()).toBe(300 + backoff);
+      vi.advanceTimersByTime(300 + backoff - 1);
+      expect(FakeSocket.all).toHaveLength(attempt + 1);
+      vi.advanceTimersByTime(1);
+      expect(FakeSocket.all).toHaveLength(attempt + 2);
+    }
+    last().open();
+    last().receive(welcome);
+    expect(conn.status.kind).toBe("online");
+    expect(statuses.some((s) => s.kind === "refused")).toBe(false);
+    // After a welcome the backoff starts over.
+    last().lose(4429, "join_busy");
+    const s = statuses.at(-1)!;
+    expect(s.kind === "busy" && s.at - Date.now()).toBe(300 + 500);
+  });
+
   it("acts on a refusal frame at once, without waiting for the close", () => {
     const { conn, last } = connect();
     last().open();

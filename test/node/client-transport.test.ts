@@ -134,6 +134,30 @@ describe("the page over HTTP", () => {
     conn.leave();
   });
 
+  it("joins again by itself after a 429 join_busy, when the room said (plus backoff)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const f = fakeFetch();
+    const { conn, statuses } = pollConnection("long", f.impl);
+    conn.open();
+    const t0 = Date.now();
+    (await f.next(1)).answer(429, { error: { code: "join_busy", message: "", retryAfterMs: 250 } });
+    await vi.waitFor(() => expect(conn.status.kind).toBe("busy"));
+    const s = statuses.at(-1)!;
+    // retryAfterMs + the first backoff (random() = 0.5: no jitter), from when the answer was read
+    // (vi.waitFor moves the fake clock on in steps of 50 ms).
+    const wait = s.kind === "busy" ? s.at - t0 : 0;
+    expect(wait).toBeGreaterThanOrEqual(250 + 500);
+    expect(wait).toBeLessThanOrEqual(250 + 500 + 100);
+    vi.advanceTimersByTime(s.kind === "busy" ? s.at - Date.now() - 1 : 0);
+    expect(f.calls).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    (await f.next(2)).answer(200, { cursor: "c.1", frames: [welcome] });
+    await vi.waitFor(() => expect(conn.status.kind).toBe("online"));
+    expect(statuses.some((x) => x.kind === "refused")).toBe(false);
+    conn.leave();
+    vi.useRealTimers();
+  });
+
   it("backs off and tries again after a network error", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     const f = fakeFetch();
