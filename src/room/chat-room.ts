@@ -131,6 +131,11 @@ export class ChatRoom extends DurableObject<Env> {
     return room.fanout.idle;
   }
 
+  /** For tests: how many names the room keeps a message bucket and a typing time for (bounded). */
+  static namesHeldForTests(room: ChatRoom): { buckets: number; typedAt: number } {
+    return { buckets: room.buckets.size, typedAt: room.typedAt.size };
+  }
+
   /** For tests: whether the poller of that name has a long poll held, so a test awaits the state. */
   static pollHeldForTests(room: ChatRoom, name: string): boolean {
     return room.pollers.isHeld(nameKey(name));

@@ -1,5 +1,6 @@
-import { SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { ChatRoom, roomStub } from "../../src/room/chat-room";
 import { CLOSE_TOO_SLOW, type ChatMessage, type ErrorFrame } from "../../src/protocol";
 import { PollClient } from "../support/poll-client";
 import { TEST_CONFIG } from "../support/test-vars";
@@ -61,6 +62,34 @@ describe("the message bucket belongs to the name", () => {
     for (let i = 0; i < BURST; i++) ali.say(`a${i}`);
     const got = await messages(ali, 2 * BURST);
     expect(got.filter((m) => m.from === "Ali")).toHaveLength(BURST);
+  });
+});
+
+describe("what the room keeps per name is bounded", () => {
+  it("forgets the buckets and typing times of names that left, once they hold nothing back", async () => {
+    const room = uniqueRoom();
+    const stay = await join(room, "Stay");
+    for (let i = 0; i < 5; i++) {
+      const c = await join(room, `gone${i}`);
+      c.send({ type: "typing" });
+      c.say(`bye ${i}`);
+      await c.message();
+      await c.close();
+    }
+    stay.say("still here");
+    await stay.skipTo("message");
+    const stub = roomStub(env, room);
+    const held = () => runInDurableObject(stub, (r: ChatRoom) => ChatRoom.namesHeldForTests(r));
+    expect((await held()).buckets).toBe(6);
+    // Once a bucket is full again (0.2 s at 5 a second) and the typing interval is over (2 s), the
+    // alarm's sweep forgets them; Stay's is kept while Stay is in.
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(stub);
+        expect(await held()).toEqual({ buckets: 1, typedAt: 0 });
+      },
+      { timeout: 5000, interval: 250 },
+    );
   });
 });
 
