@@ -187,6 +187,94 @@ describe("Fanout", () => {
     });
   });
 
+  describe("acks: what an ack releases", () => {
+    const TEXT = "x".repeat(80);
+    const json = (seq: number) =>
+      JSON.stringify({ type: "message", seq, ts: 1, from: "A", text: TEXT, role: "member" });
+
+    /** One reader and a bound: `tooSlow` records the sockets it closes. */
+    function bounded(max: number) {
+      const reader = new FakeSocket();
+      const ws = reader as unknown as WebSocket;
+      const slow: WebSocket[] = [];
+      let seq = 0;
+      const fanout = new Fanout(
+        () => [ws],
+        () => {},
+        0,
+        { maxUnackedBytes: max, tooSlow: (w) => slow.push(w) },
+      );
+      const message = (): ChatMessage => ({
+        type: "message",
+        seq: ++seq,
+        ts: 1,
+        from: "A",
+        text: TEXT,
+        role: "member",
+      });
+      return { reader, ws, fanout, message, slow };
+    }
+
+    it("releases a coalesced payload only once its last message is acked", () => {
+      // Payloads 1 (seq 1), 2 (seq 2) and 3 (seqs 3 and 4, queued behind the send budget) fit
+      // the bound exactly; three more single ones past an ack are over it only if payload 3 is
+      // still held.
+      const max = json(1).length + json(2).length + `[${json(3)},${json(4)}]`.length;
+      for (const [ack, closed] of [
+        [2, true],
+        [3, true],
+        [4, false],
+      ] as const) {
+        const { reader, ws, fanout, message, slow } = bounded(max);
+        for (let i = 0; i < 4; i++) fanout.broadcast(message());
+        vi.runAllTimers();
+        expect(reader.raw).toHaveLength(3);
+        expect(slow).toEqual([]);
+        expect(fanout.acked(ws, ack)).toBe("ok");
+        for (let i = 0; i < 3; i++) {
+          fanout.broadcast(message());
+          vi.runAllTimers();
+        }
+        expect(slow.length > 0).toBe(closed);
+      }
+    });
+
+    it("a socket that acks 0, or the same seq again, still reaches the bound", () => {
+      const { ws, fanout, message, slow } = bounded(8 * json(1).length);
+      for (let i = 0; i < 10; i++) {
+        fanout.broadcast(message());
+        vi.runAllTimers();
+        expect(fanout.acked(ws, i % 2 === 0 ? 0 : 1)).toBe("ok");
+      }
+      expect(slow).toEqual([ws]);
+    });
+
+    it("keeps a bounded list for a socket that does not ack, and an ack of the newest still releases it all", () => {
+      const { ws, fanout, message, slow } = bounded(200 * json(100).length);
+      for (let i = 0; i < 150; i++) {
+        fanout.broadcast(message());
+        vi.runAllTimers();
+      }
+      expect(fanout.acked(ws, 150)).toBe("ok");
+      for (let i = 0; i < 150; i++) {
+        fanout.broadcast(message());
+        vi.runAllTimers();
+      }
+      expect(slow).toEqual([]);
+    });
+
+    it("refuses an ack above the last seq the socket was sent; a welcomed socket starts from its welcome's", () => {
+      const { ws, fanout, message } = bounded(Number.POSITIVE_INFINITY);
+      fanout.broadcast(message());
+      expect(fanout.acked(ws, 1)).toBe("ok");
+      expect(fanout.acked(ws, 2)).toBe("bad_frame");
+      const fresh = new FakeSocket() as unknown as WebSocket;
+      fanout.welcomed(fresh, 7);
+      expect(fanout.acked(fresh, 7)).toBe("ok");
+      expect(fanout.acked(fresh, 8)).toBe("bad_frame");
+    });
+  });
+
   describe("audiences, on both transports", () => {
     /**
      * A room with a host and a member on sockets, the projector's watcher, and a host and a

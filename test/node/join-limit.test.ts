@@ -75,11 +75,11 @@ describe("joins per room on a real npm run serve, with the default join limit", 
   });
   const base = () => server!.url.replace("http", "ws");
 
-  it("lets a class of 300 in within 10 s, and all of them back in at once after they drop", async () => {
+  it("lets a class of 300 in within 10 s, and all of them back in at once after they lost the connection", async () => {
     const room = `class-${Date.now()}`;
     const first = await storm(base(), room, 300, 10_000);
     expect(first.outcomes.filter((o) => !o.in)).toEqual([]);
-    // Everyone drops at once (a deploy, the Wi-Fi) and comes back at once: returning pairs
+    // Everyone loses the connection at once (a deploy, the Wi-Fi) and comes back at once: returning pairs
     // are not counted, though 300 of the 320 tokens are spent.
     for (const o of first.outcomes) if (o.in) o.ws.terminate();
     const again = await storm(base(), room, 300, 0, first.outcomes);
