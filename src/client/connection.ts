@@ -164,7 +164,8 @@ export class Connection {
 
   /** The `online` event or a tab becoming visible: a waiting retry happens now. */
   retryNow(): void {
-    if (this.status.kind === "reconnecting" || this.status.kind === "busy") this.open();
+    // Not while busy: the room said when, and coming back sooner only spends an attempt.
+    if (this.status.kind === "reconnecting") this.open();
   }
 
   /** Missing frames: a fresh socket asks for everything after the last shown seq. */

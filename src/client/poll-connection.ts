@@ -79,7 +79,7 @@ export class PollConnection {
   }
 
   retryNow(): void {
-    if (this.status.kind !== "reconnecting" && this.status.kind !== "busy") return;
+    if (this.status.kind !== "reconnecting") return;
     clearTimeout(this.timer);
     this.running = false;
     this.open();

@@ -125,10 +125,11 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
     // A busy room batches: one answer per poller per 100 ms at most, spaced further (10 ms per
     // poller) when many poll, so that HTTP members cannot slow the room's WebSocket members;
     // never past 500 ms, so that a crowd of pollers (real or not) cannot slow every real one.
-    const spacing = Math.min(
-      LIMITS.pollMaxSpacingMs,
-      Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 10),
-    );
+    // Each answer's spacing is drawn from its upper quarter, so that pollers woken by one flush
+    // drift apart instead of answering in one burst each interval.
+    const spacing =
+      Math.min(LIMITS.pollMaxSpacingMs, Math.max(LIMITS.pollMinIntervalMs, room.pollers.all().length * 10)) *
+      (0.75 + 0.25 * Math.random());
     const since = Date.now() - room.pollers.lastAnsweredAt(poller.key);
     if (since < spacing) await sleep(spacing - since);
     // Gone while held: the removal's own leave may have woken this poll before it ended it.

@@ -177,6 +177,9 @@ describe("connection", () => {
       const s = statuses.at(-1)!;
       // random() = 0.5: the backoff without jitter.
       expect(s.kind === "busy" && s.at - Date.now()).toBe(300 + backoff);
+      // The online event or a tab shown again does not jump the queue.
+      conn.retryNow();
+      expect(FakeSocket.all).toHaveLength(attempt + 1);
       vi.advanceTimersByTime(300 + backoff - 1);
       expect(FakeSocket.all).toHaveLength(attempt + 1);
       vi.advanceTimersByTime(1);
