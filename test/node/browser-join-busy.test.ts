@@ -1,3 +1,7 @@
+/**
+ * @module
+ * The page in Chromium when the room is busy with joins: it says so and joins by itself.
+ */
 import { describe, expect, it } from "vitest";
 import { NodeClient } from "../support/node-client";
 import { PATIENCE, haveChromium, online, usePageHarness, users } from "../support/page-harness";

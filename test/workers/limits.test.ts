@@ -1,3 +1,9 @@
+/**
+ * @module
+ * Limits that hold (issue 16 item 5): the message bucket belongs to the name across takeovers
+ * and transports, what the room keeps per name is bounded, an ack releases only what it
+ * acknowledges, and joins per room (`join_busy`, returning pairs and the host never refused).
+ */
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { ChatRoom, roomStub } from "../../src/room/chat-room";
