@@ -22,11 +22,13 @@ describe("the built page", () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   // 60 KB until the host's tools (issue 9): their code and their strings in two languages (Persian
-  // is two bytes a letter in UTF-8) took the page to about 67 KB.
-  it("is under 72 KB uncompressed, HTML + CSS + JS", () => {
+  // is two bytes a letter in UTF-8) took the page to about 67 KB. 80 KB since the hardening
+  // (issue 16): host powers that end, one-time host links, the passphrase, join_busy, the host
+  // mark and the name rules' sentences took it to about 76 KB (about 21 KB of app.js gzipped).
+  it("is under 80 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(72 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(80 * 1024);
   });
 
   it("leaves the QR code library to the projector's module", () => {
