@@ -6,6 +6,10 @@ import { TEST_VARS } from "./test/support/test-vars";
 // processes (`wrangler dev`, Chromium) in Node.
 export default defineConfig({
   test: {
+    // Two files at once even on 2 cores: the node tests mostly wait on a browser or a server
+    // (vitest's default, cores − 1, would run them one after another). Set here for both
+    // projects: vitest refuses projects with different maxWorkers in one group.
+    maxWorkers: 2,
     projects: [
       {
         plugins: [
@@ -27,9 +31,6 @@ export default defineConfig({
           environment: "node",
           // Finds the browser for the browser tests once per run (and unpacks it, on Linux).
           globalSetup: ["test/support/chromium-setup.ts"],
-          // Two files at once even on 2 cores: these tests mostly wait on a browser or a server
-          // (vitest's default, cores − 1, would run them one after another).
-          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
