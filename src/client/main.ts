@@ -15,6 +15,7 @@ import {
   parseUserName,
 } from "../protocol";
 import { Chat } from "./chat";
+import { copyText } from "./clipboard";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
 import {
@@ -27,6 +28,7 @@ import {
   sessionId,
   teacherPassphrase,
 } from "./storage";
+import { joinLink } from "./join-link";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
@@ -74,6 +76,7 @@ const hoodToggle = byId<HTMLButtonElement>("hood-toggle");
 const messageBox = byId<HTMLTextAreaElement>("message");
 const hostHere = byId("host-here");
 const hostJoin = byId<HTMLButtonElement>("host-join");
+const copyJoin = byId<HTMLButtonElement>("copy-join");
 const teacherToggle = byId<HTMLButtonElement>("teacher");
 const passphraseInput = byId<HTMLInputElement>("passphrase");
 
@@ -162,6 +165,7 @@ function showJoin(alert: string, discardUnsent = false): void {
   chatView.hidden = true;
   joinForm.hidden = false;
   leaveButton.hidden = true;
+  copyJoin.hidden = true;
   hoodToggle.hidden = true;
   hood.open(false);
   host.show(false, { slowSeconds: 0, locked: false });
@@ -185,6 +189,7 @@ function join(room: string, name: string): void {
   joinForm.hidden = true;
   chatView.hidden = false;
   leaveButton.hidden = false;
+  copyJoin.hidden = false;
   hoodToggle.hidden = false;
   seat.set({ room, name });
   const trying = linkKey?.room === room ? linkKey.key : undefined;
@@ -406,6 +411,17 @@ byId("forget-host-form").addEventListener("click", () => {
 });
 
 leaveButton.addEventListener("click", () => showJoin("", true));
+
+/** Everyone in a room can pass its join link on (never the host's: it carries no key). */
+copyJoin.addEventListener("click", async () => {
+  if (chat === null) return;
+  const ok = await copyText(Promise.resolve(joinLink(location.origin, chat.room)));
+  if (!ok) return;
+  copyJoin.textContent = i18n.t("joinLinkCopied");
+  setTimeout(() => {
+    copyJoin.textContent = i18n.t("copyJoinLink");
+  }, 3000);
+});
 
 byId("lang").addEventListener("click", () => {
   const next: Lang = i18n.lang === "fa" ? "en" : "fa";

@@ -22,6 +22,7 @@ import { type I18n, type ProjectorKey, projectorText } from "./i18n";
 import { qrSvg } from "./qr";
 import { Timeline } from "./timeline";
 import { TIMINGS } from "./timings";
+import { joinLink } from "./join-link";
 import { StatusView } from "./view-status";
 
 /** How often the online count is fetched when nothing else asks for it. */
@@ -36,9 +37,6 @@ export interface ProjectorOptions {
   room: string;
   key?: string;
 }
-
-/** The link a phone opens to join: exactly what the QR code encodes. */
-export const joinLink = (origin: string, room: string): string => `${origin}/?room=${encodeURIComponent(room)}`;
 
 export function startProjector(options: ProjectorOptions): Projector {
   return new Projector(options);
