@@ -34,6 +34,15 @@ export class TestClient extends FrameQueue {
   message(): Promise<ChatMessage> {
     return this.nextOf("message");
   }
+  /** The next `n` messages, whatever other frames come between them. */
+  async messages(n: number): Promise<ChatMessage[]> {
+    const got: ChatMessage[] = [];
+    while (got.length < n) {
+      const f = await this.next(`message ${got.length + 1} of ${n}`);
+      if (f.type === "message") got.push(f);
+    }
+    return got;
+  }
   presence(): Promise<PresenceFrame> {
     return this.nextOf("presence");
   }

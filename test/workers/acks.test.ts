@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOSE_TOO_SLOW, type ChatMessage } from "../../src/protocol";
+import { CLOSE_TOO_SLOW } from "../../src/protocol";
 import { TEST_CONFIG } from "../support/test-vars";
 import { join, uniqueRoom, type TestClient } from "../support/worker-client";
 
@@ -9,14 +9,6 @@ const TEXT = "x".repeat(1000);
 const BURST = 10;
 
 /** Waits for the next `n` message frames, skipping presence. */
-async function messages(c: TestClient, n: number): Promise<ChatMessage[]> {
-  const got: ChatMessage[] = [];
-  while (got.length < n) {
-    const f = await c.next(`message ${got.length + 1} of ${n}`);
-    if (f.type === "message") got.push(f);
-  }
-  return got;
-}
 
 describe("acks and the bound on what the room holds for one socket", () => {
   it("closes a client that never acks once it falls MAX_UNACKED_BYTES behind; one that acks misses nothing", async () => {
@@ -31,7 +23,7 @@ describe("acks and the bound on what the room holds for one socket", () => {
       for (let m = 0; m < BURST; m++) sender.say(`${i}:${m}:${TEXT}`);
       // Everyone but Silent reads the burst and acks what it processed, as the contract says.
       for (const c of [reader, ...senders]) {
-        const burst = await messages(c, BURST);
+        const burst = await c.messages(BURST);
         if (c === reader) received.push(...burst.map((m) => m.seq));
         c.send({ type: "ack", seq: burst.at(-1)!.seq });
       }
@@ -76,7 +68,7 @@ describe("acks and the bound on what the room holds for one socket", () => {
     for (let i = 0; i < 4; i++) sara.send({ type: "ack", seq: 0 });
     // The whole burst is still there for messages.
     for (let i = 0; i < TEST_CONFIG.rateBurst; i++) sara.say(`m${i}`);
-    const got = await messages(sara, TEST_CONFIG.rateBurst);
+    const got = await sara.messages(TEST_CONFIG.rateBurst);
     expect(got.map((m) => m.text)).toEqual(Array.from({ length: TEST_CONFIG.rateBurst }, (_, i) => `m${i}`));
     expect(sara.frames.filter((f) => f.type === "error")).toEqual([]);
   });

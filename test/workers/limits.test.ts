@@ -7,20 +7,12 @@
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { ChatRoom, roomStub } from "../../src/room/chat-room";
-import { CLOSE_TOO_SLOW, type ChatMessage, type ErrorFrame } from "../../src/protocol";
+import { CLOSE_TOO_SLOW, type ErrorFrame } from "../../src/protocol";
 import { PollClient } from "../support/poll-client";
 import { TEST_CONFIG } from "../support/test-vars";
 import { ORIGIN, type TestClient, claimHost, join, open, session, uniqueRoom } from "../support/worker-client";
 
 /** Waits for the next `n` message frames, skipping presence. */
-async function messages(c: TestClient, n: number): Promise<ChatMessage[]> {
-  const got: ChatMessage[] = [];
-  while (got.length < n) {
-    const f = await c.next(`message ${got.length + 1} of ${n}`);
-    if (f.type === "message") got.push(f);
-  }
-  return got;
-}
 
 const BURST = TEST_CONFIG.rateBurst;
 
@@ -43,7 +35,7 @@ describe("the message bucket belongs to the name", () => {
     const s = session();
     const sara = await join(room, "Sara", { session: s });
     for (let i = 0; i < BURST; i++) sara.say(`m${i}`);
-    await messages(sara, BURST);
+    await sara.messages(BURST);
     const again = await join(room, "Sara", { session: s });
     await expectSecondBurstLimited(again);
   });
@@ -66,7 +58,7 @@ describe("the message bucket belongs to the name", () => {
     const ali = await join(room, "Ali");
     for (let i = 0; i < BURST; i++) sara.say(`s${i}`);
     for (let i = 0; i < BURST; i++) ali.say(`a${i}`);
-    const got = await messages(ali, 2 * BURST);
+    const got = await ali.messages(2 * BURST);
     expect(got.filter((m) => m.from === "Ali")).toHaveLength(BURST);
   });
 });
@@ -114,7 +106,7 @@ describe("an ack releases only what it acknowledges", () => {
     for (const [i, sender] of senders.entries()) {
       for (let m = 0; m < BURST; m++) sender.say(`${i}:${m}:${TEXT}`);
       for (const c of senders) {
-        const burst = await messages(c, BURST);
+        const burst = await c.messages(BURST);
         c.send({ type: "ack", seq: burst.at(-1)!.seq });
         first ||= burst[0]!.seq;
       }
@@ -139,7 +131,7 @@ describe("an ack releases only what it acknowledges", () => {
     const room = uniqueRoom();
     const sara = await join(room, "Sara");
     for (const text of ["one", "two", "three"]) sara.say(text);
-    await messages(sara, 3);
+    await sara.messages(3);
     const late = await join(room, "Late");
     expect(late.welcome.seq).toBe(3);
     late.send({ type: "ack", seq: 3 });
