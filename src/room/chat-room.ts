@@ -63,7 +63,7 @@ import { nameKey, nameLook } from "./name-key";
 import { Feed } from "./feed";
 import { Pollers, pollerMember, pollerOccupant } from "./pollers";
 import { type PollContext, type PollReply, poll, pollPost } from "./polling";
-import { TokenBucket } from "./rate-limit";
+import { RoomLimits } from "./limits";
 import { RoomState } from "./room-state";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
@@ -95,27 +95,13 @@ export class ChatRoom extends DurableObject<Env> {
   private hostLinks!: HostLinks;
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
-  // In memory only: losing these on hibernation just refills a bucket or allows one more typing.
-  /**
-   * Message buckets by name key: a name keeps its bucket across takeovers and transports. Pruned
-   * once the name is gone and its bucket full again (`pruneBuckets`).
-   */
-  private readonly buckets = new Map<string, TokenBucket>();
-  /** The projector's watchers are no name: each socket has its own bucket. */
-  private readonly watcherBuckets = new WeakMap<WebSocket, TokenBucket>();
-  private readonly ackBuckets = new WeakMap<WebSocket, TokenBucket>();
-  /** When each name last had a typing frame relayed; pruned once that is older than the interval. */
-  private readonly typedAt = new Map<string, number>();
-  /**
-   * New (session, name) pairs admitted per second, for the whole room: `JOIN_BURST`, refilled at
-   * `JOIN_PER_SECOND`. A wake from hibernation refills it.
-   */
-  private readonly joins: TokenBucket;
+  /** Per person, in memory (a hibernation refills them): see limits.ts. */
+  private readonly limits: RoomLimits;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = readConfig(env);
-    this.joins = new TokenBucket(this.config.joinPerSecond, this.config.joinBurst, Date.now());
+    this.limits = new RoomLimits(this.config);
     // Answered by the runtime without waking the room; the time is our heartbeat.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.open();
@@ -133,7 +119,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** For tests: how many names the room keeps a message bucket and a typing time for (bounded). */
   static namesHeldForTests(room: ChatRoom): { buckets: number; typedAt: number } {
-    return { buckets: room.buckets.size, typedAt: room.typedAt.size };
+    return room.limits.namesHeld;
   }
 
   /** For tests: whether the poller of that name has a long poll held, so a test awaits the state. */
@@ -349,8 +335,8 @@ export class ChatRoom extends DurableObject<Env> {
     // Last, so that only a join that would get in spends a token. A (session, name) admitted
     // before passes (a reconnect storm after a deploy gets back in), and so does the host.
     const returning = session !== undefined && this.state.wasAdmitted(session, key);
-    if (!returning && hostKeyValid !== true && !this.joins.take(now)) {
-      return { admit: false, code: "join_busy", retryAfterMs: this.joins.waitMs(now) };
+    if (!returning && hostKeyValid !== true && !this.limits.joins.take(now)) {
+      return { admit: false, code: "join_busy", retryAfterMs: this.limits.joins.waitMs(now) };
     }
     if (session !== undefined) this.state.admit(session, key);
     const { takeover } = decision;
@@ -457,9 +443,10 @@ export class ChatRoom extends DurableObject<Env> {
     // Only a short frame can be one, so nothing large is parsed before the rate limit.
     const early = typeof data === "string" && data.length <= ACK_MAX_CHARS ? parseClientFrame(data) : null;
     if (early?.ok && early.frame.type === "ack" && typeof id !== "string" && !member.watcher) {
-      if (this.ackBucketOf(id, now).take(now)) return this.ack(id, early.frame, source);
+      if (this.limits.ackAllowed(id, now)) return this.ack(id, early.frame, source);
     }
-    const bucket = this.bucketOf(id, member, now);
+    const watcher = member.watcher && typeof id !== "string" ? id : null;
+    const bucket = this.limits.bucketOf(nameKey(member.name), watcher, now);
     if (!bucket.take(now)) {
       // Dropped; report at most once a second so the limit cannot be turned into an echo.
       if (bucket.shouldReport(now, LIMITS.rateErrorIntervalMs))
@@ -513,8 +500,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Relayed at most once per `typingIntervalMs` per name, whichever tab or transport it types in. */
   private typing(id: WebSocket | string, key: string, member: Member, now: number): void {
-    if (now - (this.typedAt.get(key) ?? Number.NEGATIVE_INFINITY) < LIMITS.typingIntervalMs) return;
-    this.typedAt.set(key, now);
+    if (!this.limits.mayRelayTyping(key, now)) return;
     this.fanout.broadcast({ type: "typing", from: member.name }, { to: "all", except: id });
   }
 
@@ -660,41 +646,9 @@ export class ChatRoom extends DurableObject<Env> {
     return out;
   }
 
-  private ackBucketOf(ws: WebSocket, now: number): TokenBucket {
-    let bucket = this.ackBuckets.get(ws);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(LIMITS.acksPerSecond, LIMITS.acksPerSecond, now);
-      this.ackBuckets.set(ws, bucket);
-    }
-    return bucket;
-  }
-
-  /** The name's message bucket (a watcher's socket's own). */
-  private bucketOf(id: WebSocket | string, member: Member, now: number): TokenBucket {
-    const watcher = member.watcher && typeof id !== "string" ? id : null;
-    const key = nameKey(member.name);
-    let bucket = watcher === null ? this.buckets.get(key) : this.watcherBuckets.get(watcher);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(this.config.ratePerSecond, this.config.rateBurst, now);
-      if (watcher === null) this.buckets.set(key, bucket);
-      else this.watcherBuckets.set(watcher, bucket);
-    }
-    return bucket;
-  }
-
-  /**
-   * Forgets the buckets and typing times that no longer hold anything back: a name that is gone
-   * and whose bucket is full again starts the same with a new one. `key`: only that name (it just
-   * left); without it, every name (the alarm).
-   */
+  /** Forgets the limits of names that left and hold nothing back (`key`: only that name). */
   private pruneBuckets(now: number, key?: string): void {
-    const inRoom = new Set(this.occupants().map((o) => o.key));
-    for (const k of key === undefined ? [...this.buckets.keys()] : [key]) {
-      if (!inRoom.has(k) && this.buckets.get(k)?.isFull(now)) this.buckets.delete(k);
-    }
-    for (const k of key === undefined ? [...this.typedAt.keys()] : [key]) {
-      if (now - (this.typedAt.get(k) ?? now) >= LIMITS.typingIntervalMs) this.typedAt.delete(k);
-    }
+    this.limits.prune(now, new Set(this.occupants().map((o) => o.key)), key);
   }
 
   private send(ws: WebSocket, frame: ServerFrame): void {
