@@ -77,6 +77,7 @@ const messageBox = byId<HTMLTextAreaElement>("message");
 const hostHere = byId("host-here");
 const hostJoin = byId<HTMLButtonElement>("host-join");
 const copyJoin = byId<HTMLButtonElement>("copy-join");
+const reclaimButton = byId<HTMLButtonElement>("reclaim");
 const teacherToggle = byId<HTMLButtonElement>("teacher");
 const passphraseInput = byId<HTMLInputElement>("passphrase");
 
@@ -264,14 +265,19 @@ joinForm.addEventListener("submit", (e) => {
 });
 
 /** Host this room: claim it (unless a key is kept), then join as its host. */
-hostJoin.addEventListener("click", async () => {
+hostJoin.addEventListener("click", () => void hostRoom(false));
+// With the passphrase, a teacher whose key was lost takes the room back: a new key, the old one void.
+reclaimButton.addEventListener("click", () => void hostRoom(true));
+
+async function hostRoom(reclaim: boolean): Promise<void> {
   const form = readForm();
   if (form === null) return;
+  reclaimButton.hidden = true;
   // A host link's key is tried by the join itself; only a browser with no key claims.
-  if (hostKeys.get(form.room) === null && linkKey?.room !== form.room) {
+  if (reclaim || (hostKeys.get(form.room) === null && linkKey?.room !== form.room)) {
     alertBox.textContent = "";
     hostJoin.disabled = true;
-    const why = await claim(form.room);
+    const why = await claim(form.room, reclaim);
     hostJoin.disabled = false;
     if (why !== null) {
       alertBox.textContent = why;
@@ -279,25 +285,30 @@ hostJoin.addEventListener("click", async () => {
     }
   }
   enter(form);
-});
+}
 
 /**
  * `POST /api/rooms/:room/host`: null when the key is now kept, else a sentence for the alert. A
  * deployment with a teacher passphrase answers 401 until it comes (`Authorization: Bearer`); the
  * page then asks for it once and keeps it in this browser when it works.
  */
-async function claim(room: string): Promise<string | null> {
+async function claim(room: string, reclaim: boolean): Promise<string | null> {
   const passphrase = passphraseInput.value !== "" ? passphraseInput.value : teacherPassphrase.get();
   const headers: Record<string, string> = passphrase === null ? {} : { Authorization: `Bearer ${passphrase}` };
   try {
-    const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/host`, { method: "POST", headers });
+    const url = `/api/rooms/${encodeURIComponent(room)}/host${reclaim ? "?reclaim=1" : ""}`;
+    const res = await fetch(url, { method: "POST", headers });
     if (res.status === 401 || res.status === 403) {
       teacherPassphrase.set(null);
       showPassphrase(true);
       return i18n.t(res.status === 401 ? "passphraseRequired" : "passphraseInvalid");
     }
     if (passphrase !== null && res.status !== 500) teacherPassphrase.set(passphrase);
-    if (res.status === 409) return i18n.t("hostTaken");
+    if (res.status === 409) {
+      // Only a deployment with a passphrase can tell the teacher from a student: only there.
+      reclaimButton.hidden = passphrase === null;
+      return i18n.t("hostTaken");
+    }
     if (!res.ok) return i18n.t("hostClaimFailed");
     showPassphrase(false);
     hostKeys.set(room, ((await res.json()) as HostClaim).hostKey);

@@ -44,6 +44,31 @@ describe.skipIf(!haveChromium)("the page in Chromium, for the teacher", () => {
     expect(await passphrase.isVisible()).toBe(false);
   });
 
+  it("lets the teacher take back a room whose key was lost: a new key, and the old host tab becomes a member", async () => {
+    const r = room();
+    const lost = await (await newContext()).newPage();
+    await lost.addInitScript((p) => localStorage.setItem("roomcast.passphrase", p), PASSPHRASE);
+    await lost.goto(`${h.url}/?room=${r}`);
+    await lost.locator("#name").fill("Old laptop");
+    await lost.getByRole("button", { name: "I'm the teacher" }).click();
+    await lost.getByRole("button", { name: "Host this room" }).click();
+    await online(lost);
+    await lost.getByRole("region", { name: "Host tools" }).waitFor(PATIENCE);
+
+    // Another browser, with the passphrase but not the key.
+    const page = await (await newContext()).newPage();
+    await page.addInitScript((p) => localStorage.setItem("roomcast.passphrase", p), PASSPHRASE);
+    await page.goto(`${h.url}/?room=${r}`);
+    await page.locator("#name").fill("Teacher");
+    await page.getByRole("button", { name: "I'm the teacher" }).click();
+    await page.getByRole("button", { name: "Host this room" }).click();
+    await expect.poll(() => alert(page), PATIENCE).toContain("This room already has a host.");
+    await page.getByRole("button", { name: "Take this room back" }).click();
+    await online(page);
+    await page.getByRole("region", { name: "Host tools" }).waitFor(PATIENCE);
+    await lost.getByRole("region", { name: "Host tools" }).waitFor({ state: "hidden", ...PATIENCE });
+  });
+
   it("gives everyone Copy join link: the room's link, with no key", async () => {
     const r = room();
     const ctx = await newContext();
