@@ -18,6 +18,10 @@ export interface Vars {
   POLL_TIMEOUT_SECONDS?: string | number;
   WEBSOCKET_COMPRESSION?: string;
   ALLOWED_ORIGINS?: string;
+  /** The origin of every join link and QR code when set (a tunnel, a deploy); also an allowed Origin. */
+  PUBLIC_URL?: string;
+  /** Set only by `npm run serve`: the origins it is reachable at on the LAN, comma-separated. */
+  LAN_ADDRESSES?: string;
   /** A secret (`wrangler secret put`), never a `[vars]` entry: see src/worker/passphrase.ts. */
   TEACHER_PASSPHRASE?: string;
 }
@@ -88,10 +92,46 @@ export function readConfig(env: Vars): RoomConfig {
   };
 }
 
-/** Origins allowed besides the request's own (comma-separated `ALLOWED_ORIGINS`). */
+/**
+ * Origins allowed besides the request's own: the comma-separated `ALLOWED_ORIGINS`, and
+ * `PUBLIC_URL`'s origin (a tunnel's page speaks to this server under that name).
+ */
 export function allowedOrigins(env: Vars): string[] {
-  return (env.ALLOWED_ORIGINS ?? "")
+  const listed = (env.ALLOWED_ORIGINS ?? "")
     .split(",")
     .map((o) => o.trim().replace(/\/+$/, ""))
     .filter((o) => o.length > 0);
+  const pub = httpOrigin(env.PUBLIC_URL ?? "");
+  return pub === null ? listed : [...listed, pub];
+}
+
+/**
+ * The origin `value` names, when it is an http(s) URL that is nothing but an origin
+ * (`https://class.example.org`, a trailing `/` allowed): no path, query, fragment or
+ * credentials, which a join link built on it would carry along or lose.
+ */
+export function httpOrigin(value: string): string | null {
+  const v = value.trim();
+  if (!/^https?:\/\/[^/?#@]+\/?$/i.test(v)) return null;
+  try {
+    return new URL(v).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `PUBLIC_URL` as an origin, or null when it is empty (join links then use the page's own).
+ * Anything else is a mistake that would send a whole class to a wrong address: "invalid".
+ */
+export function publicUrl(env: Vars): string | null | "invalid" {
+  const v = (env.PUBLIC_URL ?? "").trim();
+  if (v === "") return null;
+  return httpOrigin(v) ?? "invalid";
+}
+
+/** `LAN_ADDRESSES` (set by `npm run serve` only) as origins; what is not one is left out. */
+export function lanAddresses(env: Vars): string[] {
+  const origins = (env.LAN_ADDRESSES ?? "").split(",").map(httpOrigin);
+  return [...new Set(origins.filter((o): o is string => o !== null))];
 }

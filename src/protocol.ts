@@ -135,6 +135,11 @@ export const HTTP_ONLY_CODES = {
     message: "TEACHER_PASSPHRASE is set but shorter than 16 characters (or not printable ASCII): set a longer one.",
   },
   host_link_invalid: { status: 410, message: "This host link was used already, has expired, or was never made." },
+  public_url_invalid: {
+    status: 500,
+    message:
+      "PUBLIC_URL is set but is not an http(s) origin such as https://class.example.org: fix it or leave it empty.",
+  },
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
@@ -315,6 +320,16 @@ export interface RoomSnapshot {
   room: string;
   users: User[];
   seq: number;
+}
+
+/**
+ * `GET /api/join-origin`: where join links should point. `publicUrl` is `PUBLIC_URL`'s origin (or
+ * null: the page's own origin); `addresses` are origins `npm run serve` is reachable at on the
+ * LAN (empty when it does not know any, and always on a deploy).
+ */
+export interface JoinOrigins {
+  publicUrl: string | null;
+  addresses: string[];
 }
 
 /** `GET /poll/:room/:client` → 200. */

@@ -6,8 +6,8 @@
  * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
 import { type Context, Hono } from "hono";
-import { allowedOrigins, readConfig } from "../config";
-import { LIMITS, parseRoomName } from "../protocol";
+import { allowedOrigins, lanAddresses, publicUrl, readConfig } from "../config";
+import { type JoinOrigins, LIMITS, parseRoomName } from "../protocol";
 import { type PollRequest, bearer, parseJoinRequest, parsePollRequest } from "../protocol-server";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
 import { closedUpgrade, refuseUpgrade } from "../room/handshake";
@@ -37,9 +37,11 @@ app.use(async (c, next) => {
   }
 });
 
-// A deployment with an unusable passphrase refuses everything, so its deployer sees it at once.
+// A deployment with an unusable passphrase, or a PUBLIC_URL that would send every join link
+// astray, refuses everything, so its deployer sees it at once.
 app.use("*", async (c, next) => {
   teacherPassphrase(c.env);
+  if (publicUrl(c.env) === "invalid") throw new HttpError("public_url_invalid");
   await next();
 });
 
@@ -70,6 +72,19 @@ app.get("/ws/:room/:client", async (c) => {
   const forwarded = new Request(c.req.raw);
   forwarded.headers.set(JOIN_HEADER, encodeURIComponent(JSON.stringify(join)));
   return roomStub(c.env, join.room).fetch(forwarded);
+});
+
+/**
+ * Where join links point (the page is a static asset: it learns this here). Nothing secret: the
+ * configured public origin, and the LAN addresses `npm run serve` found. A browser reads it for
+ * this server's own pages only (no CORS grant), as every other answer.
+ */
+app.get("/api/join-origin", (c) => {
+  refuseForeignOrigin(c);
+  refuseCrossSite(c);
+  const pub = publicUrl(c.env);
+  const body: JoinOrigins = { publicUrl: pub === "invalid" ? null : pub, addresses: lanAddresses(c.env) };
+  return c.json(body, 200, { "Cache-Control": "no-store" });
 });
 
 app.get("/api/rooms/:room", async (c) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, readConfig, allowedOrigins } from "../../src/config";
+import { DEFAULTS, allowedOrigins, httpOrigin, lanAddresses, publicUrl, readConfig } from "../../src/config";
 import { ROOT } from "../support/wrangler-dev";
 
 describe("configuration", () => {
@@ -23,6 +23,7 @@ describe("configuration", () => {
       POLL_TIMEOUT_SECONDS: "30",
       WEBSOCKET_COMPRESSION: "off",
       ALLOWED_ORIGINS: "",
+      PUBLIC_URL: "",
     });
     expect(readConfig(vars)).toEqual(DEFAULTS);
   });
@@ -38,6 +39,39 @@ describe("configuration", () => {
     expect(allowedOrigins({ ALLOWED_ORIGINS: " https://a.example/, ,https://b.example" })).toEqual([
       "https://a.example",
       "https://b.example",
+    ]);
+  });
+
+  it("reads PUBLIC_URL as an http(s) origin; anything more or less is invalid, empty is none", () => {
+    expect(publicUrl({})).toBeNull();
+    expect(publicUrl({ PUBLIC_URL: " " })).toBeNull();
+    expect(publicUrl({ PUBLIC_URL: "https://Class.Example.org/" })).toBe("https://class.example.org");
+    expect(publicUrl({ PUBLIC_URL: "http://192.168.1.20:8787" })).toBe("http://192.168.1.20:8787");
+    expect(publicUrl({ PUBLIC_URL: "https://abc.trycloudflare.com:443" })).toBe("https://abc.trycloudflare.com");
+    for (const bad of [
+      "class.example.org",
+      "ws://class.example.org",
+      "javascript:alert(1)",
+      "https://class.example.org/room",
+      "https://class.example.org/?room=x",
+      "https://class.example.org#x",
+      "https://user:pw@class.example.org",
+      "https://class.example.org:99999",
+      "https://",
+    ]) {
+      expect(publicUrl({ PUBLIC_URL: bad }), bad).toBe("invalid");
+      expect(httpOrigin(bad), bad).toBeNull();
+    }
+  });
+
+  it("allows PUBLIC_URL's origin besides ALLOWED_ORIGINS, and reads LAN_ADDRESSES as origins", () => {
+    expect(allowedOrigins({ ALLOWED_ORIGINS: "https://a.example", PUBLIC_URL: "https://t.example/" })).toEqual([
+      "https://a.example",
+      "https://t.example",
+    ]);
+    expect(allowedOrigins({ PUBLIC_URL: "not a url" })).toEqual([]);
+    expect(lanAddresses({ LAN_ADDRESSES: "http://10.0.0.5:8787,,http://10.0.0.5:8787/,file:///x" })).toEqual([
+      "http://10.0.0.5:8787",
     ]);
   });
 });

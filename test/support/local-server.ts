@@ -1,6 +1,6 @@
 /**
  * @module
- * A local server of the project in its own process group on 127.0.0.1: the one way tests and the
+ * A local server of the project in its own process group on 127.0.0.1 (or `ip`): the one way tests and the
  * bench start `wrangler dev` (./wrangler-dev.ts) or `npm run serve` (./serve.ts). The server is
  * told `--port 0`, so the OS gives it a free port as it binds, and the port is read back from the
  * line it prints once it listens: no probe first, so nothing can take the port in between.
@@ -31,6 +31,8 @@ export interface ServerOptions {
    */
   port?: number;
   startTimeoutMs?: number;
+  /** The address to bind (`--ip`): 127.0.0.1 unless a test needs the LAN's (`0.0.0.0`). */
+  ip?: string;
 }
 
 const LOG_TAIL = 64 * 1024;
@@ -40,7 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class PortBusy extends Error {}
 
 /**
- * Runs `npx <args> --ip 127.0.0.1 --port <port|0> [--persist-to] [--var]…` and waits until the
+ * Runs `npx <args> --ip <ip|127.0.0.1> --port <port|0> [--persist-to] [--var]…` and waits until the
  * Worker answers; `listening` finds the server's URL (its first group) in what it prints.
  */
 export async function startLocalServer(
@@ -67,7 +69,7 @@ async function startOnce(
   listening: RegExp,
   deadline: number,
 ): Promise<LocalServer> {
-  const all = [...args, "--ip", "127.0.0.1", "--port", String(options.port ?? 0)];
+  const all = [...args, "--ip", options.ip ?? "127.0.0.1", "--port", String(options.port ?? 0)];
   if (options.persistTo !== undefined) all.push("--persist-to", options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) all.push("--var", `${name}:${value}`);
   const child = spawn("npx", all, {
