@@ -327,6 +327,9 @@ const projectorEn = {
   host: "host",
   keyInvalid:
     "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
+  onlyHere: "Phones cannot open this link: it points at this computer itself.",
+  useInstead: "Open the projector at an address of this computer on the class's network instead:",
+  noAddresses: "Start the server with npm run serve -- --ip 0.0.0.0 and open the address it prints, or set PUBLIC_URL.",
 } as const;
 export type ProjectorKey = keyof typeof projectorEn;
 
@@ -347,6 +350,10 @@ export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
     host: "میزبان",
     keyInvalid:
       "این کلید میزبان مال این اتاق نیست، پس پیامی نمایش داده نمی‌شود. نمایش را دوباره از صفحهٔ میزبان باز کنید.",
+    onlyHere: "گوشی‌ها این پیوند را باز نمی‌کنند: به خودِ همین رایانه اشاره می‌کند.",
+    useInstead: "به‌جای آن، نمای پرده را با یکی از نشانی‌های این رایانه در شبکهٔ کلاس باز کنید:",
+    noAddresses:
+      "سرور را با npm run serve -- --ip 0.0.0.0 اجرا کنید و نشانی‌ای را که چاپ می‌کند باز کنید، یا PUBLIC_URL را تنظیم کنید.",
   },
 };
 

@@ -28,7 +28,7 @@ import {
   sessionId,
   teacherPassphrase,
 } from "./storage";
-import { joinLink } from "./join-link";
+import { joinOrigins, roomJoinLink } from "./join-link";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
@@ -193,6 +193,8 @@ function join(room: string, name: string): void {
   copyJoin.hidden = false;
   hoodToggle.hidden = false;
   seat.set({ room, name });
+  // Asked now, so that Copy join link has its origin at hand (the plain-http copy needs the click's moment).
+  void joinOrigins();
   const trying = linkKey?.room === room ? linkKey.key : undefined;
   chat = new Chat(
     i18n,
@@ -423,10 +425,10 @@ byId("forget-host-form").addEventListener("click", () => {
 
 leaveButton.addEventListener("click", () => showJoin("", true));
 
-/** Everyone in a room can pass its join link on (never the host's: it carries no key). */
+/** Everyone in a room can pass its join link on (never the host's: it carries no key), on PUBLIC_URL if set. */
 copyJoin.addEventListener("click", async () => {
   if (chat === null) return;
-  const ok = await copyText(Promise.resolve(joinLink(location.origin, chat.room)));
+  const ok = await copyText(roomJoinLink(chat.room));
   if (!ok) return;
   copyJoin.textContent = i18n.t("joinLinkCopied");
   setTimeout(() => {

@@ -6,6 +6,9 @@
  * seconds and whenever presence changes). With the host key it also opens the room's watcher
  * socket (`/ws/:room/~projector?host=<key>`: not a user, sends nothing but pings) and shows the
  * latest messages in large type, taking deleted and cleared ones off the screen. No composer.
+ * The link is on `PUBLIC_URL`'s origin when the server has one; when it would open on this
+ * machine only (`localhost`, `0.0.0.0`), an alert above the code says so, with the addresses the
+ * server knows the phones can reach.
  */
 import {
   PROJECTOR,
@@ -22,7 +25,7 @@ import { type I18n, type ProjectorKey, projectorText } from "./i18n";
 import { qrSvg } from "./qr";
 import { Timeline } from "./timeline";
 import { TIMINGS } from "./timings";
-import { joinLink } from "./join-link";
+import { joinLink, joinOrigins, onlyHere } from "./join-link";
 import { StatusView } from "./view-status";
 
 /** How often the online count is fetched when nothing else asks for it. */
@@ -47,6 +50,12 @@ export class Projector {
   private readonly room: string | null;
   private readonly count = el("p", { class: "pj-count", attrs: { "aria-live": "polite" } });
   private readonly alert = el("p", { class: "alert pj-alert", attrs: { role: "alert" } });
+  /** Says when the link opens on this machine only: above the code, in large type. */
+  private readonly reach = el("div", { class: "pj-reach", attrs: { role: "alert" } });
+  /** Set when the link opens on this machine only: the addresses to use instead (maybe none). */
+  private addresses: string[] | null = null;
+  /** The language `reach` was written in: rewritten only when it changes, so it is announced once. */
+  private reachLang: string | null = null;
   private readonly list = el("ol", { class: "pj-messages" });
   private readonly empty = el("p", { class: "pj-empty" });
   private readonly shown = new Map<number, HTMLLIElement>();
@@ -70,22 +79,21 @@ export class Projector {
       this.alert.textContent = this.i18n.error("invalid_room");
       return;
     }
-    const link = joinLink(location.origin, this.room);
-    const qr = qrSvg(link, this.t("qr"));
-    qr.classList.add("pj-qr");
     const scan = el("p", { class: "pj-scan" });
-    this.labels.push([qr, "qr", "aria-label"], [scan, "scan"]);
+    this.labels.push([scan, "scan"]);
+    const code = el("div", { class: "pj-code" });
     section.append(
       el(
         "div",
         { class: "pj-join" },
         el("h2", { class: "pj-room", text: this.room, dir: "auto" }),
+        this.reach,
         scan,
-        qr,
-        el("p", { class: "pj-link" }, el("bdi", { text: link, dir: "ltr" })),
+        code,
         this.count,
       ),
     );
+    void this.showLink(this.room, code);
     setInterval(() => void this.refreshCount(), COUNT_EVERY_MS);
     void this.refreshCount();
 
@@ -101,6 +109,34 @@ export class Projector {
     }
     new MutationObserver(() => this.render()).observe(document.documentElement, { attributeFilter: ["lang"] });
     this.render();
+  }
+
+  /** The QR code and the text of the join link, once the server said which origin it is on. */
+  private async showLink(room: string, code: HTMLElement): Promise<void> {
+    const origins = await joinOrigins();
+    const link = joinLink(origins.publicUrl ?? location.origin, room);
+    const qr = qrSvg(link, this.t("qr"));
+    qr.classList.add("pj-qr");
+    this.labels.push([qr, "qr", "aria-label"]);
+    code.replaceChildren(qr, el("p", { class: "pj-link" }, el("bdi", { text: link, dir: "ltr" })));
+    if (onlyHere(new URL(link).hostname)) this.addresses = origins.addresses;
+    this.render();
+  }
+
+  /** Why phones cannot open this link, and the projector at each address they can reach. */
+  private renderReach(): void {
+    const a = this.addresses;
+    if (a === null || this.room === null || this.reachLang === this.i18n.lang) return;
+    this.reachLang = this.i18n.lang;
+    const room = this.room;
+    const links = a.map((o) =>
+      el("li", {}, el("a", { text: `${o}/`, dir: "ltr", attrs: { href: `${joinLink(o, room)}&view=projector` } })),
+    );
+    this.reach.replaceChildren(
+      el("p", { text: this.t("onlyHere") }),
+      el("p", { text: this.t(a.length > 0 ? "useInstead" : "noAddresses") }),
+      ...(a.length > 0 ? [el("ul", {}, ...links)] : []),
+    );
   }
 
   /** The watcher socket: the shared `Connection`, with the key and without acks. */
@@ -252,6 +288,7 @@ export class Projector {
     this.count.textContent = this.online === null ? this.t("counting") : this.t("online", this.online);
     this.empty.textContent = this.t("empty");
     this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";
+    this.renderReach();
     this.status?.render();
     document.title = `${this.room ?? ""} · ${this.t("title")}`;
   }

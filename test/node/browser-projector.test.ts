@@ -1,6 +1,6 @@
 /**
  * The projector view in Chromium (`/?room=<room>&view=projector[#host=<key>]`): the QR code
- * decodes to exactly the join link, the online count follows the room, and with the host key the
+ * decodes to exactly the join link (and a warning above it when that link is this machine only), the online count follows the room, and with the host key the
  * latest messages appear in large type over the watcher socket, which is no one in the room.
  */
 import jsQR from "jsqr";
@@ -62,6 +62,30 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     // No watcher socket without a key, and no join form or composer.
     expect(await page.locator("#join").isVisible()).toBe(false);
     expect(await page.locator("#message").isVisible()).toBe(false);
+    await ctx.close();
+  });
+
+  it("opened at a loopback address, says above the code that phones cannot open its link, and how to fix it", async () => {
+    // This file's `wrangler dev` listens on 127.0.0.1 and knows no LAN address.
+    const ctx = await newContext({ viewport: VIEWPORT });
+    for (const at of [h.url, h.url.replace("127.0.0.1", "localhost")]) {
+      const page = await ctx.newPage();
+      await page.goto(`${at}/?room=${room()}&view=projector`);
+      const alert = page.getByRole("alert").filter({ hasText: /\S/ });
+      await expect
+        .poll(() => alert.textContent(), PATIENCE)
+        .toBe(
+          "Phones cannot open this link: it points at this computer itself." +
+            "Start the server with npm run serve -- --ip 0.0.0.0 and open the address it prints, or set PUBLIC_URL.",
+        );
+      const [warnBox, codeBox] = [await alert.boundingBox(), await qr(page).boundingBox()];
+      expect(warnBox!.y + warnBox!.height, at).toBeLessThanOrEqual(codeBox!.y);
+      expect(await alert.evaluate((n) => Number.parseFloat(getComputedStyle(n).fontSize))).toBeGreaterThanOrEqual(28);
+      // The language toggle rewrites it once, in Persian.
+      await page.locator("#lang").click();
+      await expect.poll(() => alert.textContent(), PATIENCE).toMatch(/^گوشی‌ها این پیوند را باز نمی‌کنند/);
+      await page.close();
+    }
     await ctx.close();
   });
 
@@ -167,7 +191,14 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     const ctx = await newContext({ viewport: VIEWPORT });
     const page = await projector(ctx, r, "A".repeat(43));
     await expect
-      .poll(() => page.getByRole("alert").filter({ hasText: /\S/ }).textContent(), PATIENCE)
+      .poll(
+        () =>
+          page
+            .getByRole("alert")
+            .filter({ hasText: /host key/ })
+            .textContent(),
+        PATIENCE,
+      )
       .toBe(
         "This host key is not this room's, so no messages are shown. Open the projector from the host's page again.",
       );
