@@ -72,11 +72,12 @@ const en = {
   err_invalid_room: "That room name is not valid: use letters, digits, - _ . (up to 64).",
   err_invalid_name:
     "That name is not valid: use letters (at least one letter or digit), digits, single spaces, - _ . (up to 32).",
+  nameEmoji: "Names cannot contain emoji: use letters and digits only.",
   mixedScripts:
     "That name mixes Latin, Cyrillic or Greek letters, which can pass for someone else's: use one alphabet.",
   err_bad_request: "The connection request was malformed. Reload the page and try again.",
   err_name_taken: "That name is already in use in this room. Pick another name.",
-  err_room_full: "The room is full. Try again later or pick another room.",
+  err_room_full: "The room is full: no one else can join now. Tell the teacher, then try again in a minute.",
   err_text_too_long: "the message is too long",
   err_empty_text: "the message is empty",
   err_invalid_text: "the message contains control characters",
@@ -138,6 +139,8 @@ const en = {
   hoodHandshake: "The handshake (HTTP, then 101)",
   hoodRequest: "Upgrade request, as the Worker received it",
   hoodResponse: "The answer",
+  hoodPercentNote:
+    "A URL carries only ASCII, so each UTF-8 byte of a Persian name or room travels as %XX (percent-encoding).",
   hoodAcceptNote: "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)), RFC 6455 §4.2.2",
   hoodFrames: "Frames on this socket",
   compressedNote: "permessage-deflate is on: sizes are of the JSON before compression; fewer bytes cross the wire.",
@@ -225,11 +228,12 @@ const fa: Record<Key, string> = {
   emptyName: "لطفاً یک نام وارد کنید.",
   err_invalid_room: "نام اتاق معتبر نیست: حرف، رقم و - _ . (حداکثر ۶۴).",
   err_invalid_name: "نام معتبر نیست: حرف، رقم، فاصلهٔ تکی و - _ . (دست‌کم یک حرف یا رقم؛ حداکثر ۳۲).",
+  nameEmoji: "نام نمی‌تواند ایموجی داشته باشد: فقط از حرف و رقم استفاده کنید.",
   mixedScripts:
     "این نام حروف لاتین، سیریلیک یا یونانی را با هم دارد و می‌تواند با نام دیگری اشتباه شود: از یک الفبا استفاده کنید.",
   err_bad_request: "درخواست اتصال نادرست بود. صفحه را دوباره بارگذاری کنید.",
   err_name_taken: "این نام در این اتاق در حال استفاده است. نام دیگری انتخاب کنید.",
-  err_room_full: "اتاق پر است. بعداً دوباره امتحان کنید یا اتاق دیگری انتخاب کنید.",
+  err_room_full: "اتاق پر است و الان کس دیگری نمی‌تواند وارد شود. به معلم بگویید و یک دقیقهٔ دیگر دوباره امتحان کنید.",
   err_text_too_long: "پیام بیش از حد طولانی است",
   err_empty_text: "پیام خالی است",
   err_invalid_text: "پیام نویسهٔ کنترلی دارد",
@@ -290,6 +294,8 @@ const fa: Record<Key, string> = {
   hoodHandshake: "دست‌دادن (HTTP و سپس 101)",
   hoodRequest: "درخواست ارتقا، همان‌طور که Worker دریافت کرد",
   hoodResponse: "پاسخ",
+  hoodPercentNote:
+    "نشانی (URL) فقط ASCII می‌پذیرد، پس هر بایت UTF-8 نام یا اتاق فارسی به شکل %XX می‌رود (percent-encoding).",
   hoodAcceptNote: "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))، RFC 6455 §4.2.2",
   hoodFrames: "فریم‌های این سوکت",
   compressedNote:

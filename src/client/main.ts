@@ -234,14 +234,21 @@ function join(room: string, name: string): void {
   messageBox.focus();
 }
 
+/** Why a typed name is refused, as a sentence a student can act on. */
+function nameProblem(typed: string): string {
+  if (typed === "") return i18n.t("emptyName");
+  // Emoji (flags too) are neither letters nor digits: said in so many words.
+  if (/[\p{Extended_Pictographic}\p{Regional_Indicator}]/u.test(typed)) return i18n.t("nameEmoji");
+  return mixesScripts(typed) ? i18n.t("mixedScripts") : i18n.error("invalid_name");
+}
+
 /** The form's name and room, or null (the alert says what is wrong). */
 function readForm(): { name: string; room: string } | null {
   const name = parseUserName(nameInput.value);
   const room = parseRoomName(roomInput.value.trim());
   if (name === null) {
     const typed = nameInput.value.trim();
-    alertBox.textContent =
-      typed === "" ? i18n.t("emptyName") : mixesScripts(typed) ? i18n.t("mixedScripts") : i18n.error("invalid_name");
+    alertBox.textContent = nameProblem(typed);
     nameInput.focus();
     return null;
   }

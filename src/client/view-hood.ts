@@ -96,8 +96,10 @@ export class HoodView {
     const t = this.i18n;
     if (h === null) return el("p", { text: t.t("noHandshake") });
     const req = h.request;
+    // The room redacts secrets to "…", which the URL then carries percent-encoded: shown as typed.
+    const path = req.path.replaceAll("%E2%80%A6", "…");
     const reqText = [
-      `${req.method} ${req.path} HTTP/1.1`,
+      `${req.method} ${path} HTTP/1.1`,
       ...HANDSHAKE_HEADERS.filter((k) => req.headers[k] !== undefined).map((k) => `${title(k)}: ${req.headers[k]}`),
     ].join("\n");
     const res = h.response;
@@ -111,6 +113,7 @@ export class HoodView {
       { class: "handshake" },
       el("p", { class: "label", text: `→ ${t.t("hoodRequest")}` }),
       el("pre", { dir: "ltr", text: reqText }),
+      /%[0-9A-F]{2}/i.test(path) && el("p", { class: "note", dir: "auto", text: t.t("hoodPercentNote") }),
       el("p", { class: "label", text: `← ${t.t("hoodResponse")}` }),
       el("pre", { dir: "ltr", text: resText }),
       el("p", { class: "note", dir: "auto", text: t.t("hoodAcceptNote") }),

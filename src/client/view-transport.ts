@@ -85,7 +85,7 @@ export class TransportView {
       input.addEventListener("change", () => {
         if (input.checked) this.choose(kind);
       });
-      return el("label", {}, input, " ", t.t(label));
+      return el("label", {}, input, t.t(label));
     });
     this.element.replaceChildren(
       el("h3", { text: t.t("transport"), attrs: { id: "transport-heading" } }),

@@ -79,4 +79,43 @@ describe.skipIf(!haveChromium)("the page in Chromium: names and the host's mark"
       .poll(() => page.getByRole("alert").textContent(), PATIENCE)
       .toBe("That name mixes Latin, Cyrillic or Greek letters, which can pass for someone else's: use one alphabet.");
   });
+
+  it("refuses a name with an emoji in a sentence of its own, in either language", async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(`${h.url}/?room=${room()}`);
+    for (const name of ["Sara 😀", "🇮🇷 Omid"]) {
+      await page.locator("#name").fill(name);
+      await page.locator("#join button[type=submit]").click();
+      await expect
+        .poll(() => page.getByRole("alert").textContent(), PATIENCE)
+        .toBe("Names cannot contain emoji: use letters and digits only.");
+      await page.locator("#join-alert").evaluate((n) => {
+        n.textContent = "";
+      });
+    }
+    await page.locator("#lang").click();
+    await page.locator("#join button[type=submit]").click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), PATIENCE)
+      .toBe("نام نمی‌تواند ایموجی داشته باشد: فقط از حرف و رقم استفاده کنید.");
+  });
+
+  it("shows the handshake with the redacted session as …, and says why a Persian name is percent-encoded", async () => {
+    const r = room();
+    const handshake = (p: Page) => p.locator("#hood pre").first().textContent();
+    const note = (p: Page) => p.locator("#hood .note", { hasText: "percent-encoding" });
+    const sara = await joined(await newContext(), r, "Sara");
+    await sara.getByRole("button", { name: "Under the hood" }).click();
+    await expect
+      .poll(() => handshake(sara), PATIENCE)
+      .toMatch(new RegExp(`^GET /ws/${r}/Sara\\?session=… HTTP/1\\.1\n`));
+    expect(await note(sara).count()).toBe(0);
+
+    const maryam = await joined(await newContext(), r, "مریم");
+    await maryam.getByRole("button", { name: "Under the hood" }).click();
+    const path = `/ws/${r}/${encodeURIComponent("مریم")}?session=…`;
+    await expect.poll(() => handshake(maryam), PATIENCE).toContain(`GET ${path} HTTP/1.1`);
+    expect(await handshake(maryam)).not.toContain("%E2%80%A6");
+    await note(maryam).waitFor(PATIENCE);
+  });
 });

@@ -32,6 +32,21 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
     const sara = await h.joined(await h.newContext({ timings: { pollEveryMs: 200 } }), room, "Sara");
     const ali = await h.joined(await h.newContext(), room, "Ali");
     await sara.getByRole("button", { name: "Under the hood" }).click();
+    // Laid out as radios: one a line, each radio beside its label, not stretched to the box's width.
+    const rows = await sara.locator(".transport label").evaluateAll((labels) =>
+      labels.map((l) => {
+        const box = l.getBoundingClientRect();
+        const radio = l.querySelector("input")!.getBoundingClientRect();
+        return { top: box.top, bottom: box.bottom, radioMid: (radio.top + radio.bottom) / 2, radioWidth: radio.width };
+      }),
+    );
+    expect(rows).toHaveLength(3);
+    rows.forEach((r, i) => {
+      expect(r.radioMid).toBeGreaterThan(r.top);
+      expect(r.radioMid).toBeLessThan(r.bottom);
+      expect(r.radioWidth).toBeLessThan(40);
+      if (i > 0) expect(r.top).toBeGreaterThanOrEqual(rows[i - 1]!.bottom);
+    });
     const sent: string[] = [];
     const send = async (text: string) => {
       sent.push(text);

@@ -15,3 +15,10 @@ describe("dates", () => {
     expect(new I18n("en").date(TS)).toBe("Wednesday, 25 November 2026");
   });
 });
+
+describe("sentences a student in class can act on", () => {
+  it("a full room says to tell the teacher, in both languages", () => {
+    expect(new I18n("en").error("room_full")).toMatch(/Tell the teacher/);
+    expect(new I18n("fa").error("room_full")).toMatch(/به معلم بگویید/);
+  });
+});
