@@ -2,7 +2,8 @@
  * @module
  * The Worker: serves the page (static assets from `public/`), routes `GET /ws/:room/:client` to
  * the room's Durable Object, and answers the room's HTTP API (`GET /api/rooms/:room`, claiming,
- * reclaiming and giving up the host role, one-time host links). It refuses what it can without waking a room: non-upgrade
+ * reclaiming and giving up the host role, one-time host links) and where join links point
+ * (`GET /api/join-origin`). It refuses what it can without waking a room: non-upgrade
  * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
 import { type Context, Hono } from "hono";
