@@ -52,8 +52,11 @@ try {
   await say(sara, "سلام! بله، پیام‌ها بدون رفرش می‌رسند.");
   await say(omid, "Great. Now watch the online list when someone leaves.");
   const guest = await open(browser, dev.url, "Guest", { lang: "en" });
+  // A word from the guest between the join and the leave: two presence lines, not one that
+  // comes to nothing (joined and left within one run).
+  await say(guest, "Hello, just passing through.");
   await guest.context().close();
-  await sara.locator(".system", { hasText: "Guest" }).nth(1).waitFor();
+  await sara.locator(".presence", { hasText: "Guest" }).nth(1).waitFor();
   await sara.locator("#message").pressSequentially("دارم می‌نویسم", { delay: 250 });
   await omid.locator("#typing").filter({ hasText: "typing" }).waitFor();
 

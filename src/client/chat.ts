@@ -138,10 +138,7 @@ export class Chat {
         return this.message(f);
       case "presence": {
         const changed = this.views.people.apply(f.joined, f.left);
-        const now = Date.now();
-        for (const name of changed.left) this.views.log.system("left", name, now);
-        for (const name of changed.joined) this.views.log.system("joined", name, now);
-        return;
+        return this.views.log.presence(changed.joined, changed.left, Date.now());
       }
       case "typing":
         return this.views.people.typing(f.from);

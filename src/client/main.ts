@@ -96,8 +96,17 @@ const log = new LogView(
   },
   (seq) => chat?.moderate({ type: "delete", seq }),
 );
-const people = new PeopleView(i18n, byId("users"), byId("online-heading"), byId("typing"), (name) =>
-  chat?.moderate({ type: "remove", name }),
+const people = new PeopleView(
+  i18n,
+  {
+    root: byId("people"),
+    list: byId("users"),
+    heading: byId("online-heading"),
+    typingLine: byId("typing"),
+    toggle: byId("people-toggle"),
+    search: byId("people-search"),
+  },
+  (name) => chat?.moderate({ type: "remove", name }),
 );
 const status = new StatusView(i18n, byId("status"), {
   retryNow: () => chat?.transport.retryNow(),

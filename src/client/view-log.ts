@@ -5,16 +5,31 @@
  * reader scrolled up; then a "new messages" button jumps down, and unread ones are counted.
  * For the room's host each message has a Delete button; deletions and clears take messages out.
  * A message the host sent carries a "host" mark (text, not colour alone), in every tab.
+ * Joins and leaves with nothing between them are one line that changes in place
+ * (presence-run.ts), hidden from screen readers: the live region speaks messages, the online
+ * list tells who is here. A long class stays light: the oldest lines leave past
+ * `MAX_LOG_MESSAGES`, never while the reader is scrolled up.
  */
 import type { ChatMessage } from "../protocol";
-import { el, withNames } from "./dom";
-import { dayKey, type I18n, type Key } from "./i18n";
+import { el } from "./dom";
+import { dayKey, type I18n } from "./i18n";
+import { describeRun, type Piece, PresenceRun } from "./presence-run";
 
 const NEAR_BOTTOM_PX = 48;
+/** The log keeps this many message lines; the oldest go first (with the lines above them). */
+export const MAX_LOG_MESSAGES = 500;
+/** Other lines (presence, notices, days) count too, at this many, so a log of those alone is bounded. */
+const MAX_LOG_LINES = 2 * MAX_LOG_MESSAGES;
 
 export class LogView {
   private lastDay: string | null = null;
   private unread = 0;
+  /** Message lines in the log (kept as a count: trimming must not query the whole log each time). */
+  private messages = 0;
+  /** The presence line that a join or leave now would change, while it is the log's last line. */
+  private run: { line: HTMLLIElement; run: PresenceRun } | null = null;
+  /** Each presence line's run, for a language switch; weak, so a line that leaves takes it along. */
+  private readonly runs = new WeakMap<Element, PresenceRun>();
   /** The room's host: every message gets a Delete button. */
   private deletable = false;
 
@@ -42,7 +57,10 @@ export class LogView {
       if (seq !== undefined) onDelete(Number(seq));
     });
     scroller.addEventListener("scroll", () => {
-      if (this.atBottom()) this.seen();
+      if (!this.atBottom()) return;
+      this.seen();
+      // Back at the bottom: what was kept while they read above may go now.
+      if (this.trim()) this.toBottom();
     });
     jump.addEventListener("click", () => {
       this.toBottom();
@@ -51,9 +69,8 @@ export class LogView {
   }
 
   clear(): void {
-    this.list.replaceChildren();
+    this.reset();
     this.pendingList.replaceChildren();
-    this.lastDay = null;
     this.seen();
   }
 
@@ -71,25 +88,36 @@ export class LogView {
           el("p", { class: "text", dir: "auto", text: m.text }),
         );
         this.list.append(item);
+        this.messages++;
       },
       own ? "own" : fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other",
     );
     if (!own && !fromHistory) this.countUnread();
   }
 
-  /** A quiet line such as "Sara joined"; the name is isolated, the line follows the interface. */
-  system(key: Key, name: string, ts: number): void {
+  /**
+   * Joins and leaves (names that really changed): into the presence line while it is the log's
+   * last line, else a new one. A run that comes to nothing (joined and left again) goes.
+   */
+  presence(joined: string[], left: string[], ts: number): void {
+    if (joined.length === 0 && left.length === 0) return;
     this.append(() => {
       this.separator(ts);
-      const line = el(
-        "li",
-        { class: "system", attrs: { "data-key": key } },
-        ...withNames(this.i18n.raw(key), { name }),
-        " ",
-        this.timeEl(ts),
-      );
-      line.dataset.name = name;
-      this.list.append(line);
+      if (this.run === null || this.list.lastElementChild !== this.run.line) {
+        // Not in the live region's tree: a screen reader is not told of each join.
+        const line = el("li", { class: "system presence", attrs: { "aria-hidden": "true" } });
+        this.run = { line, run: new PresenceRun() };
+        this.runs.set(line, this.run.run);
+        this.list.append(line);
+      }
+      const { line, run } = this.run;
+      run.add(joined, left);
+      if (run.empty) {
+        line.remove();
+        this.run = null;
+        return;
+      }
+      line.replaceChildren(...this.pieces(describeRun(run, this.i18n)), " ", this.timeEl(ts));
     }, "other-quiet");
   }
 
@@ -133,6 +161,7 @@ export class LogView {
       const del = this.deleteButton(m.from);
       if (del !== null) time.after(del);
       this.list.append(item);
+      this.messages++;
     }, "own");
   }
 
@@ -142,6 +171,7 @@ export class LogView {
     if (item === null) return;
     const focused = item.contains(document.activeElement);
     item.remove();
+    this.messages--;
     if (focused) this.scroller.focus();
   }
 
@@ -155,6 +185,7 @@ export class LogView {
     const focused = this.list.contains(document.activeElement);
     while (this.list.firstChild !== null && this.list.firstChild !== last) this.list.firstChild.remove();
     last.remove();
+    this.messages = this.list.querySelectorAll(".msg").length;
     if (this.list.firstChild === null) this.lastDay = null;
     if (focused) this.scroller.focus();
   }
@@ -163,6 +194,8 @@ export class LogView {
   reset(): void {
     this.list.replaceChildren();
     this.lastDay = null;
+    this.messages = 0;
+    this.run = null;
   }
 
   removePending(id: string): void {
@@ -192,13 +225,10 @@ export class LogView {
       b.textContent = this.i18n.t("delete");
       b.setAttribute("aria-label", this.deleteLabel(b.parentElement?.querySelector(".from")?.textContent ?? ""));
     }
-    for (const line of this.list.querySelectorAll<HTMLElement>(".system[data-key]")) {
-      const time = line.querySelector("time");
-      line.replaceChildren(
-        ...withNames(this.i18n.raw(line.dataset.key as Key), { name: line.dataset.name ?? "" }),
-        " ",
-        time ?? "",
-      );
+    for (const line of this.list.querySelectorAll(".presence")) {
+      const run = this.runs.get(line);
+      if (run !== undefined)
+        line.replaceChildren(...this.pieces(describeRun(run, this.i18n)), " ", line.querySelector("time") ?? "");
     }
   }
 
@@ -229,10 +259,33 @@ export class LogView {
 
   /** Adds something, then follows it down if the reader was at the bottom (or it is theirs). */
   private append(add: () => void, kind: "own" | "other" | "other-quiet"): void {
-    const follow = kind === "own" || this.atBottom();
+    const atBottom = this.atBottom();
     add();
-    if (follow) this.toBottom();
+    // Lines leave only under a reader at the bottom: one scrolled up keeps what they read.
+    if (atBottom) this.trim();
+    if (kind === "own" || atBottom) this.toBottom();
     else if (kind === "other") this.jump.hidden = false;
+  }
+
+  /** The oldest lines go, each message with the lines above it, down to the cap. True if any went. */
+  private trim(): boolean {
+    let trimmed = false;
+    const focused = this.list.contains(document.activeElement);
+    for (;;) {
+      const first = this.list.firstElementChild;
+      if (first === null || (this.messages <= MAX_LOG_MESSAGES && this.list.childElementCount <= MAX_LOG_LINES)) break;
+      if (first.classList.contains("msg")) this.messages--;
+      if (first === this.run?.line) this.run = null;
+      first.remove();
+      trimmed = true;
+    }
+    if (focused && !this.list.contains(document.activeElement)) this.scroller.focus();
+    return trimmed;
+  }
+
+  /** A line's pieces: names isolated in `<bdi>`, the rest as text. */
+  private pieces(pieces: Piece[]): (HTMLElement | string)[] {
+    return pieces.map((p) => (typeof p === "string" ? p : el("bdi", { text: p.name })));
   }
 
   private separator(ts: number): void {

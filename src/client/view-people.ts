@@ -2,33 +2,75 @@
  * @module
  * Who is here: the `<ul aria-label="Online users">` with its count, and the typing line
  * ("Sara is typing…"), which forgets a name a few seconds after its last typing frame. The
- * room's host sees a Remove button beside each member (with a confirmation).
+ * room's host sees a Remove button beside each member (with a confirmation). The list puts the
+ * host first, then sorts by name (roster.ts); one row per person, each name isolated in a
+ * `<bdi>`; a search field once more than `SEARCH_FROM` are online. On a phone the list hides
+ * behind a count ("34 online") that opens it (Escape closes it). A class joins in bursts: the
+ * rows are kept per person and the list is redrawn at most once an animation frame.
  */
 import { foldName, type User } from "../protocol";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
+import { matches, rosterOrder, searchKey } from "./roster";
 
 /** A typing frame is shown this long (the server relays one at most every 2 s). */
 export const TYPING_SHOWN_MS = 3000;
+/** The search field shows once more than this many are online. */
+export const SEARCH_FROM = 20;
+/** A hidden tab gets no animation frames: a redraw due is done after this long anyway. */
+const RENDER_LATEST_MS = 200;
+
+interface Row {
+  li: HTMLLIElement;
+  /** What the row was drawn from: drawn again when it changes. */
+  drawn: string;
+  key: string;
+}
+
+export interface PeopleParts {
+  root: HTMLElement;
+  list: HTMLUListElement;
+  heading: HTMLElement;
+  typingLine: HTMLElement;
+  toggle: HTMLButtonElement;
+  search: HTMLInputElement;
+}
 
 export class PeopleView {
   private users = new Map<string, User>();
+  private rows = new Map<string, Row>();
   private typists = new Map<string, { name: string; timer: ReturnType<typeof setTimeout> }>();
   private me = "";
   /** We are the room's host: members get a Remove button. */
   private host = false;
+  private frame: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private order: { lang: string; compare: (a: User, b: User) => number } | null = null;
+  private readonly list: HTMLUListElement;
 
   constructor(
     private readonly i18n: I18n,
-    private readonly list: HTMLUListElement,
-    private readonly heading: HTMLElement,
-    private readonly typingLine: HTMLElement,
+    private readonly parts: PeopleParts,
     onRemove: (name: string) => void,
   ) {
-    list.addEventListener("click", (e) => {
+    this.list = parts.list;
+    this.list.addEventListener("click", (e) => {
       const name = (e.target as Element).closest<HTMLElement>(".remove")?.dataset.name;
       if (name !== undefined && confirm(this.i18n.t("removeConfirm", { name }))) onRemove(name);
     });
+    parts.search.addEventListener("input", () => this.render());
+    parts.toggle.addEventListener("click", () => this.open(!parts.root.classList.contains("open")));
+    parts.root.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || !parts.root.classList.contains("open")) return;
+      this.open(false);
+      parts.toggle.focus();
+    });
+  }
+
+  /** The phone's disclosure: the list below its count, over the log. */
+  open(open: boolean): void {
+    this.parts.root.classList.toggle("open", open);
+    this.parts.toggle.setAttribute("aria-expanded", String(open));
   }
 
   set(users: User[], me: string, host = false): void {
@@ -42,7 +84,7 @@ export class PeopleView {
   roles(users: User[], host: boolean): void {
     this.host = host;
     for (const u of users) if (this.users.has(foldName(u.name))) this.users.set(foldName(u.name), u);
-    this.render();
+    this.schedule();
   }
 
   /** A presence diff: `left` first, then `joined`. Returns the names that really changed. */
@@ -56,7 +98,7 @@ export class PeopleView {
       if (!this.users.has(foldName(u.name))) out.joined.push(u.name);
       this.users.set(foldName(u.name), u);
     }
-    this.render();
+    this.schedule();
     return out;
   }
 
@@ -83,46 +125,81 @@ export class PeopleView {
     this.typists.clear();
     this.users.clear();
     this.host = false;
+    this.parts.search.value = "";
+    this.open(false);
     this.render();
   }
 
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.frame = requestAnimationFrame(() => this.render());
+    this.timer = setTimeout(() => this.render(), RENDER_LATEST_MS);
+  }
+
   render(): void {
-    const users = [...this.users.values()].sort((a, b) => a.joinedAt - b.joinedAt);
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = this.timer = undefined;
     const t = this.i18n;
-    // Kept when the list is redrawn, so a keyboard user stays where they were.
-    const focused = (document.activeElement as HTMLElement | null)?.dataset?.name;
-    this.list.replaceChildren(
-      ...users.map((u) => {
-        const me = foldName(u.name) === this.me;
-        const tags = [me && t.t("you"), u.role === "host" && t.t("hostBadge")].filter((x) => x !== false);
-        const remove =
-          this.host &&
-          !me &&
-          u.role !== "host" &&
-          el("button", {
-            class: "remove link",
-            text: t.t("remove"),
-            attrs: { type: "button", "aria-label": t.t("removeLabel", { name: u.name }), "data-name": u.name },
-          });
-        return el(
-          "li",
-          { class: me ? "me" : undefined },
-          el("span", { dir: "auto", text: u.name }),
-          tags.length > 0 && el("span", { class: "you", text: ` (${tags.join(t.lang === "fa" ? "، " : ", ")})` }),
-          remove,
-        );
-      }),
-    );
-    if (focused !== undefined) this.list.querySelector<HTMLElement>(`[data-name="${CSS.escape(focused)}"]`)?.focus();
-    this.list.setAttribute("aria-label", this.i18n.t("online"));
-    this.heading.textContent = this.i18n.t("onlineCount", { n: users.length });
+    if (this.order?.lang !== t.lang) this.order = { lang: t.lang, compare: rosterOrder(t.lang) };
+    const users = [...this.users.values()].sort(this.order.compare);
+    const search = this.parts.search;
+    search.hidden = users.length <= SEARCH_FROM;
+    if (search.hidden) search.value = "";
+    search.placeholder = t.t("search");
+    const rows = new Map<string, Row>();
+    const items = users.map((u) => {
+      const key = foldName(u.name);
+      const row = this.row(u, this.rows.get(key));
+      rows.set(key, row);
+      row.li.hidden = search.value !== "" && !matches(row.key, search.value);
+      return row.li;
+    });
+    this.rows = rows;
+    const shown = this.list.children;
+    if (items.length !== shown.length || items.some((li, i) => shown[i] !== li)) {
+      // Moving the rows drops focus: a keyboard user on a Remove button stays on it.
+      const focused = (document.activeElement as HTMLElement | null)?.dataset?.name;
+      this.list.replaceChildren(...items);
+      if (focused !== undefined) this.list.querySelector<HTMLElement>(`[data-name="${CSS.escape(focused)}"]`)?.focus();
+    }
+    this.list.setAttribute("aria-label", t.t("online"));
+    this.parts.heading.textContent = t.t("onlineCount", { n: users.length });
+    this.parts.toggle.textContent = t.t("onlineShort", { n: users.length });
     this.renderTyping();
+  }
+
+  /** The row of `u`, the one it had when nothing it shows has changed. */
+  private row(u: User, had: Row | undefined): Row {
+    const t = this.i18n;
+    const me = foldName(u.name) === this.me;
+    const drawn = `${t.lang}|${u.role}|${me}|${this.host}`;
+    if (had?.drawn === drawn) return had;
+    const tags = [me && t.t("you"), u.role === "host" && t.t("hostBadge")].filter((x) => x !== false);
+    const remove =
+      this.host &&
+      !me &&
+      u.role !== "host" &&
+      el("button", {
+        class: "remove link",
+        text: t.t("remove"),
+        attrs: { type: "button", "aria-label": t.t("removeLabel", { name: u.name }), "data-name": u.name },
+      });
+    const li = el(
+      "li",
+      { class: me ? "me" : undefined },
+      el("bdi", { class: "name", text: u.name }),
+      tags.length > 0 && el("span", { class: "you", text: ` (${tags.join(t.lang === "fa" ? "، " : ", ")})` }),
+      remove,
+    );
+    had?.li.replaceWith(li);
+    return { li, drawn, key: searchKey(u.name) };
   }
 
   private renderTyping(): void {
     const names = [...this.typists.values()].map((t) => t.name);
     const key = names.length === 1 ? "typing1" : names.length === 2 ? "typing2" : "typingMany";
-    this.typingLine.replaceChildren(
+    this.parts.typingLine.replaceChildren(
       ...(names.length === 0 ? [] : withNames(this.i18n.raw(key), { a: names[0]!, b: names[1] ?? "" })),
     );
   }

@@ -2,6 +2,8 @@
  * @module
  * The connection status line: connecting, online, reconnecting in N s (counting down, with a
  * button to try now), joining in N s when the room is busy, offline with why (no network, refused, open in another tab).
+ * The line is a live region (`role="status"`): a countdown's ticking number is hidden from
+ * screen readers, which hear the state in words ("Reconnecting…") once, when it changes.
  */
 import type { Status } from "./connection";
 import type { TransportKind } from "./transport";
@@ -14,6 +16,8 @@ export class StatusView {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly dot = el("span", { class: "dot", attrs: { "aria-hidden": "true" } });
   private readonly text = el("span");
+  /** What a screen reader is told while the visible text counts down. */
+  private readonly live = el("span", { class: "sr-only" });
 
   constructor(
     private readonly i18n: I18n,
@@ -62,11 +66,15 @@ export class StatusView {
         )
           ? t.t(known as Key)
           : s.why;
-        return this.show(t.t("reconnecting", { n, why }), this.button(t.t("retryNow"), this.actions.retryNow));
+        return this.show(
+          t.t("reconnecting", { n, why }),
+          this.button(t.t("retryNow"), this.actions.retryNow),
+          t.t("reconnectingLive", { why }),
+        );
       }
       case "busy": {
         const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
-        return this.show(t.t("joinBusy", { n }));
+        return this.show(t.t("joinBusy", { n }), undefined, t.t("joinBusyLive"));
       }
       case "replaced":
         return this.show(t.t("replaced"), this.button(t.t("useHere"), this.actions.useHere));
@@ -77,9 +85,13 @@ export class StatusView {
     }
   }
 
-  private show(text: string, action?: HTMLButtonElement): void {
-    if (this.text.parentNode !== this.root) this.root.replaceChildren(this.dot, this.text);
+  /** `live`, when given, is said in place of the ticking `text`. */
+  private show(text: string, action?: HTMLButtonElement, live?: string): void {
+    if (this.text.parentNode !== this.root) this.root.replaceChildren(this.dot, this.live, this.text);
     if (this.text.textContent !== text) this.text.textContent = text;
+    if (live === undefined) this.text.removeAttribute("aria-hidden");
+    else this.text.setAttribute("aria-hidden", "true");
+    if (this.live.textContent !== (live ?? "")) this.live.textContent = live ?? "";
     // Kept while its label is the same, so a focused button keeps focus during the countdown.
     const current = this.root.querySelector("button");
     if (current?.textContent === action?.textContent) return;

@@ -28,7 +28,7 @@ describe.skipIf(!haveChromium)("the page in Chromium", () => {
 
     await expect
       .poll(() => users(sara).allTextContents(), { message: "Sara's tab lists both", ...PATIENCE })
-      .toEqual(["Sara (you)", "Omid"]);
+      .toEqual(["Omid", "Sara (you)"]);
     await say(sara, "Hello from Sara");
     await log(omid).getByText("Hello from Sara").waitFor(PATIENCE);
     const item = log(omid).locator(".msg", { hasText: "Hello from Sara" });

@@ -263,8 +263,8 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       .toContain(
         "You are no longer this room's host: the room was given up, or taken back with the teacher passphrase.",
       );
-    await expect.poll(() => users(sara).allTextContents(), PATIENCE).toEqual(["Teacher", "Sara (you)"]);
-    expect(await users(teacher).allTextContents()).toEqual(["Teacher (you)", "Sara"]);
+    await expect.poll(() => users(sara).allTextContents(), PATIENCE).toEqual(["Sara (you)", "Teacher"]);
+    expect(await users(teacher).allTextContents()).toEqual(["Sara", "Teacher (you)"]);
     // The dead key is forgotten, and the page is still in the room.
     expect(await keyOf(teacher, r)).toBeUndefined();
     await say(teacher, "still here");
@@ -355,7 +355,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await expect.poll(() => users(teacher).allTextContents(), PATIENCE).toEqual(["Teacher (you)"]);
 
     const next = await hosted(await newContext(), r, "Next");
-    await expect.poll(() => users(next).allTextContents(), PATIENCE).toEqual(["TeacherRemove", "Next (you, host)"]);
+    await expect.poll(() => users(next).allTextContents(), PATIENCE).toEqual(["Next (you, host)", "TeacherRemove"]);
   });
 
   it("fits the host's tools on a 390 px phone, without horizontal scroll", async () => {

@@ -65,7 +65,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
       .toEqual(["one", "two", "three"]);
     await say(sara, "four");
     await expect.poll(() => texts(omid), PATIENCE).toEqual(["one", "two", "three", "four"]);
-    expect(await users(sara).allTextContents()).toEqual(["Sara (you)", "Omid"]);
+    expect(await users(sara).allTextContents()).toEqual(["Omid", "Sara (you)"]);
     expect(await log(sara).locator(".system", { hasText: "left" }).count()).toBe(0);
   });
 

@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     await expect.poll(() => count(page), PATIENCE).toBe("1 online");
     const omid = await joined(await newContext(), r, "Omid");
     await expect.poll(() => count(page), PATIENCE).toBe("2 online");
-    await expect.poll(() => users(omid).allTextContents(), PATIENCE).toEqual(["Sara", "Omid (you)"]);
+    await expect.poll(() => users(omid).allTextContents(), PATIENCE).toEqual(["Omid (you)", "Sara"]);
 
     // The host deletes one message, then clears the room: the screen follows.
     const host = await NodeClient.open(`${h.url.replace(/^http/, "ws")}/ws/${r}/Teacher?host=${key}`);
