@@ -155,14 +155,18 @@ export class PeopleView {
       row.li.hidden = search.value !== "" && !matches(row.key, search.value);
       return row.li;
     });
+    for (const [key, row] of this.rows) if (!rows.has(key)) row.li.remove();
     this.rows = rows;
-    const shown = this.list.children;
-    if (items.length !== shown.length || items.some((li, i) => shown[i] !== li)) {
-      // Moving the rows drops focus: a keyboard user on a Remove button stays on it.
-      const focused = (document.activeElement as HTMLElement | null)?.dataset?.name;
-      this.list.replaceChildren(...items);
-      if (focused !== undefined) this.list.querySelector<HTMLElement>(`[data-name="${CSS.escape(focused)}"]`)?.focus();
+    // Only the rows out of place move (a join is one insert): moving one drops its focus, so a
+    // keyboard user on a Remove button is put back on it.
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.name;
+    let at = this.list.firstElementChild;
+    for (const li of items) {
+      if (li === at) at = at.nextElementSibling;
+      else this.list.insertBefore(li, at);
     }
+    if (focused !== undefined && document.activeElement === document.body)
+      this.list.querySelector<HTMLElement>(`[data-name="${CSS.escape(focused)}"]`)?.focus();
     this.list.setAttribute("aria-label", t.t("online"));
     this.parts.heading.textContent = t.t("onlineCount", { n: users.length });
     this.parts.toggle.textContent = t.t("onlineShort", { n: users.length });
