@@ -270,15 +270,19 @@ export class LogView {
   /** The oldest lines go, each message with the lines above it, down to the cap. True if any went. */
   private trim(): boolean {
     let trimmed = false;
+    let day: Element | null = null;
     const focused = this.list.contains(document.activeElement);
     for (;;) {
       const first = this.list.firstElementChild;
       if (first === null || (this.messages <= MAX_LOG_MESSAGES && this.list.childElementCount <= MAX_LOG_LINES)) break;
       if (first.classList.contains("msg")) this.messages--;
+      if (first.classList.contains("day")) day = first;
       if (first === this.run?.line) this.run = null;
       first.remove();
       trimmed = true;
     }
+    // The lines left still start under their date.
+    if (day !== null && !this.list.firstElementChild?.classList.contains("day")) this.list.prepend(day);
     if (focused && !this.list.contains(document.activeElement)) this.scroller.focus();
     return trimmed;
   }

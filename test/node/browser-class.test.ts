@@ -195,6 +195,9 @@ describe.skipIf(!haveChromium)("the page in Chromium with a class in the room", 
     let shown = await texts(page);
     expect(shown.length).toBe(MAX_LOG_MESSAGES);
     expect(shown[0]).toBe(`m${600 - MAX_LOG_MESSAGES}`);
+    // What is left still starts under its date.
+    const firstLine = () => page.locator("#messages > li").first().getAttribute("class");
+    expect(await firstLine()).toBe("day");
 
     // Scrolled up: nothing leaves while they read.
     await log(page).evaluate((e) => {
@@ -211,6 +214,7 @@ describe.skipIf(!haveChromium)("the page in Chromium with a class in the room", 
     await page.getByRole("button", { name: "New messages" }).click();
     await expect.poll(() => texts(page).then((t) => t.length), PATIENCE).toBe(MAX_LOG_MESSAGES);
     expect((await texts(page))[0]).toBe(`m${650 - MAX_LOG_MESSAGES}`);
+    expect(await firstLine()).toBe("day");
     ali!.close();
   });
 });
