@@ -183,7 +183,7 @@ describe.skipIf(!haveChromium)("the page in Chromium with a class in the room", 
     expect(await status.ariaSnapshot()).toBe(heard);
   });
 
-  it("600 messages leave 500 lines; a reader scrolled up keeps theirs until they come back down", async () => {
+  it("600 messages leave 500 lines; a reader scrolled up keeps theirs until they come back down; then nodes stay flat", async () => {
     const r = room();
     const page = await joined(await newContext({ viewport: { width: 1000, height: 700 } }), r, "Sara");
     const [ali] = await members(r, ["Ali"]);
@@ -215,6 +215,17 @@ describe.skipIf(!haveChromium)("the page in Chromium with a class in the room", 
     await expect.poll(() => texts(page).then((t) => t.length), PATIENCE).toBe(MAX_LOG_MESSAGES);
     expect((await texts(page))[0]).toBe(`m${650 - MAX_LOG_MESSAGES}`);
     expect(await firstLine()).toBe("day");
+
+    // Flat from here: 500 more messages, and no more nodes alive (in the page or held detached).
+    const cdp = await page.context().newCDPSession(page);
+    const nodes = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      return (await cdp.send("Memory.getDOMCounters")).nodes;
+    };
+    const before = await nodes();
+    send(650, 1150);
+    await expect.poll(() => texts(page).then((t) => t.at(-1)), PATIENCE).toBe("m1149");
+    expect((await nodes()) - before).toBeLessThan(100);
     ali!.close();
   });
 });
