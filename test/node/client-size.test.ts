@@ -25,10 +25,13 @@ describe("the built page", () => {
   // is two bytes a letter in UTF-8) took the page to about 67 KB. 80 KB since the hardening
   // (issue 16): host powers that end, one-time host links, the passphrase, join_busy, the host
   // mark and the name rules' sentences took it to about 76 KB (about 21 KB of app.js gzipped).
-  it("is under 80 KB uncompressed, HTML + CSS + JS", () => {
+  // 96 KB since the page for a class (issue 17): the presence run, the searchable online list,
+  // the line cap, the phone layout, direction by content, the join origin and the tab census
+  // took it to about 90 KB (about 25 KB of app.js gzipped), all of it in two languages.
+  it("is under 96 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(80 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(96 * 1024);
   });
 
   it("leaves the QR code library to the projector's module", () => {
