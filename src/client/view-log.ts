@@ -7,6 +7,7 @@
  * A message the host sent carries a "host" mark (text, not colour alone), in every tab.
  */
 import type { ChatMessage } from "../protocol";
+import { direction } from "./direction";
 import { el, withNames } from "./dom";
 import { dayKey, type I18n, type Key } from "./i18n";
 
@@ -64,11 +65,11 @@ export class LogView {
         const item = el(
           "li",
           { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
-          el("span", { class: "from", dir: "auto", text: m.from }),
+          el("span", { class: "from", dir: direction(m.from), text: m.from }),
           this.hostMark(m),
           this.timeEl(m.ts),
           this.deleteButton(m.from),
-          el("p", { class: "text", dir: "auto", text: m.text }),
+          el("p", { class: "text", dir: direction(m.text), text: m.text }),
         );
         this.list.append(item);
       },
@@ -103,9 +104,9 @@ export class LogView {
         el(
           "li",
           { class: "msg own pending", attrs: { "data-id": id } },
-          el("span", { class: "from", dir: "auto", text: this.i18n.t("you") }),
+          el("span", { class: "from", text: this.i18n.t("you") }),
           this.timeEl(ts),
-          el("p", { class: "text", dir: "auto", text }),
+          el("p", { class: "text", dir: direction(text), text }),
           el("span", { class: "state", text: this.i18n.t("pending") }),
         ),
       );
@@ -124,8 +125,9 @@ export class LogView {
       item.classList.remove("pending", "failed");
       item.dataset.seq = String(m.seq);
       item.querySelector(".state")?.remove();
-      const from = item.querySelector(".from");
+      const from = item.querySelector<HTMLElement>(".from");
       from?.replaceChildren(m.from);
+      if (from !== null) from.dir = direction(m.from);
       const mark = this.hostMark(m);
       if (mark !== null) from?.after(mark);
       const time = this.timeEl(m.ts);

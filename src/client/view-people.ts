@@ -5,6 +5,7 @@
  * room's host sees a Remove button beside each member (with a confirmation).
  */
 import { foldName, type User } from "../protocol";
+import { direction } from "./direction";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
 
@@ -107,7 +108,7 @@ export class PeopleView {
         return el(
           "li",
           { class: me ? "me" : undefined },
-          el("span", { dir: "auto", text: u.name }),
+          el("span", { dir: direction(u.name), text: u.name }),
           tags.length > 0 && el("span", { class: "you", text: ` (${tags.join(t.lang === "fa" ? "، " : ", ")})` }),
           remove,
         );
