@@ -18,6 +18,8 @@ export class LogView {
   private unread = 0;
   /** The room's host: every message gets a Delete button. */
   private deletable = false;
+  /** Counts down the pending messages that slow mode holds. */
+  private waitTicker: ReturnType<typeof setInterval> | undefined;
 
   get canDelete(): boolean {
     return this.deletable;
@@ -122,7 +124,8 @@ export class LogView {
     if (item === null) return this.message(m, true);
     this.append(() => {
       this.separator(m.ts);
-      item.classList.remove("pending", "failed");
+      item.classList.remove("pending", "failed", "held");
+      delete item.dataset.until;
       item.dataset.seq = String(m.seq);
       item.querySelector(".state")?.remove();
       const from = item.querySelector<HTMLElement>(".from");
@@ -172,11 +175,59 @@ export class LogView {
   }
 
   failed(id: string, why: string): void {
-    const item = this.pendingList.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    const item = this.pendingList.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
     if (item === null) return;
+    delete item.dataset.until;
+    item.classList.remove("held");
     item.classList.add("failed");
     const state = item.querySelector(".state");
     if (state !== null) state.textContent = this.i18n.t("failed", { why });
+  }
+
+  /**
+   * Slow mode holds this pending message until `until` (epoch ms; 0: no longer). Its state line
+   * says so with a countdown instead of "sending…"; the number is hidden from screen readers
+   * (the log would announce every tick), the words are said once.
+   */
+  waiting(id: string, until: number): void {
+    const item = this.pendingList.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (item === null || item.classList.contains("failed")) return;
+    if (until > Date.now()) item.dataset.until = String(until);
+    else delete item.dataset.until;
+    this.renderWaiting(item);
+    clearInterval(this.waitTicker);
+    this.waitTicker = setInterval(() => this.tickWaiting(), 250);
+  }
+
+  private tickWaiting(): void {
+    const held = this.pendingList.querySelectorAll<HTMLElement>("[data-until]");
+    for (const item of held) this.renderWaiting(item, true);
+    if (held.length === 0) clearInterval(this.waitTicker);
+  }
+
+  /** "waits for slow mode · 12 s", or back to "sending…" once the wait is over; `tick`: the number only. */
+  private renderWaiting(item: HTMLElement, tick = false): void {
+    const state = item.querySelector(".state");
+    if (state === null) return;
+    const n = Math.ceil((Number(item.dataset.until ?? 0) - Date.now()) / 1000);
+    if (n <= 0) {
+      delete item.dataset.until;
+      item.classList.remove("held");
+      state.textContent = this.i18n.t("pending");
+      return;
+    }
+    const count = this.i18n.t("slowHeldIn", { n });
+    const number = state.querySelector(".count");
+    if (tick && number !== null) {
+      if (number.textContent !== count) number.textContent = count;
+      return;
+    }
+    item.classList.add("held");
+    state.replaceChildren(
+      this.i18n.t("slowHeld"),
+      " ",
+      el("span", { class: "count", text: count, attrs: { "aria-hidden": "true" } }),
+    );
   }
 
   /** After a language switch: times and dates in the new language. */
@@ -189,6 +240,7 @@ export class LogView {
     }
     for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state"))
       s.textContent = this.i18n.t("pending");
+    for (const item of this.pendingList.querySelectorAll<HTMLElement>("[data-until]")) this.renderWaiting(item);
     for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.i18n.t("hostBadge");
     for (const b of this.list.querySelectorAll(".del")) {
       b.textContent = this.i18n.t("delete");
