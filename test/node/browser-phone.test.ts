@@ -225,23 +225,24 @@ describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
     await say(sara, "first");
     await allConfirmed(sara);
     await say(sara, "second");
-    const held = log(sara).locator(".pending.held", { hasText: "second" });
-    const state = held.locator(".state");
-    await expect.poll(() => state.textContent(), PATIENCE).toMatch(/^waits for slow mode · [1234] s$/);
+    // Read without waiting for an element (a locator's reads wait for one to appear).
+    const states = () => log(sara).locator(".pending .state").allTextContents();
+    await expect.poll(states, PATIENCE).toEqual([expect.stringMatching(/^waits for slow mode · [1234] s$/)]);
+    const state = log(sara).locator(".pending.held .state");
     expect(await state.evaluate((e) => e.previousElementSibling?.className), "its own line, after the text").toBe(
       "text",
     );
     expect(await state.evaluate((e) => getComputedStyle(e).display)).toBe("block");
-    // The number is hidden from screen readers (the log would announce every tick).
-    expect(await state.locator(".count").getAttribute("aria-hidden")).toBe("true");
     expect(await pendingTexts(sara)).toEqual(["second"]);
-    // It ticks.
-    const first = await state.locator(".count").textContent();
-    await expect.poll(() => state.locator(".count").textContent(), PATIENCE).not.toBe(first);
+    // The number is hidden from screen readers (the log would announce every tick), and it ticks.
+    const count = state.locator(".count");
+    expect(await count.getAttribute("aria-hidden")).toBe("true");
+    const first = await count.textContent();
+    await expect.poll(() => count.textContent(), PATIENCE).not.toBe(first);
 
     // In Persian too (the language switches while it waits).
     await sara.locator("#lang").click();
-    await expect.poll(() => state.textContent(), PATIENCE).toMatch(/^در انتظار حالت آهسته · [۱۲۳] ثانیه$/);
+    await expect.poll(states, PATIENCE).toEqual([expect.stringMatching(/^در انتظار حالت آهسته · [۱۲۳] ثانیه$/)]);
 
     await expect.poll(() => texts(teacher), { message: "it goes by itself", ...PATIENCE }).toEqual(["first", "second"]);
     await allConfirmed(sara);
