@@ -129,7 +129,7 @@ export class Chat {
     const every = (this.settings?.slowSeconds ?? 0) * 1000;
     let at = this.slowUntil;
     for (const p of this.outbox.list()) {
-      this.views.log.waiting(p.id, at);
+      this.views.log.held(p.id, at);
       at += every;
     }
   }

@@ -189,7 +189,7 @@ export class LogView {
    * says so with a countdown instead of "sending…"; the number is hidden from screen readers
    * (the log would announce every tick), the words are said once.
    */
-  waiting(id: string, until: number): void {
+  held(id: string, until: number): void {
     const item = this.pendingList.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
     if (item === null || item.classList.contains("failed")) return;
     if (until > Date.now()) item.dataset.until = String(until);
