@@ -225,15 +225,25 @@ describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
     await say(sara, "first");
     await allConfirmed(sara);
     await say(sara, "second");
+    await say(sara, "third");
     // Read without waiting for an element (a locator's reads wait for one to appear).
     const states = () => log(sara).locator(".pending .state").allTextContents();
-    await expect.poll(states, PATIENCE).toEqual([expect.stringMatching(/^waits for slow mode · [1234] s$/)]);
-    const state = log(sara).locator(".pending.held .state");
+    await expect
+      .poll(states, PATIENCE)
+      .toEqual([
+        expect.stringMatching(/^waits for slow mode · [1234] s$/),
+        expect.stringMatching(/^waits for slow mode · [5678] s$/),
+      ]);
+    // Each waits its own turn: the room takes one per interval.
+    const [a, b] = (await states()).map((t) => Number(t.match(/(\d+) s$/)![1]));
+    expect(b! - a!).toBeGreaterThanOrEqual(3);
+    expect(b! - a!).toBeLessThanOrEqual(5);
+    const state = log(sara).locator(".pending.held .state").first();
     expect(await state.evaluate((e) => e.previousElementSibling?.className), "its own line, after the text").toBe(
       "text",
     );
     expect(await state.evaluate((e) => getComputedStyle(e).display)).toBe("block");
-    expect(await pendingTexts(sara)).toEqual(["second"]);
+    expect(await pendingTexts(sara)).toEqual(["second", "third"]);
     // The number is hidden from screen readers (the log would announce every tick), and it ticks.
     const count = state.locator(".count");
     expect(await count.getAttribute("aria-hidden")).toBe("true");
@@ -242,9 +252,12 @@ describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
 
     // In Persian too (the language switches while it waits).
     await sara.locator("#lang").click();
-    await expect.poll(states, PATIENCE).toEqual([expect.stringMatching(/^در انتظار حالت آهسته · [۱۲۳] ثانیه$/)]);
+    await expect.poll(() => states().then((s) => s[0]), PATIENCE).toMatch(/^در انتظار حالت آهسته · [۱۲۳] ثانیه$/);
 
     await expect.poll(() => texts(teacher), { message: "it goes by itself", ...PATIENCE }).toEqual(["first", "second"]);
-    await allConfirmed(sara);
+    // The next one, refused again by the room meanwhile, still counts down (its wait not over).
+    await expect.poll(() => pendingTexts(sara), PATIENCE).toEqual(["third"]);
+    expect(await states()).toEqual([expect.stringMatching(/^در انتظار حالت آهسته · [۱-۵] ثانیه$/)]);
+    await sara.context().close();
   });
 });
