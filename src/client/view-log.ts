@@ -19,7 +19,7 @@ export class LogView {
   /** The room's host: every message gets a Delete button. */
   private deletable = false;
   /** Counts down the pending messages that slow mode holds. */
-  private waitTicker: ReturnType<typeof setInterval> | undefined;
+  private heldTicker: ReturnType<typeof setInterval> | undefined;
 
   get canDelete(): boolean {
     return this.deletable;
@@ -194,31 +194,35 @@ export class LogView {
     if (item === null || item.classList.contains("failed")) return;
     if (until > Date.now()) item.dataset.until = String(until);
     else delete item.dataset.until;
-    this.renderWaiting(item);
-    clearInterval(this.waitTicker);
-    this.waitTicker = setInterval(() => this.tickWaiting(), 250);
+    this.renderHeld(item);
+    clearInterval(this.heldTicker);
+    this.heldTicker = setInterval(() => this.tickHeld(), 250);
   }
 
-  private tickWaiting(): void {
+  private tickHeld(): void {
     const held = this.pendingList.querySelectorAll<HTMLElement>("[data-until]");
-    for (const item of held) this.renderWaiting(item, true);
-    if (held.length === 0) clearInterval(this.waitTicker);
+    for (const item of held) this.renderHeld(item);
+    if (held.length === 0) clearInterval(this.heldTicker);
   }
 
-  /** "waits for slow mode · 12 s", or back to "sending…" once the wait is over; `tick`: the number only. */
-  private renderWaiting(item: HTMLElement, tick = false): void {
+  /**
+   * "waits for slow mode · 12 s", or "sending…" once the wait is over. Only the number changes
+   * while it waits (`full`: the words too, after a language switch), so nothing is said again.
+   */
+  private renderHeld(item: HTMLElement, full = false): void {
     const state = item.querySelector(".state");
     if (state === null) return;
     const n = Math.ceil((Number(item.dataset.until ?? 0) - Date.now()) / 1000);
     if (n <= 0) {
       delete item.dataset.until;
       item.classList.remove("held");
-      state.textContent = this.i18n.t("pending");
+      const pending = this.i18n.t("pending");
+      if (state.textContent !== pending) state.textContent = pending;
       return;
     }
     const count = this.i18n.t("slowHeldIn", { n });
     const number = state.querySelector(".count");
-    if (tick && number !== null) {
+    if (!full && number !== null) {
       if (number.textContent !== count) number.textContent = count;
       return;
     }
@@ -240,7 +244,7 @@ export class LogView {
     }
     for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state"))
       s.textContent = this.i18n.t("pending");
-    for (const item of this.pendingList.querySelectorAll<HTMLElement>("[data-until]")) this.renderWaiting(item);
+    for (const item of this.pendingList.querySelectorAll<HTMLElement>("[data-until]")) this.renderHeld(item, true);
     for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.i18n.t("hostBadge");
     for (const b of this.list.querySelectorAll(".del")) {
       b.textContent = this.i18n.t("delete");
