@@ -52,6 +52,8 @@ export interface ChatEvents {
   role: (host: boolean, settings: RoomSettings) => void;
   /** The room took our host role back (`role: member`): `key`, the one we joined with, is dead. */
   hostEnded?: (key: string) => void;
+  /** How many are in the room, us included (after every welcome and presence change). */
+  present?: (n: number) => void;
 }
 
 export class Chat {
@@ -65,6 +67,10 @@ export class Chat {
   /** The server's clock minus ours, from the last welcome (for the delay figures). */
   private clockOffset = 0;
   private me: string;
+  /** How many are in the room, us included. */
+  private present = 0;
+  /** Slow mode: when the room takes our next message, as far as we know (our clock; 0: now). */
+  private slowUntil = 0;
   private readonly resendCheck: ReturnType<typeof setInterval>;
 
   constructor(
@@ -109,8 +115,23 @@ export class Chat {
   post(text: string): void {
     const p = this.outbox.add(text, Date.now());
     this.views.log.pending(p.id, p.text, p.createdAt);
+    // Written while slow mode is known to hold us: it says so at once (the room still decides).
+    if (this.slowUntil > Date.now() && !this.isHost) this.showHeld();
     this.keepOutbox();
     this.drainOutbox();
+  }
+
+  /**
+   * Slow mode holds every pending message: the first goes at `slowUntil`, each next one an
+   * interval later (the room takes one per interval). Each pending line shows its own wait.
+   */
+  private showHeld(): void {
+    const every = (this.settings?.slowSeconds ?? 0) * 1000;
+    let at = this.slowUntil;
+    for (const p of this.outbox.list()) {
+      this.views.log.held(p.id, at);
+      at += every;
+    }
   }
 
   typing(): void {
@@ -138,6 +159,8 @@ export class Chat {
         return this.message(f);
       case "presence": {
         const changed = this.views.people.apply(f.joined, f.left);
+        this.present += changed.joined.length - changed.left.length;
+        this.events.present?.(this.present);
         return this.views.log.presence(changed.joined, changed.left, Date.now());
       }
       case "typing":
@@ -191,6 +214,8 @@ export class Chat {
     // History may already hold some of our pending messages (sent just before the connection was lost).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);
+    this.present = w.users.length;
+    this.events.present?.(this.present);
     // The first welcome's settings are the state; a later one's changes are news.
     this.applySettings(w.settings, this.settings !== null);
     if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, this.transport.extensions);
@@ -225,6 +250,8 @@ export class Chat {
     }
     if (s.slowSeconds === 0 && (before?.slowSeconds ?? 0) > 0) {
       // Nothing waits for slow mode any more.
+      this.slowUntil = 0;
+      this.showHeld();
       this.views.composer.slowUntil(0);
       this.outbox.release();
       this.drainOutbox();
@@ -248,7 +275,10 @@ export class Chat {
       this.views.log.confirm(m.id!, m);
       // Slow mode: show at once how long until the next message may go.
       const slow = this.settings?.slowSeconds ?? 0;
-      if (!fromHistory && slow > 0 && !this.isHost) this.views.composer.slowUntil(Date.now() + slow * 1000);
+      if (!fromHistory && slow > 0 && !this.isHost) {
+        this.slowUntil = Date.now() + slow * 1000;
+        this.views.composer.slowUntil(this.slowUntil);
+      }
     } else this.views.log.message(m, own, fromHistory);
   }
 
@@ -266,8 +296,10 @@ export class Chat {
       // Refused for now, not for good: the same message (same id) goes again when it may.
       const wait = e.retryAfterMs ?? (this.settings?.slowSeconds ?? 1) * 1000;
       const until = Date.now() + wait;
+      this.slowUntil = until;
       this.outbox.holdUntil(until + SLOW_MARGIN_MS);
       this.views.composer.slowUntil(until);
+      this.showHeld();
       setTimeout(() => this.drainOutbox(), wait + SLOW_MARGIN_MS);
       return;
     }

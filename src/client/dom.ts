@@ -3,6 +3,8 @@
  * The page's only way to make elements: text always goes in as `textContent` and is never parsed
  * as HTML, so a message can never inject markup.
  */
+import { direction } from "./direction";
+
 type Child = Node | string | null | undefined | false;
 
 export interface Props {
@@ -40,6 +42,6 @@ export function withNames(template: string, names: Record<string, string>): (HTM
     .filter((part) => part !== "")
     .map((part) => {
       const name = names[part.slice(1, -1)];
-      return /^\{\w+\}$/.test(part) && name !== undefined ? el("bdi", { text: name }) : part;
+      return /^\{\w+\}$/.test(part) && name !== undefined ? el("bdi", { text: name, dir: direction(name) }) : part;
     });
 }

@@ -16,6 +16,8 @@ import {
 } from "../protocol";
 import { Chat } from "./chat";
 import { copyText } from "./clipboard";
+import { direction } from "./direction";
+import { disclosure } from "./disclosure";
 import { byId } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
 import {
@@ -29,6 +31,7 @@ import {
   teacherPassphrase,
 } from "./storage";
 import { joinOrigins, roomJoinLink } from "./join-link";
+import { keepAtBottom } from "./keep-bottom";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
@@ -80,6 +83,9 @@ const copyJoin = byId<HTMLButtonElement>("copy-join");
 const reclaimButton = byId<HTMLButtonElement>("reclaim");
 const teacherToggle = byId<HTMLButtonElement>("teacher");
 const passphraseInput = byId<HTMLInputElement>("passphrase");
+const roomName = byId("room-name");
+const roomTitle = byId("room-title");
+const alone = byId("alone");
 
 let chat: Chat | null = null;
 let unread = 0;
@@ -96,6 +102,14 @@ const log = new LogView(
   },
   (seq) => chat?.moderate({ type: "delete", seq }),
 );
+keepAtBottom(
+  byId("log"),
+  () => log.atBottom(),
+  () => log.toBottom(),
+);
+// Phones: the header's other tools and the host's tools fold (style.css decides where).
+disclosure(byId<HTMLButtonElement>("menu-toggle"), byId("more"), true);
+disclosure(byId<HTMLButtonElement>("host-tools-toggle"), byId("host-tools-body"));
 const people = new PeopleView(
   i18n,
   {
@@ -176,6 +190,8 @@ function showJoin(alert: string, discardUnsent = false): void {
   joinForm.hidden = false;
   leaveButton.hidden = true;
   copyJoin.hidden = true;
+  roomName.hidden = true;
+  alone.hidden = true;
   hoodToggle.hidden = true;
   hood.open(false);
   host.show(false, { slowSeconds: 0, locked: false });
@@ -201,6 +217,7 @@ function join(room: string, name: string): void {
   leaveButton.hidden = false;
   copyJoin.hidden = false;
   hoodToggle.hidden = false;
+  showRoomName(room);
   seat.set({ room, name });
   // Asked now, so that Copy join link has its origin at hand (the plain-http copy needs the click's moment).
   void joinOrigins();
@@ -232,6 +249,13 @@ function join(room: string, name: string): void {
         }
         host.show(isHost, settings);
       },
+      // Alone in the room: the hint says how to bring someone in.
+      present: (n) => {
+        alone.hidden = n > 1;
+        void roomJoinLink(room).then((link) => {
+          byId("alone-link").textContent = link;
+        });
+      },
       // Forgotten only if it is still the key kept for this room (another tab may have kept a newer one).
       hostEnded: (key) => {
         if (hostKeys.get(room) === key) hostKeys.set(room, null);
@@ -249,6 +273,14 @@ function nameProblem(typed: string): string {
   // Emoji (flags too) are neither letters nor digits: said in so many words.
   if (/[\p{Extended_Pictographic}\p{Regional_Indicator}]/u.test(typed)) return i18n.t("nameEmoji");
   return mixesScripts(typed) ? i18n.t("mixedScripts") : i18n.error("invalid_name");
+}
+
+/** The room's name in the header (cut with an ellipsis on a phone; the tooltip has it whole). */
+function showRoomName(room: string): void {
+  roomName.hidden = false;
+  roomName.title = room;
+  roomTitle.textContent = room;
+  roomName.dir = direction(room);
 }
 
 /** The form's name and room, or null (the alert says what is wrong). */
@@ -434,6 +466,9 @@ function updateHostHere(): void {
 }
 
 roomInput.addEventListener("input", updateHostHere);
+nameInput.addEventListener("input", () => {
+  nameInput.dir = direction(nameInput.value);
+});
 byId("forget-host-form").addEventListener("click", () => {
   const room = parseRoomName(roomInput.value.trim());
   if (room !== null) void forgetHost(room);

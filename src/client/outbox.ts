@@ -41,11 +41,15 @@ export class Outbox {
     return item;
   }
 
-  /** What should go out now, oldest first; each is marked as sent at `now`. */
+  /**
+   * What should go out now, oldest first; each is marked as sent at `now`. Nothing goes before an
+   * older message that still waits: two slow-mode refusals can leave the older one waiting a few
+   * ms longer (each answer's delay on the way back differs), and it must not lose its place.
+   */
   takeDue(now: number): Pending[] {
     const due: Pending[] = [];
     for (const item of this.items.values()) {
-      if (now < item.notBefore) continue;
+      if (now < item.notBefore) break;
       if (item.sentAt !== null && now - item.sentAt < RESEND_AFTER_MS) continue;
       item.sentAt = now;
       due.push(item);

@@ -20,6 +20,7 @@ import {
   type WelcomeFrame,
 } from "../protocol";
 import { Connection, type Status } from "./connection";
+import { direction } from "./direction";
 import { byId, el } from "./dom";
 import { type I18n, type ProjectorKey, projectorText } from "./i18n";
 import { qrSvg } from "./qr";
@@ -86,7 +87,7 @@ export class Projector {
       el(
         "div",
         { class: "pj-join" },
-        el("h2", { class: "pj-room", text: this.room, dir: "auto" }),
+        el("h2", { class: "pj-room", text: this.room, dir: direction(this.room) }),
         this.reach,
         scan,
         code,
@@ -218,10 +219,10 @@ export class Projector {
       el(
         "div",
         { class: "pj-who" },
-        el("span", { class: "from", dir: "auto", text: m.from }),
+        el("span", { class: "from", dir: direction(m.from), text: m.from }),
         m.role === "host" && this.hostMark(),
       ),
-      el("p", { class: "text", dir: "auto", text: m.text }),
+      el("p", { class: "text", dir: direction(m.text), text: m.text }),
     );
     item.dataset.seq = String(m.seq);
     this.list.append(item);

@@ -6,6 +6,7 @@
  * next message may go (what is written meanwhile waits in the outbox and goes by itself).
  */
 import { LIMITS, codePointLength, normaliseText } from "../protocol";
+import { direction } from "./direction";
 import type { I18n } from "./i18n";
 
 /** The counter shows from this many code points below the limit. */
@@ -75,6 +76,8 @@ export class ComposerView {
     this.counter.textContent = near ? this.i18n.t("counter", { n, max: LIMITS.textMaxChars }) : "";
     this.counter.classList.toggle("over", n > LIMITS.textMaxChars);
     this.sendButton.disabled = n === 0 || n > LIMITS.textMaxChars;
+    // By its words, as the message will be shown (not by its first letter, as `dir="auto"` would).
+    this.box.dir = direction(this.box.value);
     // Grow with the text, up to a few lines.
     this.box.style.height = "auto";
     this.box.style.height = `${Math.min(this.box.scrollHeight, 160)}px`;

@@ -11,6 +11,7 @@
  * `MAX_LOG_MESSAGES`, never while the reader is scrolled up.
  */
 import type { ChatMessage } from "../protocol";
+import { direction } from "./direction";
 import { el } from "./dom";
 import { dayKey, type I18n } from "./i18n";
 import { describeRun, type Piece, PresenceRun } from "./presence-run";
@@ -32,6 +33,8 @@ export class LogView {
   private readonly runs = new WeakMap<Element, PresenceRun>();
   /** The room's host: every message gets a Delete button. */
   private deletable = false;
+  /** Counts down the pending messages that slow mode holds. */
+  private heldTicker: ReturnType<typeof setInterval> | undefined;
 
   get canDelete(): boolean {
     return this.deletable;
@@ -81,11 +84,11 @@ export class LogView {
         const item = el(
           "li",
           { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
-          el("span", { class: "from", dir: "auto", text: m.from }),
+          el("span", { class: "from", dir: direction(m.from), text: m.from }),
           this.hostMark(m),
           this.timeEl(m.ts),
           this.deleteButton(m.from),
-          el("p", { class: "text", dir: "auto", text: m.text }),
+          el("p", { class: "text", dir: direction(m.text), text: m.text }),
         );
         this.list.append(item);
         this.messages++;
@@ -131,9 +134,9 @@ export class LogView {
         el(
           "li",
           { class: "msg own pending", attrs: { "data-id": id } },
-          el("span", { class: "from", dir: "auto", text: this.i18n.t("you") }),
+          el("span", { class: "from", text: this.i18n.t("you") }),
           this.timeEl(ts),
-          el("p", { class: "text", dir: "auto", text }),
+          el("p", { class: "text", dir: direction(text), text }),
           el("span", { class: "state", text: this.i18n.t("pending") }),
         ),
       );
@@ -149,11 +152,13 @@ export class LogView {
     if (item === null) return this.message(m, true);
     this.append(() => {
       this.separator(m.ts);
-      item.classList.remove("pending", "failed");
+      item.classList.remove("pending", "failed", "held");
+      delete item.dataset.until;
       item.dataset.seq = String(m.seq);
       item.querySelector(".state")?.remove();
-      const from = item.querySelector(".from");
+      const from = item.querySelector<HTMLElement>(".from");
       from?.replaceChildren(m.from);
+      if (from !== null) from.dir = direction(m.from);
       const mark = this.hostMark(m);
       if (mark !== null) from?.after(mark);
       const time = this.timeEl(m.ts);
@@ -203,11 +208,63 @@ export class LogView {
   }
 
   failed(id: string, why: string): void {
-    const item = this.pendingList.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    const item = this.pendingList.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
     if (item === null) return;
+    delete item.dataset.until;
+    item.classList.remove("held");
     item.classList.add("failed");
     const state = item.querySelector(".state");
     if (state !== null) state.textContent = this.i18n.t("failed", { why });
+  }
+
+  /**
+   * Slow mode holds this pending message until `until` (epoch ms; 0: no longer). Its state line
+   * says so with a countdown instead of "sending…"; the number is hidden from screen readers
+   * (the log would announce every tick), the words are said once.
+   */
+  held(id: string, until: number): void {
+    const item = this.pendingList.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (item === null || item.classList.contains("failed")) return;
+    if (until > Date.now()) item.dataset.until = String(until);
+    else delete item.dataset.until;
+    this.renderHeld(item);
+    clearInterval(this.heldTicker);
+    this.heldTicker = setInterval(() => this.tickHeld(), 250);
+  }
+
+  private tickHeld(): void {
+    const held = this.pendingList.querySelectorAll<HTMLElement>("[data-until]");
+    for (const item of held) this.renderHeld(item);
+    if (held.length === 0) clearInterval(this.heldTicker);
+  }
+
+  /**
+   * "waits for slow mode · 12 s", or "sending…" once the wait is over. Only the number changes
+   * while it waits (`full`: the words too, after a language switch), so nothing is said again.
+   */
+  private renderHeld(item: HTMLElement, full = false): void {
+    const state = item.querySelector(".state");
+    if (state === null) return;
+    const n = Math.ceil((Number(item.dataset.until ?? 0) - Date.now()) / 1000);
+    if (n <= 0) {
+      delete item.dataset.until;
+      item.classList.remove("held");
+      const pending = this.i18n.t("pending");
+      if (state.textContent !== pending) state.textContent = pending;
+      return;
+    }
+    const count = this.i18n.t("slowHeldIn", { n });
+    const number = state.querySelector(".count");
+    if (!full && number !== null) {
+      if (number.textContent !== count) number.textContent = count;
+      return;
+    }
+    item.classList.add("held");
+    state.replaceChildren(
+      this.i18n.t("slowHeld"),
+      " ",
+      el("span", { class: "count", text: count, attrs: { "aria-hidden": "true" } }),
+    );
   }
 
   /** After a language switch: times and dates in the new language. */
@@ -220,6 +277,7 @@ export class LogView {
     }
     for (const s of this.pendingList.querySelectorAll(".pending:not(.failed) .state"))
       s.textContent = this.i18n.t("pending");
+    for (const item of this.pendingList.querySelectorAll<HTMLElement>("[data-until]")) this.renderHeld(item, true);
     for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.i18n.t("hostBadge");
     for (const b of this.list.querySelectorAll(".del")) {
       b.textContent = this.i18n.t("delete");

@@ -9,6 +9,7 @@
  * rows are kept per person and the list is redrawn at most once an animation frame.
  */
 import { foldName, type User } from "../protocol";
+import { direction } from "./direction";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
 import { matches, rosterOrder, searchKey } from "./roster";
@@ -192,7 +193,7 @@ export class PeopleView {
     const li = el(
       "li",
       { class: me ? "me" : undefined },
-      el("bdi", { class: "name", text: u.name }),
+      el("bdi", { class: "name", dir: direction(u.name), text: u.name }),
       tags.length > 0 && el("span", { class: "you", text: ` (${tags.join(t.lang === "fa" ? "، " : ", ")})` }),
       remove,
     );

@@ -63,6 +63,21 @@ describe("outbox", () => {
     expect(o.takeDue(7001).map((x) => x.text)).toEqual(["a", "b"]);
   });
 
+  it("never sends a message before an older one that still waits (two slow_mode answers a few ms apart)", () => {
+    const o = new Outbox(ids());
+    o.add("second", 0);
+    o.takeDue(0);
+    o.holdUntil(4762); // its refusal came back slowly
+    o.add("third", 20);
+    expect(
+      o.takeDue(20).map((x) => x.text),
+      "a new one waits behind the held one",
+    ).toEqual([]);
+    o.holdUntil(4750); // the later refusal came back fast: an earlier time
+    expect(o.takeDue(4755)).toEqual([]);
+    expect(o.takeDue(4762).map((x) => x.text)).toEqual(["second", "third"]);
+  });
+
   it("a confirmation removes it for good: no resend, no second confirmation", () => {
     const o = new Outbox(ids());
     const p = o.add("once", 0);
