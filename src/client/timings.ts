@@ -24,6 +24,10 @@ export interface Timings {
   probeEveryMs: number;
   /** The projector fetches the online count this often when nothing else asks for it. */
   projectorCountMs: number;
+  /** How long a tab that opens a room waits for this browser's other tabs to say they are in it. */
+  censusMs: number;
+  /** How long the check "does the server answer plain HTTP?" after a failed WebSocket attempt may take. */
+  httpCheckMs: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<Timings> = {
@@ -36,6 +40,8 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = {
   pollEveryMs: 2000,
   probeEveryMs: 30_000,
   projectorCountMs: 4000,
+  censusMs: 250,
+  httpCheckMs: 3000,
 };
 
 /** The defaults, with whatever a test set before the page loaded. */

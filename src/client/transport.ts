@@ -2,8 +2,10 @@
  * @module
  * Which way the page talks to the room: the WebSocket, long polling or plain polling, behind one
  * face (`open`, `send`, `status`…) so the chat does not care. After three attempts in a row that
- * end before a `welcome` (refusals excluded), it falls back to long polling by itself and probes
- * `/ws-probe` now and then; when a probe passes it moves back. A switch made by hand (the teaching
+ * end before a `welcome` (refusals excluded) while the server answers plain HTTP, WebSockets are
+ * blocked on the way: it falls back to long polling by itself and probes `/ws-probe` now and then;
+ * when a probe passes it moves back. An attempt that fails while the server does not answer (down,
+ * restarting) or the network is offline is reconnecting, and never counts. A switch made by hand (the teaching
  * panel) stays. Switching keeps the conversation: the new transport joins with the same name and
  * session, which takes the old one over on the room's side (no leave, no join for the others).
  */
@@ -26,6 +28,31 @@ export interface TransportOptions extends ConnectionOptions {
   /** The transport changed (`auto`: a fallback the page made by itself). */
   onTransport?: (kind: TransportKind, auto: boolean) => void;
   fetchImpl?: typeof fetch;
+  /** Does the server answer plain HTTP now? (default `answersHttp`; injectable for tests) */
+  httpCheck?: () => Promise<boolean>;
+}
+
+/**
+ * True when the network is up and the server itself answers a plain GET of `/ws-probe` (426:
+ * only this app says so; a proxy's 502 for a server that is down does not) within `timeoutMs`.
+ * Never from a cache: the question is about now.
+ */
+export async function answersHttp(
+  httpBase: string,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  timeoutMs = TIMINGS.httpCheckMs,
+): Promise<boolean> {
+  if (globalThis.navigator?.onLine === false) return false;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const res = await fetchImpl(`${httpBase}/ws-probe`, { cache: "no-store", signal: abort.signal });
+    return res.status === 426;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One live way into the room: the WebSocket connection, or the HTTP one. */
@@ -39,6 +66,8 @@ export class Transport {
   /** The connection being replaced: left once the new one is welcomed (it took the old one over). */
   private previous: RoomConnection | null = null;
   private failures = 0;
+  /** Moves on at each welcome and switch: a check answered after either counts for nothing. */
+  private round = 0;
   private lastKind: Status["kind"] = "connecting";
   private probeTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -79,6 +108,7 @@ export class Transport {
   }
 
   leave(): void {
+    this.round++;
     clearInterval(this.probeTimer);
     this.previous?.leave();
     this.active.leave();
@@ -90,6 +120,7 @@ export class Transport {
     this.kind = kind;
     this.auto = auto;
     this.failures = 0;
+    this.round++;
     clearInterval(this.probeTimer);
     if (auto && kind !== "websocket") this.probeTimer = setInterval(() => this.probe(), PROBE_EVERY_MS);
     this.previous?.leave();
@@ -122,14 +153,25 @@ export class Transport {
     if (connection !== this.active) return; // an old connection's goodbye
     if (s.kind === "online") {
       this.failures = 0;
+      this.round++;
       this.previous?.leave();
       this.previous = null;
     } else if (s.kind === "reconnecting" && this.lastKind === "connecting" && this.kind === "websocket") {
-      this.failures++;
+      this.failedAttempt();
     }
     this.lastKind = s.kind;
     this.options.onStatus(s);
-    if (this.failures >= FALLBACK_AFTER) this.use("long", true);
+  }
+
+  /** A WebSocket attempt ended before its welcome: it counts only if plain HTTP gets through now. */
+  private failedAttempt(): void {
+    const round = this.round;
+    const o = this.options;
+    const check = o.httpCheck ?? (() => answersHttp(o.httpBase, o.fetchImpl));
+    void check().then((blocked) => {
+      if (!blocked || round !== this.round || this.kind !== "websocket") return;
+      if (++this.failures >= FALLBACK_AFTER) this.use("long", true);
+    });
   }
 
   /** Does a WebSocket pass now? If so, go back to it. */

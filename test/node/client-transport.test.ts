@@ -5,6 +5,7 @@ import {
   FALLBACK_AFTER,
   PROBE_EVERY_MS,
   Transport,
+  answersHttp,
   type TransportKind,
   type TransportOptions,
 } from "../../src/client/transport";
@@ -206,6 +207,8 @@ function transport(fetchImpl: typeof fetch, overrides: Partial<TransportOptions>
     onStatus: () => {},
     WebSocketImpl: BlockedSocket as unknown as typeof WebSocket,
     fetchImpl,
+    // Plain HTTP gets through (WebSockets are blocked on the way) unless a test says otherwise.
+    httpCheck: () => Promise.resolve(true),
     random: () => 0.5,
     ...overrides,
   });
@@ -239,6 +242,46 @@ describe("the transport", () => {
     t.leave();
   });
 
+  it("never falls back while the server does not answer plain HTTP (down, restarting, offline)", async () => {
+    const f = fakeFetch();
+    const kinds: TransportKind[] = [];
+    let checks = 0;
+    const t = transport(f.impl, {
+      onTransport: (kind) => kinds.push(kind),
+      httpCheck: () => {
+        checks++;
+        return Promise.resolve(false);
+      },
+    });
+    t.open();
+    // A minute of failed attempts (backoff up to its 10 s cap): each one checked, none counted.
+    for (let i = 0; i < 12; i++) await vi.advanceTimersByTimeAsync(10_000);
+    expect(checks).toBeGreaterThanOrEqual(FALLBACK_AFTER * 2);
+    expect(kinds).toEqual([]);
+    expect(t.kind).toBe("websocket");
+    expect(t.status.kind).toBe("reconnecting");
+    expect(f.calls).toEqual([]);
+    t.leave();
+  });
+
+  it("counts only the attempts that fail while plain HTTP answers", async () => {
+    const f = fakeFetch();
+    const kinds: TransportKind[] = [];
+    let answers = false;
+    const t = transport(f.impl, {
+      onTransport: (kind) => kinds.push(kind),
+      httpCheck: () => Promise.resolve(answers),
+    });
+    t.open();
+    for (let i = 0; i < 6; i++) await vi.advanceTimersByTimeAsync(10_000);
+    expect(kinds).toEqual([]);
+    // From now on the server answers HTTP but no WebSocket gets through: blocked after three more.
+    answers = true;
+    for (let i = 0; i < FALLBACK_AFTER; i++) await vi.advanceTimersByTimeAsync(10_000);
+    expect(kinds).toEqual(["long"]);
+    t.leave();
+  });
+
   it("stays where a switch by hand put it", async () => {
     const f = fakeFetch();
     const t = transport(f.impl);
@@ -249,5 +292,45 @@ describe("the transport", () => {
     expect(t.kind).toBe("poll");
     expect(BlockedSocket.opened.filter((u) => u.endsWith("/ws-probe"))).toEqual([]);
     t.leave();
+  });
+});
+
+describe("answersHttp: does the server answer plain HTTP now?", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("asks /ws-probe, never from a cache, and says yes only to this app's 426", async () => {
+    for (const [status, yes] of [
+      [426, true],
+      [502, false],
+      [200, false],
+    ] as const) {
+      const f = fakeFetch();
+      const answer = answersHttp("http://host", f.impl);
+      const call = await f.next(1);
+      expect(call.url).toBe("http://host/ws-probe");
+      expect(call.init.cache).toBe("no-store");
+      call.answer(status, {});
+      expect(await answer, String(status)).toBe(yes);
+    }
+  });
+
+  it("says no when the request fails (the server is down) or takes too long", async () => {
+    const f = fakeFetch();
+    const down = answersHttp("http://host", f.impl);
+    (await f.next(1)).fail();
+    expect(await down).toBe(false);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const slow = answersHttp("http://host", f.impl, 3000);
+    await f.next(2);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(await slow).toBe(false);
+    vi.useRealTimers();
+  });
+
+  it("says no without asking when the browser is offline", async () => {
+    vi.stubGlobal("navigator", { onLine: false });
+    const f = fakeFetch();
+    expect(await answersHttp("http://host", f.impl)).toBe(false);
+    expect(f.calls).toEqual([]);
   });
 });
