@@ -111,6 +111,11 @@ export class Chat {
     this.transport.open();
   }
 
+  /** The name this tab is in the room under, as the room spells it. */
+  get name(): string {
+    return this.me;
+  }
+
   /** Step 6 of the course's flow: the composer's text, on its way to the room as JSON. */
   post(text: string): void {
     const p = this.outbox.add(text, Date.now());
@@ -314,6 +319,8 @@ export class Chat {
 
   private status(s: Status): void {
     this.views.status.set(s);
+    // Said in the log too: the status line alone is easy to miss on a tab one comes back to.
+    if (s.kind === "replaced") this.views.log.notice(this.i18n.t("replacedNotice", { name: this.me }));
     if (s.kind === "refused") {
       clearInterval(this.resendCheck);
       this.views.composer.slowUntil(0);

@@ -7,6 +7,7 @@
  * joins as the host.
  */
 import {
+  foldName,
   type HostClaim,
   type HostLink,
   type RefusalCode,
@@ -26,12 +27,13 @@ import {
   hostLinkTokenFromUrl,
   remembered,
   roomFromUrl,
+  rooms,
   seat,
-  sessionId,
   teacherPassphrase,
 } from "./storage";
 import { joinOrigins, roomJoinLink } from "./join-link";
 import { keepAtBottom } from "./keep-bottom";
+import { TabCensus } from "./tab-census";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
@@ -42,7 +44,6 @@ import { StatusView } from "./view-status";
 import { TransportView } from "./view-transport";
 
 const i18n = new I18n(detectLang(remembered.lang(), navigator.languages));
-const session = sessionId();
 const linked = roomFromUrl(location);
 // The projector view first: a key typed into its fragment is taken out of the address bar at
 // once and kept in memory only; without one it uses the key this browser keeps for the room.
@@ -89,6 +90,11 @@ const alone = byId("alone");
 
 let chat: Chat | null = null;
 let unread = 0;
+
+/** This tab answers the others' census while it is in a room (not once another tab replaced it). */
+const census = new TabCensus(() =>
+  chat !== null && chat.transport.status.kind !== "replaced" ? { room: chat.room, name: chat.name } : null,
+);
 
 const log = new LogView(
   i18n,
@@ -183,6 +189,10 @@ function updateTitle(): void {
 
 /** Back to the form. Unsent messages are dropped only when the user chose to leave. */
 function showJoin(alert: string, discardUnsent = false): void {
+  // Out of the room (left, or refused): a new tab no longer goes in by itself under this name. A
+  // replaced tab's name is the other tab's now: it stays.
+  const out = chat !== null && chat.transport.status.kind !== "replaced" ? chat : null;
+  if (out !== null && foldName(rooms.name(out.room) ?? "") === foldName(out.name)) rooms.setName(out.room, null);
   chat?.leave(discardUnsent);
   chat = null;
   seat.set(null);
@@ -221,12 +231,13 @@ function join(room: string, name: string): void {
   seat.set({ room, name });
   // Asked now, so that Copy join link has its origin at hand (the plain-http copy needs the click's moment).
   void joinOrigins();
+  rooms.setName(room, name);
   const trying = linkKey?.room === room ? linkKey.key : undefined;
   chat = new Chat(
     i18n,
     room,
     name,
-    session,
+    rooms.session(room),
     { log, people, status, hood, transport, composer },
     {
       refused: (code: RefusalCode) => {
@@ -500,14 +511,46 @@ document.addEventListener("visibilitychange", () => {
   log.seen();
 });
 
+/**
+ * A tab that opens a room goes straight in under the name this browser is in it under (a reload,
+ * or a phone that lost its tab: the room hands the name over to this browser's session), unless
+ * another tab of this browser answers that it is in the room under that name: then the form, with
+ * an empty name (the two-tab demo).
+ */
+async function start(kept: { room: string; name: string } | null): Promise<void> {
+  const room = kept?.room ?? parseRoomName(roomInput.value.trim());
+  const mine = kept?.name ?? (room === null ? null : rooms.name(room));
+  if (room === null || mine === null) {
+    showJoin("");
+    // Only the remembered name to fill in: the form shows at once, and loses it if a tab is in as it.
+    const asked = nameInput.value;
+    if (room === null || asked === "" || !(await openElsewhere(room, asked))) return;
+    if (chat !== null || nameInput.value !== asked) return; // joined, or typed, meanwhile
+    nameInput.value = "";
+    alertBox.textContent = i18n.t("openElsewhere", { name: asked });
+    return;
+  }
+  joinForm.hidden = true;
+  const elsewhere = await openElsewhere(room, mine);
+  if (chat !== null) return; // joined meanwhile (a host link's exchange)
+  if (!elsewhere) return join(room, mine);
+  nameInput.value = "";
+  showJoin(i18n.t("openElsewhere", { name: mine }));
+}
+
+/** Whether another tab of this browser answers that it is in `room` under `name`. */
+async function openElsewhere(room: string, name: string): Promise<boolean> {
+  return (await census.ask(room)).some((n) => foldName(n) === foldName(name));
+}
+
 // Start: the form, filled in; a reload of a joined tab goes straight back in.
 applyLanguage(i18n.lang);
 const kept = seat.get();
-nameInput.value = kept?.name ?? remembered.name() ?? "";
+const seated = kept !== null && (linked === null || linked === kept.room) ? kept : null;
+nameInput.value = seated?.name ?? remembered.name() ?? "";
 roomInput.value = linked ?? kept?.room ?? remembered.room() ?? "";
 if (projector !== null) {
   joinForm.hidden = true;
   void openProjector(i18n, projector, document.querySelector("main") ?? document.body);
-} else if (kept !== null && (linked === null || linked === kept.room)) join(kept.room, kept.name);
-else showJoin("");
+} else void start(seated);
 if (linkedToken !== null) void exchangeHostLink(linked, linkedToken);

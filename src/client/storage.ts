@@ -1,8 +1,10 @@
 /**
  * @module
- * What the page remembers: name and room (localStorage, across visits), the tab's `session`
- * id and the room it is in (sessionStorage: a reload takes over its own name), and the
- * language the reader picked. Storage can be unavailable (private mode): then nothing is kept.
+ * What the page remembers: name and room (localStorage, across visits), this browser's `session`
+ * id per room and the name it is in there under (localStorage, shared by every tab: a tab that
+ * reopens the room takes its name back), the room this tab is in (sessionStorage: a reload goes
+ * straight back in), and the language the reader picked. Storage can be unavailable (private
+ * mode): then nothing is kept.
  */
 import { LIMITS, randomId } from "../protocol";
 
@@ -37,14 +39,66 @@ export const remembered = {
   saveLang: (lang: string) => set(local, "lang", lang),
 };
 
-/** This tab's session id: 8–64 of [A-Za-z0-9_-], kept for the tab's life. */
-export function sessionId(): string {
-  const kept = get(tab, "session");
-  if (kept !== null && LIMITS.sessionPattern.test(kept)) return kept;
-  const fresh = randomId();
-  set(tab, "session", fresh);
-  return fresh;
+/** What this browser keeps for one room. `name`: the name it is in there under (until it leaves). */
+export interface RoomMemory {
+  session: string;
+  name?: string;
 }
+
+/** Where storage is unavailable, the sessions live as long as this page. */
+const unkept: Record<string, RoomMemory> = {};
+
+/** Rooms remembered at most; the least recently used goes first. */
+const ROOMS_KEPT = 50;
+
+function readRooms(): Record<string, RoomMemory> {
+  try {
+    const all: unknown = JSON.parse(get(local, "rooms") ?? "{}");
+    if (typeof all !== "object" || all === null || Array.isArray(all)) return {};
+    const out: Record<string, RoomMemory> = {};
+    for (const [room, m] of Object.entries(all as Record<string, Partial<RoomMemory>>)) {
+      if (typeof m?.session !== "string" || !LIMITS.sessionPattern.test(m.session)) continue;
+      out[room] = typeof m.name === "string" ? { session: m.session, name: m.name } : { session: m.session };
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps `memory` for `room` as the most recent one (a plain object keeps insertion order). */
+function writeRoom(room: string, memory: RoomMemory): void {
+  const all = readRooms();
+  delete all[room];
+  all[room] = memory;
+  const rooms = Object.keys(all);
+  for (const old of rooms.slice(0, Math.max(0, rooms.length - ROOMS_KEPT))) delete all[old];
+  set(local, "rooms", JSON.stringify(all));
+}
+
+/**
+ * One session per browser and room, shared by every tab and every name used there: the room
+ * hands a name over to the same session (no "name taken" for a tab that lost its socket), and a
+ * removal by session keeps this browser out under any name.
+ */
+export const rooms = {
+  /** This browser's session in `room` (8–64 of [A-Za-z0-9_-]), made once and kept. */
+  session(room: string): string {
+    const kept = readRooms()[room] ?? unkept[room];
+    if (kept !== undefined) return kept.session;
+    const fresh = { session: randomId() };
+    writeRoom(room, fresh);
+    if (readRooms()[room] === undefined) unkept[room] = fresh;
+    return fresh.session;
+  },
+  /** The name this browser is in `room` under, or null (never joined, or left on purpose). */
+  name: (room: string): string | null => readRooms()[room]?.name ?? null,
+  /** Joined `room` as `name`; null: left it (the session stays: a removal still holds). */
+  setName(room: string, name: string | null): void {
+    const session = rooms.session(room);
+    writeRoom(room, name === null ? { session } : { session, name });
+  },
+};
 
 export interface Seat {
   room: string;
