@@ -117,7 +117,12 @@ export const seat = {
   set: (s: Seat | null) => set(tab, "seat", s === null ? null : JSON.stringify(s)),
 };
 
-/** The tab's unsent messages, so not even a reload loses one. */
+/**
+ * The tab's unsent messages, so not even a reload loses one. Per tab, unlike the session: each
+ * tab writes its whole outbox on every change, so two tabs in a room (two names) would overwrite
+ * one shared copy, and a tab taking a name over would show as pending what the old tab (frozen,
+ * not dead) still holds and sends itself when it wakes.
+ */
 export const keptOutbox = {
   get: (): unknown => {
     try {
