@@ -282,6 +282,23 @@ describe("the transport", () => {
     t.leave();
   });
 
+  it("an HTTP check answered after the page left counts for nothing", async () => {
+    const f = fakeFetch();
+    const kinds: TransportKind[] = [];
+    const pending: ((yes: boolean) => void)[] = [];
+    const t = transport(f.impl, {
+      onTransport: (kind) => kinds.push(kind),
+      httpCheck: () => new Promise<boolean>((resolve) => pending.push(resolve)),
+    });
+    t.open();
+    for (let i = 0; i < FALLBACK_AFTER; i++) await vi.advanceTimersByTimeAsync(10_000);
+    expect(pending.length).toBeGreaterThanOrEqual(FALLBACK_AFTER);
+    t.leave();
+    for (const answer of pending) answer(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kinds).toEqual([]);
+  });
+
   it("stays where a switch by hand put it", async () => {
     const f = fakeFetch();
     const t = transport(f.impl);
