@@ -53,7 +53,9 @@ const fastRate = Number(values.rate);
 const PLAN = values.quick
   ? { members: 50, joinMs: 5_000, steadyRate: 10, steadyS: 10, fastRate, half: 150, total: 300 }
   : { members: 300, joinMs: 10_000, steadyRate: 10, steadyS: 60, fastRate, half: 1_500, total: 3_000 };
-const RUNS = Math.max(1, Number(values.runs));
+const RUNS = Number(values.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs expects a whole number ≥ 1, got ${values.runs}`);
+if (!(fastRate > 0 && fastRate <= 200)) throw new Error(`--rate expects messages/s in (0, 200], got ${values.rate}`);
 const CPU_SLOWDOWN = 4;
 const NOISY_LOAD = 2;
 const TARGET = { taskMs: 50, busyPct: 25, heapGrowthPct: 10 };
