@@ -250,7 +250,7 @@ function table(title: string, rows: PhaseResult[]): string {
     "| phase | messages | wall s | longest task ms | tasks ≥ 50 ms | busy % | DOM elements | message lines | nodes after GC | JS + DOM heap MB | load | targets |";
   const lines = rows.map(
     (r, i) =>
-      `| ${r.phase} | ${r.messages} | ${fmt(r.wallS, 1)} | ${r.longestMs === 0 ? "< 50" : fmt(r.longestMs)} | ${fmt(r.longTasks)} | ${fmt(r.busyPct)} | ${fmt(r.elements)} | ${fmt(r.lines)} | ${fmt(r.nodes)} | ${fmt(r.heapMB, 1)} + ${fmt(r.domHeapMB, 1)} | ${fmt(r.load, 2)}${r.load > NOISY_LOAD ? " noisy" : ""} | ${targets(rows, i)} |`,
+      `| ${r.phase} | ${r.messages} | ${fmt(r.wallS, 1)} | ${r.longestMs === 0 ? "< 50" : fmt(r.longestMs)} | ${fmt(r.longTasks)} | ${fmt(r.busyPct, 1)} | ${fmt(r.elements)} | ${fmt(r.lines)} | ${fmt(r.nodes)} | ${fmt(r.heapMB, 1)} + ${fmt(r.domHeapMB, 1)} | ${fmt(r.load, 2)}${r.load > NOISY_LOAD ? " noisy" : ""} | ${targets(rows, i)} |`,
   );
   return [`**${title}**`, "", head, `|${"---|".repeat(12)}`, ...lines, ""].join("\n");
 }
