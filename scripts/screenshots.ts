@@ -1,13 +1,15 @@
 /**
  * Screenshots of the joined page for the README: desktop and 390 px, English and Persian
  * (plus the teaching panel, and dark mode), and the projector view with the host's key. Run with `npm run screenshots`: it uses the same browser
- * as the browser tests (see test/support/browser.ts).
+ * as the browser tests (see test/support/browser.ts). Last, a class of 300 (protocol members,
+ * bench/class-room.ts) as the host's laptop and a student's phone see it.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { HostClaim } from "../src/protocol";
+import { classNames, classText, fillRoom } from "../bench/class-room";
 import { findBrowser, launchBrowser } from "../test/support/browser";
 import { enterRoom, allConfirmed } from "../test/support/page";
 import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
@@ -20,7 +22,7 @@ async function open(
   browser: Browser,
   url: string,
   name: string,
-  opts: { lang: "en" | "fa"; phone?: boolean; dark?: boolean },
+  opts: { lang: "en" | "fa"; phone?: boolean; dark?: boolean; room?: string },
 ): Promise<Page> {
   const ctx = await browser.newContext({
     locale: opts.lang === "fa" ? "fa-IR" : "en-US",
@@ -30,7 +32,7 @@ async function open(
     hasTouch: opts.phone === true,
     colorScheme: opts.dark ? "dark" : "light",
   });
-  return enterRoom(await ctx.newPage(), url, "demo", name);
+  return enterRoom(await ctx.newPage(), url, opts.room ?? "demo", name);
 }
 
 async function say(page: Page, text: string): Promise<void> {
@@ -98,6 +100,30 @@ try {
     .click();
   await omid.locator(".stack").scrollIntoViewIfNeeded();
   await omid.screenshot({ path: join(OUT, "under-the-hood.png") });
+
+  // A class of 300: the teacher hosts from a laptop, a student is on a phone, and 300 protocol
+  // members join (within the room's join burst, 320 by default) and say a few things.
+  const classClaim = await fetch(`${dev.url}/api/rooms/class/host`, { method: "POST" });
+  const classKey = ((await classClaim.json()) as HostClaim).hostKey;
+  const host = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
+  await host.goto(`${dev.url}/?room=class#host=${classKey}`);
+  await host.locator("#name").fill("Teacher");
+  await host.locator("#join button[type=submit]").click();
+  await host.locator('#status[data-state="online"]').waitFor();
+  const student = await open(browser, dev.url, "نیلوفر", { lang: "fa", phone: true, room: "class" });
+  const klass = await fillRoom({ url: dev.url, room: "class", names: classNames(300), withinMs: 3000 });
+  if (klass.failures.length > 0) throw new Error(`joins failed: ${klass.failures.slice(0, 3).join("; ")}`);
+  await say(host, "Welcome! Open the link on the board, then say hi.");
+  const said = [0, 1, 2, 5, 3, 9].map((t, i) => {
+    klass.say(i * 37 + 11, classText(t));
+    return classText(t);
+  });
+  for (const page of [host, student]) {
+    for (const text of said) await page.locator("[role=log] .msg .text", { hasText: text }).first().waitFor();
+  }
+  await host.screenshot({ path: join(OUT, "class-300-host.png") });
+  await student.screenshot({ path: join(OUT, "class-300-phone.png") });
+  await klass.close();
   console.log(`Screenshots written to ${OUT}`);
 } finally {
   await browser.close();

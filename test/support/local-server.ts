@@ -33,6 +33,8 @@ export interface ServerOptions {
   startTimeoutMs?: number;
   /** The address to bind (`--ip`): 127.0.0.1 unless a test needs the LAN's (`0.0.0.0`). */
   ip?: string;
+  /** The checkout whose server runs (its scripts, wrangler.toml and page); by default this one. */
+  root?: string;
 }
 
 const LOG_TAIL = 64 * 1024;
@@ -73,7 +75,7 @@ async function startOnce(
   if (options.persistTo !== undefined) all.push("--persist-to", options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) all.push("--var", `${name}:${value}`);
   const child = spawn("npx", all, {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: "false",
