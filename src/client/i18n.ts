@@ -400,6 +400,24 @@ export function detectLang(stored: string | null, browser: readonly string[]): L
   return browser[0]?.toLowerCase().startsWith("fa") ? "fa" : "en";
 }
 
+/**
+ * Intl formatters by locale and options: building one costs far more than formatting with it,
+ * and a class's log formats a time (and the counts a number) for every message.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(locale: string, digits: number): Intl.NumberFormat {
+  const key = `n ${locale} ${digits}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (f === undefined) formatters.set(key, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })));
+  return f;
+}
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d ${locale} ${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (f === undefined) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 export class I18n {
   constructor(public lang: Lang) {}
 
@@ -408,7 +426,7 @@ export class I18n {
   }
 
   num(n: number, digits = 0): string {
-    return new Intl.NumberFormat(this.locale, { maximumFractionDigits: digits }).format(n);
+    return numberFormat(this.locale, digits).format(n);
   }
 
   /** A string with `{x}` filled in; numbers get this language's digits. */
@@ -426,12 +444,12 @@ export class I18n {
 
   /** Local time of day, hours and minutes. */
   time(ts: number): string {
-    return new Intl.DateTimeFormat(this.locale, { hour: "2-digit", minute: "2-digit" }).format(ts);
+    return dateFormat(this.locale, { hour: "2-digit", minute: "2-digit" }).format(ts);
   }
 
   /** Local time with seconds (the frame list). */
   clock(ts: number): string {
-    return new Intl.DateTimeFormat(this.locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(ts);
+    return dateFormat(this.locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(ts);
   }
 
   date(ts: number): string {
@@ -439,10 +457,10 @@ export class I18n {
     // ICU's fa pattern comes out as "۱۴۰۵ آذر ۴, چهارشنبه" (a Latin comma, year first): Persian
     // writes the weekday first and no comma, "چهارشنبه ۴ آذر ۱۴۰۵", as CLDR's full date does.
     if (this.lang === "fa") {
-      const weekday = new Intl.DateTimeFormat(this.locale, { weekday: "long" }).format(ts);
-      return `${weekday} ${new Intl.DateTimeFormat(this.locale, day).format(ts)}`;
+      const weekday = dateFormat(this.locale, { weekday: "long" }).format(ts);
+      return `${weekday} ${dateFormat(this.locale, day).format(ts)}`;
     }
-    return new Intl.DateTimeFormat(this.locale, { weekday: "long", ...day }).format(ts);
+    return dateFormat(this.locale, { weekday: "long", ...day }).format(ts);
   }
 
   /** A readable sentence for an error code (refusals and message errors). */
