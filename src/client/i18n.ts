@@ -405,18 +405,17 @@ export function detectLang(stored: string | null, browser: readonly string[]): L
  * and a class's log formats a time (and the counts a number) for every message.
  */
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function numberFormat(locale: string, digits: number): Intl.NumberFormat {
-  const key = `n ${locale} ${digits}`;
-  let f = formatters.get(key) as Intl.NumberFormat | undefined;
-  if (f === undefined) formatters.set(key, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })));
-  return f;
+function kept<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  const known = formatters.get(key) as F | undefined;
+  if (known !== undefined) return known;
+  const made = make();
+  formatters.set(key, made);
+  return made;
 }
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `d ${locale} ${JSON.stringify(options)}`;
-  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
-  if (f === undefined) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
-  return f;
-}
+const numberFormat = (locale: string, digits: number) =>
+  kept(`n ${locale} ${digits}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }));
+const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions) =>
+  kept(`d ${locale} ${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
 
 export class I18n {
   constructor(public lang: Lang) {}
