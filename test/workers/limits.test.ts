@@ -70,23 +70,29 @@ describe("what the room keeps per name is bounded", () => {
     for (let i = 0; i < 5; i++) {
       const c = await join(room, `gone${i}`);
       c.send({ type: "typing" });
-      c.say(`bye ${i}`);
-      await c.message();
+      // The last one all but empties its bucket (its typing frame took a token too): it refills
+      // in about 2 s, long after it left, so its bucket is still held below however slow the
+      // machine (the others' may go as they leave: a full bucket at a leave is forgotten at once).
+      const says = i === 4 ? BURST - 1 : 1;
+      for (let k = 0; k < says; k++) c.say(`bye ${i}.${k}`);
+      await c.messages(says);
       await c.close();
     }
     stay.say("still here");
     await stay.skipTo("message");
     const stub = roomStub(env, room);
     const held = () => runInDurableObject(stub, (r: ChatRoom) => ChatRoom.namesHeldForTests(r));
-    expect((await held()).buckets).toBe(6);
-    // Once a bucket is full again (0.2 s at 5 a second) and the typing interval is over (2 s), the
-    // alarm's sweep forgets them; Stay's is kept while Stay is in.
+    const before = await held();
+    expect(before.buckets).toBeGreaterThanOrEqual(2);
+    expect(before.typedAt).toBeGreaterThanOrEqual(1);
+    // Once a bucket is full again and the typing interval is over (2 s), the alarm's sweep
+    // forgets them; Stay's is kept while Stay is in.
     await vi.waitFor(
       async () => {
         await runDurableObjectAlarm(stub);
         expect(await held()).toEqual({ buckets: 1, typedAt: 0 });
       },
-      { timeout: 5000, interval: 250 },
+      { timeout: 10_000, interval: 250 },
     );
   });
 });
