@@ -28,6 +28,21 @@ function set(store: () => Storage, key: string, value: string | null): void {
 const local = () => localStorage;
 const tab = () => sessionStorage;
 
+/** A kept JSON value, or null (none, or not JSON). */
+function getJson(store: () => Storage, key: string): unknown {
+  try {
+    return JSON.parse(get(store, key) ?? "null");
+  } catch {
+    return null;
+  }
+}
+
+/** A kept JSON object (by room), or an empty one; its values are for the caller to check. */
+function getMap(key: string): Record<string, unknown> {
+  const all = getJson(local, key);
+  return typeof all === "object" && all !== null && !Array.isArray(all) ? (all as Record<string, unknown>) : {};
+}
+
 export const remembered = {
   name: () => get(local, "name"),
   room: () => get(local, "room"),
@@ -52,18 +67,12 @@ const unkept: Record<string, RoomMemory> = {};
 const ROOMS_KEPT = 50;
 
 function readRooms(): Record<string, RoomMemory> {
-  try {
-    const all: unknown = JSON.parse(get(local, "rooms") ?? "{}");
-    if (typeof all !== "object" || all === null || Array.isArray(all)) return {};
-    const out: Record<string, RoomMemory> = {};
-    for (const [room, m] of Object.entries(all as Record<string, Partial<RoomMemory>>)) {
-      if (typeof m?.session !== "string" || !LIMITS.sessionPattern.test(m.session)) continue;
-      out[room] = typeof m.name === "string" ? { session: m.session, name: m.name } : { session: m.session };
-    }
-    return out;
-  } catch {
-    return {};
+  const out: Record<string, RoomMemory> = {};
+  for (const [room, m] of Object.entries(getMap("rooms") as Record<string, Partial<RoomMemory> | null>)) {
+    if (typeof m?.session !== "string" || !LIMITS.sessionPattern.test(m.session)) continue;
+    out[room] = typeof m.name === "string" ? { session: m.session, name: m.name } : { session: m.session };
   }
+  return out;
 }
 
 /** Keeps `memory` for `room` as the most recent one (a plain object keeps insertion order). */
@@ -107,13 +116,7 @@ export interface Seat {
 
 /** The room this tab is in, so a reload goes straight back in. */
 export const seat = {
-  get(): Seat | null {
-    try {
-      return JSON.parse(get(tab, "seat") ?? "null") as Seat | null;
-    } catch {
-      return null;
-    }
-  },
+  get: () => getJson(tab, "seat") as Seat | null,
   set: (s: Seat | null) => set(tab, "seat", s === null ? null : JSON.stringify(s)),
 };
 
@@ -124,13 +127,7 @@ export const seat = {
  * not dead) still holds and sends itself when it wakes.
  */
 export const keptOutbox = {
-  get: (): unknown => {
-    try {
-      return JSON.parse(get(tab, "outbox") ?? "null");
-    } catch {
-      return null;
-    }
-  },
+  get: (): unknown => getJson(tab, "outbox"),
   set: (value: unknown) => set(tab, "outbox", value === null ? null : JSON.stringify(value)),
 };
 
@@ -151,14 +148,7 @@ export const hostKeys = {
   },
 };
 
-function readKeys(): Record<string, unknown> {
-  try {
-    const all: unknown = JSON.parse(get(local, "hosts") ?? "{}");
-    return typeof all === "object" && all !== null && !Array.isArray(all) ? (all as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+const readKeys = () => getMap("hosts");
 
 /**
  * The teacher passphrase a deployment may ask for before a claim (`TEACHER_PASSPHRASE`), kept in
