@@ -28,10 +28,12 @@ describe("the built page", () => {
   // 96 KB since the page for a class (issue 17): the presence run, the searchable online list,
   // the line cap, the phone layout, direction by content, the join origin and the tab census
   // took it to about 93 KB (about 25 KB of app.js gzipped), all of it in two languages.
-  it("is under 96 KB uncompressed, HTML + CSS + JS", () => {
+  // 120 KB since the teacher's control (issue 18): the waiting room, the removed list, delete
+  // with undo, the pinned message, the transcript download and the dialogs that ask once.
+  it("is under 120 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(96 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(120 * 1024);
   });
 
   it("leaves the QR code library to the projector's module", () => {
