@@ -56,15 +56,17 @@ export class LogView {
     private readonly pendingList: HTMLOListElement,
     private readonly jump: HTMLButtonElement,
     private readonly onUnread: (n: number) => void,
-    onHost: (frame: HostFrame) => void,
+    /** Sends a host frame; false when offline (nothing was sent). */
+    onHost: (frame: HostFrame) => boolean | undefined,
   ) {
     list.addEventListener("click", (e) => {
       const target = e.target as Element;
       const undo = target.closest<HTMLButtonElement>("button.undo");
       const line = undo?.closest<HTMLElement>("[data-undo]");
       if (undo && line) {
-        undo.disabled = true; // sent once; the room's `restored` (or the timer) replaces the line
-        return onHost({ type: "undelete", seq: Number(line.dataset.undo) });
+        // Sent once: the room's `restored` (or the timer) replaces the line. Offline: press again.
+        undo.disabled = onHost({ type: "undelete", seq: Number(line.dataset.undo) }) !== false;
+        return;
       }
       const tool = target.closest("button.del, button.pin");
       const seq = tool?.closest<HTMLElement>("[data-seq]")?.dataset.seq;
