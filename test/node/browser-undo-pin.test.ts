@@ -9,7 +9,7 @@ import { PATIENCE, haveChromium, log, online, say, texts, usePageHarness } from 
 
 describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin", () => {
   const h = usePageHarness();
-  const { room, newContext, joined } = h;
+  const { room, newContext, joined, joinedThrough } = h;
 
   /** As the teacher: Host this room as `name`. */
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
@@ -65,6 +65,25 @@ describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin"
     expect(await teacher.getByRole("button", { name: "Delete message from Sara" }).count()).toBe(3);
     await say(sara, "after");
     await expect.poll(() => texts(teacher), PATIENCE).toEqual(["first", "oops", "last", "after"]);
+  });
+
+  it("a tab that missed the undo gets the message back at its place when it resumes", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    const sara = await joined(await newContext(), r, "Sara");
+    // Omid's tab loses the `restored` frame and one message: the next one is a seq jump, so it resumes.
+    const omid = await joinedThrough(await newContext(), r, "Omid", {
+      toPage: (m) => !m.includes('"welcome"') && (m.includes('"restored"') || m.includes('"lost"')),
+    });
+    for (const t of ["first", "oops", "last"]) await say(sara, t);
+    await expect.poll(() => texts(omid), PATIENCE).toEqual(["first", "oops", "last"]);
+    await teacher.getByRole("button", { name: "Delete message from Sara" }).nth(1).click();
+    await expect.poll(() => texts(omid), PATIENCE).toEqual(["first", "last"]);
+    await teacher.getByRole("button", { name: "Undo deleting the message from Sara" }).click();
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual(["first", "oops", "last"]);
+    await say(sara, "lost");
+    await say(sara, "then");
+    await expect.poll(() => texts(omid), PATIENCE).toEqual(["first", "oops", "last", "lost", "then"]);
   });
 
   it("offers no Undo once the (shortened) window has passed", async () => {
