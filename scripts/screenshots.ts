@@ -82,7 +82,6 @@ try {
   await projector.goto(`${dev.url}/?room=demo&view=projector#host=${hostKey}`);
   await projector.locator(".pj-msg", { hasText: "Great. Now" }).waitFor();
   await projector.locator(".pj-count", { hasText: "online" }).waitFor();
-  await projector.screenshot({ path: join(OUT, "projector.png") });
 
   // The host's view: the teacher opens the host link on a laptop and joins with the kept key.
   const teacher = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
@@ -91,7 +90,12 @@ try {
   await teacher.locator("#join button[type=submit]").click();
   await teacher.locator('#status[data-state="online"]').waitFor();
   await teacher.getByRole("button", { name: "Clear room" }).waitFor();
+  // A question pinned: above the log in every tab, and in large type on the projector.
+  await teacher.getByRole("button", { name: "Pin the message from Omid above the conversation" }).first().click();
+  await teacher.locator("#pinned").waitFor();
   await teacher.screenshot({ path: join(OUT, "host-view.png") });
+  await projector.locator(".projector-pinned").waitFor();
+  await projector.screenshot({ path: join(OUT, "projector.png") });
 
   await omid.getByRole("button", { name: "Under the hood" }).click();
   await omid

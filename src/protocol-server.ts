@@ -155,7 +155,16 @@ export function parsePollRequest(
 // Client frames
 
 /** Frames only the host may send: anyone else gets `not_host`. */
-export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
+export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set([
+  "delete",
+  "clear",
+  "remove",
+  "slow",
+  "lock",
+  "undelete",
+  "pin",
+  "unpin",
+]);
 
 /** A whole number from 0 (a seq, a number of seconds). */
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -170,6 +179,9 @@ const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame |
   ack: ({ seq }) => (isCount(seq) ? { type: "ack", seq } : null),
   delete: ({ seq }) => (isCount(seq) ? { type: "delete", seq } : null),
   clear: () => ({ type: "clear" }),
+  undelete: ({ seq }) => (isCount(seq) ? { type: "undelete", seq } : null),
+  pin: ({ seq }) => (isCount(seq) ? { type: "pin", seq } : null),
+  unpin: () => ({ type: "unpin" }),
   remove: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "remove", name } : null),
   slow: ({ seconds }) => (isCount(seconds) && seconds <= LIMITS.slowMaxSeconds ? { type: "slow", seconds } : null),
   lock: ({ locked }) => (typeof locked === "boolean" ? { type: "lock", locked } : null),

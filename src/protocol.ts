@@ -53,6 +53,8 @@ export const LIMITS = {
   cursorPattern: /^[A-Za-z0-9_-]{1,64}\.\d{1,15}$/,
   /** A one-time host link is exchanged for the key within this many minutes, once. */
   hostLinkMinutes: 10,
+  /** A host's delete can be undone (`undelete`) for this long; the room keeps the text no longer. */
+  undoMs: 10_000,
 } as const;
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
@@ -90,6 +92,7 @@ export const ERROR_CODES = {
   cannot_remove_host: "The host cannot be removed.",
   slow_mode: "Slow mode is on: wait before sending again.",
   join_busy: "Too many people are joining this room right now; try again shortly.",
+  undo_expired: "Nothing deleted in the last 10 seconds has that seq: it cannot be brought back.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -243,6 +246,10 @@ export interface WelcomeFrame {
   clearedThrough?: number;
   /** A resume: seqs deleted since `since` (their rows are gone; take them off the screen). */
   deleted?: number[];
+  /** A resume: messages at or below `since` whose delete was undone since (put them back at their place). */
+  restored?: ChatMessage[];
+  /** The message the host pinned, whole (however old); absent when nothing is pinned. */
+  pinned?: ChatMessage;
 }
 
 /** A host deleted a message (to everyone), or the confirmation of a resend of a deleted one. */
@@ -250,6 +257,18 @@ export interface DeletedFrame {
   type: "deleted";
   seq: number;
   id?: string;
+}
+
+/** A host undid a delete (within `LIMITS.undoMs`): the message is back, with its own seq. */
+export interface RestoredFrame {
+  type: "restored";
+  message: ChatMessage;
+}
+
+/** The host pinned a message (shown above the log and on the projector), or unpinned (null). */
+export interface PinnedFrame {
+  type: "pinned";
+  message: ChatMessage | null;
 }
 
 /** A host cleared the room: every message through `seq` is gone. */
@@ -304,6 +323,8 @@ export type ServerFrame =
   | TypingFrame
   | ErrorFrame
   | DeletedFrame
+  | RestoredFrame
+  | PinnedFrame
   | ClearedFrame
   | SettingsFrame
   | RoleFrame
@@ -466,6 +487,9 @@ export interface ClientAck {
 /** Host frames: from anyone else each gets `not_host` and changes nothing. */
 export type HostFrame =
   | { type: "delete"; seq: number }
+  | { type: "undelete"; seq: number }
+  | { type: "pin"; seq: number }
+  | { type: "unpin" }
   | { type: "clear" }
   | { type: "remove"; name: string }
   | { type: "slow"; seconds: number }

@@ -28,13 +28,14 @@ import type { ComposerView } from "./view-composer";
 import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
+import type { PinnedView } from "./view-pinned";
 import type { StatusView } from "./view-status";
 import type { TransportView } from "./view-transport";
 
 /** After `slow_mode`, wait this much longer than the room said (its clock, our timers). */
 export const SLOW_MARGIN_MS = 100;
 /** Errors about a host's frame: said in the log, the socket stays open. */
-const HOST_ERRORS = new Set(["not_host", "no_such_message", "no_such_member", "cannot_remove_host"]);
+const HOST_ERRORS = new Set(["not_host", "no_such_message", "no_such_member", "cannot_remove_host", "undo_expired"]);
 
 export interface ChatViews {
   log: LogView;
@@ -43,6 +44,7 @@ export interface ChatViews {
   hood: HoodView;
   transport: TransportView;
   composer: ComposerView;
+  pinned: PinnedView;
 }
 
 export interface ChatEvents {
@@ -174,6 +176,10 @@ export class Chat {
         return this.error(f);
       case "deleted":
         return this.deleted(f);
+      case "restored":
+        return this.views.log.restored(f.message, this.isOwn(f.message));
+      case "pinned":
+        return this.views.pinned.show(f.message, this.isHost);
       case "cleared":
         return this.cleared(f.seq);
       case "settings":
@@ -190,6 +196,7 @@ export class Chat {
     if (host === this.isHost) return;
     this.isHost = host;
     this.views.log.canDelete = host;
+    this.views.pinned.host = host;
     this.views.people.roles([], host);
     if (!host) {
       this.transport.forgetHostKey();
@@ -213,7 +220,9 @@ export class Chat {
       // A resume: what the host deleted or cleared meanwhile goes here too.
       if (w.clearedThrough !== undefined) this.cleared(w.clearedThrough);
       for (const seq of w.deleted ?? []) this.views.log.deleted(seq);
+      for (const m of w.restored ?? []) this.views.log.restored(m, this.isOwn(m));
     }
+    this.views.pinned.show(w.pinned ?? null, this.isHost);
     if (result.gap) this.views.log.notice(this.i18n.t("gap"));
     for (const m of result.show) this.show(m, true);
     // History may already hold some of our pending messages (sent just before the connection was lost).
@@ -230,7 +239,8 @@ export class Chat {
 
   /** A host deleted a message; with our `id`, it was one of ours that the room had kept. */
   private deleted(f: DeletedFrame): void {
-    this.views.log.deleted(f.seq);
+    // Live, in a host's tab: "Deleted · Undo" for a while (the log decides it only for the host).
+    this.views.log.deleted(f.seq, f.id === undefined);
     if (f.id !== undefined && this.outbox.has(f.id)) {
       this.outbox.confirm(f.id);
       this.views.log.removePending(f.id);
@@ -272,8 +282,12 @@ export class Chat {
   }
 
   /** Shows a message; our own pending line becomes it (the same element, now in seq order). */
+  private isOwn(m: ChatMessage): boolean {
+    return foldName(m.from) === foldName(this.me);
+  }
+
   private show(m: ChatMessage, fromHistory: boolean): void {
-    const own = foldName(m.from) === foldName(this.me);
+    const own = this.isOwn(m);
     if (!fromHistory) this.views.transport.message(Date.now() + this.clockOffset - m.ts);
     this.views.people.stopTyping(m.from);
     if (own && this.confirm(m)) {

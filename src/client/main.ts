@@ -38,6 +38,7 @@ import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { HostView } from "./view-host";
 import { LogView } from "./view-log";
+import { PinnedView } from "./view-pinned";
 import { openProjector, type ProjectorRequest, takeProjectorRequest } from "./projector-link";
 import { PeopleView } from "./view-people";
 import { StatusView } from "./view-status";
@@ -106,7 +107,11 @@ const log = new LogView(
     unread = n;
     updateTitle();
   },
-  (seq) => chat?.moderate({ type: "delete", seq }),
+  (frame) => chat?.moderate(frame),
+);
+const pinned = new PinnedView(
+  { root: byId("pinned"), from: byId("pinned-from"), text: byId("pinned-text"), unpin: byId("unpin") },
+  () => chat?.moderate({ type: "unpin" }),
 );
 keepAtBottom(
   byId("log"),
@@ -238,7 +243,7 @@ function join(room: string, name: string): void {
     room,
     name,
     rooms.session(room),
-    { log, people, status, hood, transport, composer },
+    { log, people, status, hood, transport, composer, pinned },
     {
       refused: (code: RefusalCode) => {
         if (code === "host_key_invalid" && trying !== undefined) {

@@ -5,7 +5,8 @@
  * as text and as a QR code, and how many people are online (`GET /api/rooms/:room`, every few
  * seconds and whenever presence changes). With the host key it also opens the room's watcher
  * socket (`/ws/:room/~projector?host=<key>`: not a user, sends nothing but pings) and shows the
- * latest messages in large type, taking deleted and cleared ones off the screen. No composer.
+ * latest messages in large type, taking deleted and cleared ones off the screen (and putting an
+ * undone delete back at its place), with the pinned message above them (`.projector-pinned`). No composer.
  * The link is on `PUBLIC_URL`'s origin when the server has one; when it would open on this
  * machine only (`localhost`, `0.0.0.0`), an alert above the code says so, with the addresses the
  * server knows the phones can reach.
@@ -59,7 +60,11 @@ export class Projector {
   private reachLang: string | null = null;
   private readonly list = el("ol", { class: "pj-messages" });
   private readonly empty = el("p", { class: "pj-empty" });
-  private readonly shown = new Map<number, HTMLLIElement>();
+  /** On screen, oldest first (by seq: a message brought back goes in at its place). */
+  private shown = new Map<number, HTMLLIElement>();
+  /** The message the host pinned, above the latest ones; hidden when none. */
+  private readonly pinned = el("div", { class: "projector-pinned", attrs: { "aria-live": "polite" } });
+  private readonly pinLabel = el("span", { class: "pj-pin-label" });
   /** What `render` relabels when the language changes: text, or an attribute. */
   private readonly labels: [Element, ProjectorKey, string?][] = [];
   private online: number | null = null;
@@ -102,8 +107,9 @@ export class Projector {
       section.classList.add("with-feed");
       this.list.setAttribute("role", "log");
       const heading = el("h2");
-      this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"]);
-      section.append(el("div", { class: "pj-feed" }, heading, this.alert, this.empty, this.list));
+      this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"], [this.pinLabel, "pinned"]);
+      this.pinned.hidden = true;
+      section.append(el("div", { class: "pj-feed" }, this.pinned, heading, this.alert, this.empty, this.list));
       this.watch(this.room, options.key);
     } else {
       section.append(this.alert);
@@ -187,6 +193,10 @@ export class Projector {
         return this.message(f);
       case "deleted":
         return this.remove(f.seq);
+      case "restored":
+        return this.add(f.message);
+      case "pinned":
+        return this.pin(f.message);
       case "cleared":
         return this.removeThrough(f.seq);
       case "presence":
@@ -201,6 +211,8 @@ export class Projector {
     if (f.clearedThrough !== undefined) this.removeThrough(f.clearedThrough);
     for (const seq of f.deleted ?? []) this.remove(seq);
     for (const m of result.show) this.add(m);
+    for (const m of f.restored ?? []) this.add(m);
+    this.pin(f.pinned ?? null);
     this.online = f.users.length;
     void this.refreshCount();
   }
@@ -212,7 +224,26 @@ export class Projector {
     else if (verdict === "show") this.add(m);
   }
 
+  /** The pinned message in large type, or none. */
+  private pin(m: ChatMessage | null): void {
+    this.pinned.hidden = m === null;
+    if (m === null) return this.pinned.replaceChildren();
+    this.pinned.replaceChildren(
+      el(
+        "div",
+        { class: "pj-who" },
+        this.pinLabel,
+        " ",
+        el("span", { class: "from", dir: direction(m.from), text: m.from }),
+        m.role === "host" && this.hostMark(),
+      ),
+      el("p", { class: "text", dir: direction(m.text), text: m.text }),
+    );
+  }
+
+  /** Shows a message at its place by seq (the newest at the bottom); the oldest leave past `MAX_SHOWN`. */
   private add(m: ChatMessage): void {
+    if (this.shown.has(m.seq)) return;
     const item = el(
       "li",
       { class: "pj-msg" },
@@ -225,8 +256,14 @@ export class Projector {
       el("p", { class: "text", dir: direction(m.text), text: m.text }),
     );
     item.dataset.seq = String(m.seq);
-    this.list.append(item);
-    this.shown.set(m.seq, item);
+    const later = [...this.shown].find(([seq]) => seq > m.seq);
+    if (later === undefined) {
+      this.list.append(item);
+      this.shown.set(m.seq, item);
+    } else {
+      later[1].before(item);
+      this.shown = new Map([...this.shown, [m.seq, item] as const].sort(([a], [b]) => a - b));
+    }
     for (const [seq, old] of this.shown) {
       if (this.shown.size <= MAX_SHOWN) break;
       old.remove();
@@ -286,6 +323,7 @@ export class Projector {
       else node.setAttribute(attr, this.t(key));
     }
     for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.t("host");
+    for (const mark of this.pinned.querySelectorAll(".role")) mark.textContent = this.t("host");
     this.count.textContent = this.online === null ? this.t("counting") : this.t("online", this.online);
     this.empty.textContent = this.t("empty");
     this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";

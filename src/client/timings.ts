@@ -6,6 +6,8 @@
  * page reads it once, when its modules load. Only numbers ≥ 0 for known keys are taken. A script
  * that can set it already runs in the page, so it grants nothing new.
  */
+import { LIMITS } from "../protocol";
+
 export interface Timings {
   /** An unconfirmed message is sent again after this long. */
   resendAfterMs: number;
@@ -28,6 +30,8 @@ export interface Timings {
   censusMs: number;
   /** How long the check "does the server answer plain HTTP?" after a failed WebSocket attempt may take. */
   httpCheckMs: number;
+  /** The host's "Deleted · Undo" stays this long (the room's `LIMITS.undoMs` decides what an undo gets). */
+  undoMs: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<Timings> = {
@@ -42,6 +46,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = {
   projectorCountMs: 4000,
   censusMs: 250,
   httpCheckMs: 3000,
+  undoMs: LIMITS.undoMs,
 };
 
 /** The defaults, with whatever a test set before the page loaded. */

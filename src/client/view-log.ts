@@ -3,18 +3,21 @@
  * The message log (`role="log"`): messages with sender, local time and text, quiet system
  * lines, date separators, pending messages of the outbox. It follows new messages unless the
  * reader scrolled up; then a "new messages" button jumps down, and unread ones are counted.
- * For the room's host each message has a Delete button; deletions and clears take messages out.
+ * For the room's host each message has Delete and Pin buttons (small, in its header line); deletions
+ * and clears take messages out. A delete seen live in a host's tab leaves "Deleted · Undo" in its
+ * place for `TIMINGS.undoMs`; a message brought back goes in at its place by seq, not at the end.
  * A message the host sent carries a "host" mark (text, not colour alone), in every tab.
  * Joins and leaves with nothing between them are one line that changes in place
  * (presence-run.ts), hidden from screen readers: the live region speaks messages, the online
  * list tells who is here. A long class stays light: the oldest lines leave past
  * `MAX_LOG_MESSAGES`, never while the reader is scrolled up.
  */
-import type { ChatMessage } from "../protocol";
+import type { ChatMessage, HostFrame } from "../protocol";
 import { direction } from "./direction";
 import { el } from "./dom";
 import { dayKey, type I18n } from "./i18n";
 import { describeRun, type Piece, PresenceRun } from "./presence-run";
+import { TIMINGS } from "./timings";
 
 const NEAR_BOTTOM_PX = 48;
 /** The log keeps this many message lines; the oldest go first (with the lines above them). */
@@ -31,7 +34,7 @@ export class LogView {
   private run: { line: HTMLLIElement; run: PresenceRun } | null = null;
   /** Each presence line's run, for a language switch; weak, so a line that leaves takes it along. */
   private readonly runs = new WeakMap<Element, PresenceRun>();
-  /** The room's host: every message gets a Delete button. */
+  /** The room's host: every message gets Delete and Pin buttons. */
   private deletable = false;
   /** Counts down the pending messages that slow mode holds. */
   private heldTicker: ReturnType<typeof setInterval> | undefined;
@@ -40,10 +43,10 @@ export class LogView {
     return this.deletable;
   }
 
-  /** Turned off mid-stay (the host role was taken back): the buttons shown go too. */
+  /** Turned off mid-stay (the host role was taken back): the buttons shown go too, and the undos. */
   set canDelete(on: boolean) {
     this.deletable = on;
-    if (!on) for (const b of this.list.querySelectorAll("button.del")) b.remove();
+    if (!on) for (const b of this.list.querySelectorAll("button.del, button.pin, .deleted-undo")) b.remove();
   }
 
   constructor(
@@ -53,11 +56,22 @@ export class LogView {
     private readonly pendingList: HTMLOListElement,
     private readonly jump: HTMLButtonElement,
     private readonly onUnread: (n: number) => void,
-    onDelete: (seq: number) => void,
+    /** Sends a host frame; false when offline (nothing was sent). */
+    onHost: (frame: HostFrame) => boolean | undefined,
   ) {
     list.addEventListener("click", (e) => {
-      const seq = (e.target as Element).closest(".del")?.closest<HTMLElement>("[data-seq]")?.dataset.seq;
-      if (seq !== undefined) onDelete(Number(seq));
+      const target = e.target as Element;
+      const undo = target.closest<HTMLButtonElement>("button.undo");
+      const line = undo?.closest<HTMLElement>("[data-undo]");
+      if (undo && line) {
+        // Sent once: the room's `restored` (or the timer) replaces the line. Offline: press again.
+        undo.disabled = onHost({ type: "undelete", seq: Number(line.dataset.undo) }) !== false;
+        return;
+      }
+      const tool = target.closest("button.del, button.pin");
+      const seq = tool?.closest<HTMLElement>("[data-seq]")?.dataset.seq;
+      if (tool && seq !== undefined)
+        onHost({ type: tool.classList.contains("pin") ? "pin" : "delete", seq: Number(seq) });
     });
     scroller.addEventListener("scroll", () => {
       if (!this.atBottom()) return;
@@ -81,16 +95,7 @@ export class LogView {
     this.append(
       () => {
         this.separator(m.ts);
-        const item = el(
-          "li",
-          { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
-          el("span", { class: "from", dir: direction(m.from), text: m.from }),
-          this.hostMark(m),
-          this.timeEl(m.ts),
-          this.deleteButton(m.from),
-          el("p", { class: "text", dir: direction(m.text), text: m.text }),
-        );
-        this.list.append(item);
+        this.list.append(this.item(m, own));
         this.messages++;
       },
       own ? "own" : fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other",
@@ -163,25 +168,70 @@ export class LogView {
       if (mark !== null) from?.after(mark);
       const time = this.timeEl(m.ts);
       item.querySelector("time")?.replaceWith(time);
-      const del = this.deleteButton(m.from);
-      if (del !== null) time.after(del);
+      time.after(...this.hostButtons(m.from));
       this.list.append(item);
       this.messages++;
     }, "own");
   }
 
-  /** A host deleted it: the message goes (focus, if it was on its Delete button, goes to the log). */
-  deleted(seq: number): void {
+  /**
+   * A host deleted it: the message goes (focus, if it was on its Delete button, goes to the log).
+   * `undoable` (a live delete, in a host's tab): "Deleted · Undo" stays in its place for
+   * `TIMINGS.undoMs`, focus on Undo if it was in the message.
+   */
+  deleted(seq: number, undoable = false): void {
     const item = this.list.querySelector(`.msg[data-seq="${seq}"]`);
     if (item === null) return;
     const focused = item.contains(document.activeElement);
-    item.remove();
     this.messages--;
-    if (focused) this.scroller.focus();
+    if (!undoable || !this.canDelete) {
+      item.remove();
+      if (focused) this.scroller.focus();
+      return;
+    }
+    const from = item.querySelector(".from")?.textContent ?? "";
+    const undo = el("button", { class: "undo link", attrs: { type: "button" } });
+    const line = el("li", { class: "deleted-undo", attrs: { "data-undo": String(seq), "data-from": from } });
+    line.append(el("span", {}), " · ", undo);
+    this.labelUndo(line);
+    item.replaceWith(line);
+    if (focused) undo.focus();
+    setTimeout(() => {
+      if (!line.isConnected) return;
+      const lost = line.contains(document.activeElement);
+      line.remove();
+      if (lost) this.scroller.focus();
+    }, TIMINGS.undoMs);
+  }
+
+  /**
+   * A host undid a delete: the message goes back at its place (by seq: in place of its "Deleted ·
+   * Undo", or before the first later message). Already shown (this tab never saw the delete): nothing.
+   */
+  restored(m: ChatMessage, own: boolean): void {
+    if (this.list.querySelector(`.msg[data-seq="${m.seq}"]`) !== null) return;
+    const later = [...this.list.querySelectorAll<HTMLElement>(".msg[data-seq], [data-undo]")].find(
+      (x) => Number(x.dataset.seq ?? x.dataset.undo) >= m.seq,
+    );
+    if (later === undefined) return this.message(m, own, true);
+    const item = this.item(m, own);
+    this.messages++;
+    if (later.dataset.undo === String(m.seq)) {
+      const focused = later.contains(document.activeElement);
+      later.replaceWith(item);
+      if (focused) item.querySelector<HTMLElement>(".del")?.focus();
+      return;
+    }
+    // Before the later message, or before its day's separator when that day is not this message's.
+    const above = later.previousElementSibling as HTMLElement | null;
+    const otherDay = above?.classList.contains("day") && dayKey(Number(above.dataset.ts)) !== dayKey(m.ts);
+    (otherDay ? above! : later).before(item);
   }
 
   /** A host cleared the room through `through`: that message and everything above it go. */
   cleared(through: number): void {
+    // Nothing cleared comes back.
+    for (const line of this.list.querySelectorAll(".deleted-undo")) line.remove();
     const gone = [...this.list.querySelectorAll<HTMLElement>(".msg[data-seq]")].filter(
       (m) => Number(m.dataset.seq) <= through,
     );
@@ -279,10 +329,13 @@ export class LogView {
       s.textContent = this.i18n.t("pending");
     for (const item of this.pendingList.querySelectorAll<HTMLElement>("[data-until]")) this.renderHeld(item, true);
     for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.i18n.t("hostBadge");
-    for (const b of this.list.querySelectorAll(".del")) {
-      b.textContent = this.i18n.t("delete");
-      b.setAttribute("aria-label", this.deleteLabel(b.parentElement?.querySelector(".from")?.textContent ?? ""));
+    for (const b of this.list.querySelectorAll(".del, .pin")) {
+      const from = b.parentElement?.querySelector(".from")?.textContent ?? "";
+      const pin = b.classList.contains("pin");
+      b.textContent = this.i18n.t(pin ? "pin" : "delete");
+      b.setAttribute("aria-label", this.i18n.t(pin ? "pinLabel" : "deleteLabel", { name: from }));
     }
+    for (const line of this.list.querySelectorAll<HTMLElement>(".deleted-undo")) this.labelUndo(line);
     for (const line of this.list.querySelectorAll(".presence")) {
       const run = this.runs.get(line);
       if (run !== undefined)
@@ -364,18 +417,44 @@ export class LogView {
     return m.role === "host" ? el("span", { class: "role", text: this.i18n.t("hostBadge") }) : null;
   }
 
-  /** "Delete", named for screen readers after whose message it deletes. */
-  private deleteButton(from: string): HTMLButtonElement | null {
-    if (!this.canDelete) return null;
-    return el("button", {
-      class: "del link",
-      text: this.i18n.t("delete"),
-      attrs: { type: "button", "aria-label": this.deleteLabel(from) },
-    });
+  /** A message's line: sender, host mark, time, the host's buttons, text. */
+  private item(m: ChatMessage, own: boolean): HTMLLIElement {
+    return el(
+      "li",
+      { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
+      el("span", { class: "from", dir: direction(m.from), text: m.from }),
+      this.hostMark(m),
+      this.timeEl(m.ts),
+      ...this.hostButtons(m.from),
+      el("p", { class: "text", dir: direction(m.text), text: m.text }),
+    );
   }
 
-  private deleteLabel(from: string): string {
-    return this.i18n.t("deleteLabel", { name: from });
+  /** "Delete" and "Pin" for the host, named for screen readers after whose message they act on. */
+  private hostButtons(from: string): HTMLButtonElement[] {
+    if (!this.canDelete) return [];
+    const t = this.i18n;
+    return [
+      el("button", {
+        class: "del link",
+        text: t.t("delete"),
+        attrs: { type: "button", "aria-label": t.t("deleteLabel", { name: from }) },
+      }),
+      el("button", {
+        class: "pin link",
+        text: t.t("pin"),
+        attrs: { type: "button", "aria-label": t.t("pinLabel", { name: from }) },
+      }),
+    ];
+  }
+
+  /** "Deleted · Undo", in the reader's language (the sender's name is kept on the line for the label). */
+  private labelUndo(line: HTMLElement): void {
+    const span = line.querySelector("span");
+    if (span !== null) span.textContent = this.i18n.t("deletedUndo");
+    const undo = line.querySelector("button");
+    undo?.replaceChildren(this.i18n.t("undo"));
+    undo?.setAttribute("aria-label", this.i18n.t("undoLabel", { name: line.dataset.from ?? "" }));
   }
 
   private timeEl(ts: number): HTMLTimeElement {

@@ -410,6 +410,8 @@ export class ChatRoom extends DurableObject<Env> {
       epoch,
       now: Date.now(),
     };
+    const pinned = this.state.pinned;
+    if (pinned !== null) frame.pinned = pinned;
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
     if (join.since === undefined || reset) {
@@ -422,6 +424,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (resume.gap) frame.gap = true;
     if (resume.clearedThrough !== undefined) frame.clearedThrough = resume.clearedThrough;
     if (resume.deleted.length > 0) frame.deleted = resume.deleted;
+    if (resume.restored.length > 0) frame.restored = resume.restored;
     return frame;
   }
 
@@ -585,17 +588,21 @@ export class ChatRoom extends DurableObject<Env> {
     const now = Date.now();
     for (const o of this.occupants()) if (this.isDead(o, now)) this.end(o, "heartbeat_timeout", CLOSE_HEARTBEAT);
     this.pruneBuckets(now);
+    this.history.purgeUndoable(now);
     if (await this.expireIfIdle(now)) return;
     await this.scheduleAlarm();
   }
 
-  /** The room's one alarm: the next heartbeat sweep while sockets remain, else its expiry. */
+  /** The room's one alarm: the next heartbeat sweep while sockets remain or undo purge, else its expiry. */
   private async scheduleAlarm(): Promise<void> {
     const now = Date.now();
     const activeAt = this.state.activeAt ?? now;
     let at = activeAt + this.config.roomIdleDays * DAY_MS;
     if (this.ctx.getWebSockets().length > 0) at = Math.min(at, now + SWEEP_MS);
     for (const p of this.pollers.all()) at = Math.min(at, p.answeredAt + this.config.pollTimeoutSeconds * 1000 + 1);
+    // A deleted text is purged when its undo window ends.
+    const undo = this.history.undoDeadline;
+    if (undo !== null) at = Math.min(at, undo);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at || current < now) await this.ctx.storage.setAlarm(Math.max(at, now + 1));
   }

@@ -10,8 +10,13 @@
  * room's seq at the time stays, so a resend is recognised and a resume learns of it) or clear
  * the room. Trimming to `HISTORY_LIMIT` moves a watermark of its own, so a resume's `gap` means
  * "trimmed", never "deleted" or "cleared".
+ *
+ * A deleted message's row is kept apart (`undoable`) for `LIMITS.undoMs`, in storage so that a
+ * restart within the window keeps the undo; after that it is purged (by the room's alarm, and
+ * whenever the history writes). An undo puts the row back under its own seq and notes the room's
+ * seq at the time (`restores`), so a resume from before the undo gets it back.
  */
-import type { ChatMessage, Role } from "../protocol";
+import { type ChatMessage, LIMITS, type Role } from "../protocol";
 import type { LazySchema, Tables } from "./lazy-tables";
 import { nameKey } from "./name-key";
 
@@ -26,6 +31,25 @@ interface Row extends Record<string, SqlStorageValue> {
 }
 
 const COLUMNS = "seq, ts, name, role, text, client_id";
+
+/**
+ * Deleted rows while they can be brought back (`until`, epoch ms; `pinned`: 1 when the message
+ * was pinned as it was deleted), and the messages brought back, with the room's seq at the time.
+ */
+const UNDO_TABLES = [
+  `CREATE TABLE IF NOT EXISTS undoable (
+    seq INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    role TEXT,
+    text TEXT NOT NULL,
+    client_id TEXT,
+    pinned INTEGER NOT NULL,
+    until INTEGER NOT NULL
+  )`,
+  "CREATE TABLE IF NOT EXISTS restores (seq INTEGER PRIMARY KEY, restored_at_seq INTEGER NOT NULL)",
+];
 /** How the rows' `name_key` was made: 2 is `nameKey` of `name-key.ts` (confusables); before, a lower-casing. */
 const NAME_KEYS = 2;
 
@@ -37,6 +61,14 @@ export interface Resume {
   clearedThrough?: number;
   /** Seqs deleted while the room's seq was ≥ `since`. */
   deleted: number[];
+  /** Messages at or below `since` brought back (undone deletes) while the room's seq was ≥ `since`. */
+  restored: ChatMessage[];
+}
+
+/** A deleted message brought back, and whether it was the pinned one when it was deleted. */
+export interface Restored {
+  message: ChatMessage;
+  wasPinned: boolean;
 }
 
 /** What a message's client `id` found: the kept message, or the tombstone of a deleted one. */
@@ -73,6 +105,7 @@ export class History {
         deleted_at_seq INTEGER NOT NULL
       )`);
       sql.exec("CREATE TABLE IF NOT EXISTS history_marks (mark TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      for (const table of UNDO_TABLES) sql.exec(table);
       // When each name last had a message accepted (slow mode): kept apart from the messages, so
       // a delete or a clear does not give a name its turn back.
       sql.exec("CREATE TABLE IF NOT EXISTS senders (name_key TEXT PRIMARY KEY, last_at INTEGER NOT NULL)");
@@ -98,6 +131,8 @@ export class History {
    * lower-cased). A key whose name no kept message shows stays old (docs/protocol.md).
    */
   private migrate(): void {
+    // Tables newer than the room's storage (no-ops when they are there).
+    for (const table of UNDO_TABLES) this.sql.exec(table);
     const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(messages)").toArray();
     if (!columns.some((c) => c.name === "role")) this.sql.exec("ALTER TABLE messages ADD COLUMN role TEXT");
     if (this.mark("name_keys") >= NAME_KEYS) return;
@@ -162,10 +197,13 @@ export class History {
       for (const m of rows)
         this.sql.exec("INSERT OR REPLACE INTO senders (name_key, last_at) VALUES (?, ?)", m.key, m.ts);
       this.setMark("last_seq", this.lastSeq);
+      this.purgeUndoable(Date.now());
       const trimTo = this.lastSeq - this.keep();
       if (trimTo > this.mark("trimmed_through")) {
         this.sql.exec("DELETE FROM messages WHERE seq <= ?", trimTo);
         this.sql.exec("DELETE FROM tombstones WHERE seq <= ?", trimTo);
+        this.sql.exec("DELETE FROM undoable WHERE seq <= ?", trimTo);
+        this.sql.exec("DELETE FROM restores WHERE seq <= ?", trimTo);
         this.setMark("trimmed_through", trimTo);
       }
     });
@@ -198,19 +236,29 @@ export class History {
     );
   }
 
-  /** Deletes a kept message, leaving its tombstone; false when no message has that seq. */
-  delete(seq: number): boolean {
+  /** The kept message with this seq, or null. */
+  kept(seq: number): ChatMessage | null {
+    this.save();
+    if (!this.tables.exist) return null;
+    const row = this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE seq = ?`, seq).toArray()[0];
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /**
+   * Deletes a kept message, leaving its tombstone; its row waits in `undoable` until
+   * `now + LIMITS.undoMs` (`pinned`: it was the pinned message). False when no message has that seq.
+   */
+  delete(seq: number, now: number, pinned = false): boolean {
     this.save();
     if (!this.tables.exist) return false;
     const row = this.sql
-      .exec<{ name_key: string; client_id: string | null }>(
-        "SELECT name_key, client_id FROM messages WHERE seq = ?",
-        seq,
-      )
+      .exec<Row & { name_key: string }>(`SELECT ${COLUMNS}, name_key FROM messages WHERE seq = ?`, seq)
       .toArray()[0];
     if (row === undefined) return false;
     this.storage.transactionSync(() => {
+      this.purgeUndoable(now);
       this.sql.exec("DELETE FROM messages WHERE seq = ?", seq);
+      this.sql.exec("DELETE FROM restores WHERE seq = ?", seq);
       this.sql.exec(
         "INSERT INTO tombstones (seq, name_key, client_id, deleted_at_seq) VALUES (?, ?, ?, ?)",
         seq,
@@ -218,8 +266,65 @@ export class History {
         row.client_id,
         this.lastSeq,
       );
+      this.sql.exec(
+        `INSERT OR REPLACE INTO undoable (${COLUMNS}, name_key, pinned, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        row.seq,
+        row.ts,
+        row.name,
+        row.role,
+        row.text,
+        row.client_id,
+        row.name_key,
+        pinned ? 1 : 0,
+        now + LIMITS.undoMs,
+      );
     });
     return true;
+  }
+
+  /**
+   * Brings back a message deleted less than `LIMITS.undoMs` ago, under its own seq (its
+   * tombstone goes: a resend of its `id` is the kept message again); null when there is none.
+   */
+  undelete(seq: number, now: number): Restored | null {
+    this.save();
+    if (!this.tables.exist) return null;
+    const row = this.sql
+      .exec<Row & { name_key: string; pinned: number }>(
+        `SELECT ${COLUMNS}, name_key, pinned FROM undoable WHERE seq = ? AND until > ?`,
+        seq,
+        now,
+      )
+      .toArray()[0];
+    this.storage.transactionSync(() => {
+      this.purgeUndoable(now);
+      if (row === undefined) return;
+      this.sql.exec("DELETE FROM undoable WHERE seq = ?", seq);
+      this.sql.exec("DELETE FROM tombstones WHERE seq = ?", seq);
+      this.sql.exec(
+        "INSERT INTO messages (seq, ts, name, name_key, role, text, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        row.seq,
+        row.ts,
+        row.name,
+        row.name_key,
+        row.role,
+        row.text,
+        row.client_id,
+      );
+      this.sql.exec("INSERT OR REPLACE INTO restores (seq, restored_at_seq) VALUES (?, ?)", seq, this.lastSeq);
+    });
+    return row === undefined ? null : { message: fromRow(row), wasPinned: row.pinned === 1 };
+  }
+
+  /** When the oldest deleted text may no longer be brought back (epoch ms), or null: the alarm purges it then. */
+  get undoDeadline(): number | null {
+    if (!this.tables.exist) return null;
+    return this.sql.exec<{ at: number | null }>("SELECT MIN(until) AS at FROM undoable").one().at;
+  }
+
+  /** Forgets the deleted texts whose undo window has passed (the alarm, and every write here). */
+  purgeUndoable(now: number): void {
+    if (this.tables.exist) this.sql.exec("DELETE FROM undoable WHERE until <= ?", now);
   }
 
   /** Empties the history; returns the seq it was cleared through (the next message gets one more). */
@@ -233,6 +338,9 @@ export class History {
         "INSERT OR IGNORE INTO tombstones (seq, name_key, client_id, deleted_at_seq) SELECT seq, name_key, client_id, -1 FROM messages WHERE client_id IS NOT NULL",
       );
       this.sql.exec("DELETE FROM messages");
+      // Nothing cleared comes back: no deleted text waits for an undo any more.
+      this.sql.exec("DELETE FROM undoable");
+      this.sql.exec("DELETE FROM restores");
       this.setMark("last_seq", this.lastSeq);
       this.setMark("cleared_through", this.lastSeq);
     });
@@ -256,7 +364,7 @@ export class History {
    */
   since(since: number, max: number): Resume {
     this.save();
-    const resume: Resume = { messages: [], gap: false, deleted: [] };
+    const resume: Resume = { messages: [], gap: false, deleted: [], restored: [] };
     if (!this.tables.exist) return resume;
     const cleared = this.mark("cleared_through");
     if (cleared > 0 && cleared >= since) resume.clearedThrough = cleared;
@@ -264,6 +372,16 @@ export class History {
       .exec<{ seq: number }>("SELECT seq FROM tombstones WHERE deleted_at_seq >= ? ORDER BY seq", since)
       .toArray()
       .map((t) => t.seq);
+    // Those above `since` come with the messages; a client that never saw the delete changes nothing.
+    resume.restored = this.sql
+      .exec<Row>(
+        `SELECT m.seq, m.ts, m.name, m.role, m.text, m.client_id FROM restores r JOIN messages m ON m.seq = r.seq
+         WHERE r.restored_at_seq >= ? AND m.seq <= ? ORDER BY m.seq`,
+        since,
+        since,
+      )
+      .toArray()
+      .map(fromRow);
     if (since >= this.lastSeq) return resume;
     const rows = this.sql
       .exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?`, since, max)

@@ -1,11 +1,19 @@
 /**
  * @module
- * The host's frames: delete a message, clear the room, remove a member, slow mode, lock. The
+ * The host's frames: delete a message (and undo it), pin one, clear the room, remove a member,
+ * slow mode, lock. The
  * room checks the role first (`not_host` for anyone else); each handler validates what the
  * frame points at, changes storage, and tells everyone through the fan-out.
  */
 import type { RoomConfig } from "../config";
-import { type ErrorCode, type HostFrame, type RoomSettings, closeCodeFor, parseUserName } from "../protocol";
+import {
+  type ChatMessage,
+  type ErrorCode,
+  type HostFrame,
+  type RoomSettings,
+  closeCodeFor,
+  parseUserName,
+} from "../protocol";
 import type { Fanout } from "./fanout";
 import type { History } from "./history";
 import type { Member, Occupant } from "./member";
@@ -22,6 +30,8 @@ export interface ModerationContext {
   end(occupant: Occupant, code: ErrorCode, closeCode: number): void;
   /** Whether a member hosts with the room's current key. */
   isHost(member: Member): boolean;
+  /** After a delete: the room's one alarm purges the deleted text when its undo window ends. */
+  scheduleAlarm(): Promise<void>;
 }
 
 /** `refuse` answers the host alone (an error frame): on its socket, or in its POST's answer. */
@@ -32,11 +42,30 @@ export function moderate(
   now: number,
 ): void {
   switch (frame.type) {
-    case "delete":
-      if (!room.history.delete(frame.seq)) return refuse("no_such_message");
-      return room.fanout.broadcast({ type: "deleted", seq: frame.seq });
+    case "delete": {
+      const pinned = room.state.pinned?.seq === frame.seq;
+      if (!room.history.delete(frame.seq, now, pinned)) return refuse("no_such_message");
+      room.fanout.broadcast({ type: "deleted", seq: frame.seq });
+      if (pinned) pin(room, null);
+      return void room.scheduleAlarm();
+    }
+    case "undelete": {
+      const back = room.history.undelete(frame.seq, now);
+      if (back === null) return refuse("undo_expired");
+      room.fanout.broadcast({ type: "restored", message: back.message });
+      // The undo puts back what the delete took: the pin too, unless another message is pinned now.
+      if (back.wasPinned && room.state.pinned === null) pin(room, back.message);
+      return;
+    }
+    case "pin": {
+      const message = room.history.kept(frame.seq);
+      return message === null ? refuse("no_such_message") : pin(room, message);
+    }
+    case "unpin":
+      return pin(room, null);
     case "clear":
-      return room.fanout.broadcast({ type: "cleared", seq: room.history.clear() });
+      room.fanout.broadcast({ type: "cleared", seq: room.history.clear() });
+      return room.state.pinned === null ? undefined : pin(room, null);
     case "remove":
       return remove(room, refuse, frame.name, now);
     case "slow":
@@ -63,6 +92,12 @@ function remove(room: ModerationContext, refuse: (code: ErrorCode) => void, rawN
   const who = new Set([...targets.map((o) => `name:${o.key}`), ...[...sessions].map((s) => `session:${s}`)]);
   room.state.remove([...who], now + room.config.removeMinutes * 60_000);
   for (const o of targets) room.end(o, "removed", closeCodeFor("removed"));
+}
+
+/** Pins a message (a second pin replaces the first) or unpins (null), and tells everyone. */
+function pin(room: ModerationContext, message: ChatMessage | null): void {
+  room.state.pinned = message;
+  room.fanout.broadcast({ type: "pinned", message });
 }
 
 /** Stores the settings and tells everyone, even when nothing changed (the host sees it took). */

@@ -1,15 +1,15 @@
 /**
  * @module
  * What a room keeps besides its messages, in SQLite: its `epoch` (random per life of its
- * storage), the hash of its host key, the host's settings (slow mode, lock), the names and
+ * storage), the hash of its host key, the host's settings (slow mode, lock), the pinned message, the names and
  * sessions the host removed (until when), the (session, name) pairs it has admitted, and when anything last
  * happened (for expiry). All reads are synchronous; nothing here lives only in memory. The tables
  * (and the epoch) are made at the first write: until then every read sees a room never used.
  */
-import { type RoomSettings, randomId } from "../protocol";
+import { type ChatMessage, type RoomSettings, randomId } from "../protocol";
 import type { LazySchema, Tables } from "./lazy-tables";
 
-type Key = "epoch" | "host_hash" | "slow_seconds" | "locked" | "active_at";
+type Key = "epoch" | "host_hash" | "slow_seconds" | "locked" | "active_at" | "pinned";
 
 const ADMISSIONS =
   "CREATE TABLE IF NOT EXISTS admissions (session TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (session, name_key)) WITHOUT ROWID";
@@ -75,6 +75,19 @@ export class RoomState {
   set settings(s: RoomSettings) {
     this.set("slow_seconds", String(s.slowSeconds));
     this.set("locked", s.locked ? "1" : "0");
+  }
+
+  /**
+   * The pinned message, whole (JSON): a copy, so it stays shown when the history trims it; a
+   * delete or a clear unpins it (moderation.ts).
+   */
+  get pinned(): ChatMessage | null {
+    const v = this.get("pinned");
+    return v === null ? null : (JSON.parse(v) as ChatMessage);
+  }
+
+  set pinned(message: ChatMessage | null) {
+    this.set("pinned", message === null ? null : JSON.stringify(message));
   }
 
   // --- removals and admissions ----------------------------------------------------------------
