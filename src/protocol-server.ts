@@ -155,7 +155,14 @@ export function parsePollRequest(
 // Client frames
 
 /** Frames only the host may send: anyone else gets `not_host`. */
-export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set(["delete", "clear", "remove", "slow", "lock"]);
+export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set([
+  "delete",
+  "clear",
+  "remove",
+  "slow",
+  "lock",
+  "let_back_in",
+]);
 
 /** A whole number from 0 (a seq, a number of seconds). */
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -173,6 +180,7 @@ const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame |
   remove: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "remove", name } : null),
   slow: ({ seconds }) => (isCount(seconds) && seconds <= LIMITS.slowMaxSeconds ? { type: "slow", seconds } : null),
   lock: ({ locked }) => (typeof locked === "boolean" ? { type: "lock", locked } : null),
+  let_back_in: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "let_back_in", name } : null),
 };
 
 // Control characters other than newline and tab (C0, DEL, C1).

@@ -412,6 +412,8 @@ export class ChatRoom extends DurableObject<Env> {
     };
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
+    // Who is removed is the host's to see: a member's welcome never carries it.
+    if (member.role === "host") frame.removals = this.state.removals(frame.now);
     if (join.since === undefined || reset) {
       frame.history = this.history.recent(this.config.historyOnJoin);
       if (reset) frame.reset = true;
