@@ -114,9 +114,6 @@ const en = {
   passphraseRequired: "This server asks for the teacher passphrase. Enter it, then press Host this room again.",
   passphraseInvalid: "That teacher passphrase is not right.",
   hostLinkInvalid: "The host link's key is not this room's. Join as a member, or ask for a new link.",
-  forgetConfirm: "Forget the host key for {room} on this device? You will no longer host it here.",
-  giveUpConfirm:
-    "Also give up hosting {room}, so that someone else can host it? Choose Cancel if the host link is open on another device.",
   hostForgotten: "The host key was forgotten on this device.",
   hostTools: "Host tools",
   clearRoom: "Clear room",
@@ -136,7 +133,6 @@ const en = {
   deleteLabel: "Delete message from {name}",
   remove: "Remove",
   removeLabel: "Remove {name}",
-  removeConfirm: "Remove {name} from the room? They cannot come back for a while.",
   hostBadge: "host",
   hostEnded: "You are no longer this room's host: the room was given up, or taken back with the teacher passphrase.",
   // Issue 18: state you can see, removals you can undo, one Forget dialog
@@ -299,9 +295,6 @@ const fa: Record<Key, string> = {
   passphraseRequired: "این سرور رمز استاد را می‌خواهد. آن را وارد کنید و دوباره «میزبانی این اتاق» را بزنید.",
   passphraseInvalid: "این رمز استاد درست نیست.",
   hostLinkInvalid: "کلید این پیوند میزبانی مال این اتاق نیست. به‌عنوان عضو وارد شوید یا پیوند تازه‌ای بخواهید.",
-  forgetConfirm: "کلید میزبانی {room} در این دستگاه فراموش شود؟ دیگر از این‌جا میزبان آن نخواهید بود.",
-  giveUpConfirm:
-    "میزبانی {room} را هم کنار می‌گذارید تا کس دیگری بتواند میزبان شود؟ اگر پیوند میزبانی در دستگاه دیگری باز است، «لغو» را بزنید.",
   hostForgotten: "کلید میزبانی در این دستگاه فراموش شد.",
   hostTools: "ابزار میزبان",
   clearRoom: "پاک کردن اتاق",
@@ -322,7 +315,6 @@ const fa: Record<Key, string> = {
   deleteLabel: "حذف پیام {name}",
   remove: "بیرون کردن",
   removeLabel: "بیرون کردن {name}",
-  removeConfirm: "{name} از اتاق بیرون شود؟ تا مدتی نمی‌تواند برگردد.",
   hostBadge: "میزبان",
   hostEnded: "شما دیگر میزبان این اتاق نیستید: اتاق واگذار شد، یا با رمز معلم پس گرفته شد.",
   lockedUnlock: "قفل است · باز کردن",
