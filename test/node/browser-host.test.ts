@@ -393,5 +393,17 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       "۳۰ ثانیه",
       "۶۰ ثانیه",
     ]);
+    // Issue 18: the lock's state, and the Forget dialog's choices, in Persian too.
+    await page.getByRole("button", { name: "قفل اتاق" }).click();
+    await expect.poll(() => page.locator("#lock-room").textContent(), PATIENCE).toBe("قفل است · باز کردن");
+    expect(await page.locator("#lock-mark").innerText()).toContain("قفل است");
+    await page.getByRole("button", { name: "فراموش کردن کلید میزبانی" }).click();
+    expect(await page.getByRole("dialog").getByRole("button").allTextContents()).toEqual([
+      "انصراف",
+      "فراموشی فقط در این دستگاه",
+      "واگذاری اتاق",
+    ]);
+    await page.getByRole("dialog").getByRole("button", { name: "انصراف" }).click();
+    expect(await page.getByRole("dialog").count()).toBe(0);
   });
 });
