@@ -164,6 +164,7 @@ export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set([
   "undelete",
   "pin",
   "unpin",
+  "let_back_in",
 ]);
 
 /** A whole number from 0 (a seq, a number of seconds). */
@@ -185,6 +186,7 @@ const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame |
   remove: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "remove", name } : null),
   slow: ({ seconds }) => (isCount(seconds) && seconds <= LIMITS.slowMaxSeconds ? { type: "slow", seconds } : null),
   lock: ({ locked }) => (typeof locked === "boolean" ? { type: "lock", locked } : null),
+  let_back_in: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "let_back_in", name } : null),
 };
 
 // Control characters other than newline and tab (C0, DEL, C1).

@@ -55,6 +55,8 @@ export const LIMITS = {
   hostLinkMinutes: 10,
   /** A host's delete can be undone (`undelete`) for this long; the room keeps the text no longer. */
   undoMs: 10_000,
+  /** The host's list of removed people (`removals`) names at most this many, the newest. */
+  removalsListed: 100,
 } as const;
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
@@ -93,6 +95,7 @@ export const ERROR_CODES = {
   slow_mode: "Slow mode is on: wait before sending again.",
   join_busy: "Too many people are joining this room right now; try again shortly.",
   undo_expired: "Nothing deleted in the last 10 seconds has that seq: it cannot be brought back.",
+  no_such_removal: "No one of that name is removed from this room now.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -250,6 +253,23 @@ export interface WelcomeFrame {
   restored?: ChatMessage[];
   /** The message the host pinned, whole (however old); absent when nothing is pinned. */
   pinned?: ChatMessage;
+  /** A host's welcome only: who is removed now (as in `removals`). */
+  removals?: Removal[];
+}
+
+/** A removed name, as it was shown, and when its removal ends (epoch ms). */
+export interface Removal {
+  name: string;
+  until: number;
+}
+
+/**
+ * To the hosts alone, when a removal starts or is lifted: the whole list of who is removed now,
+ * newest first, at most `LIMITS.removalsListed`.
+ */
+export interface RemovalsFrame {
+  type: "removals";
+  removals: Removal[];
 }
 
 /** A host deleted a message (to everyone), or the confirmation of a resend of a deleted one. */
@@ -328,7 +348,8 @@ export type ServerFrame =
   | ClearedFrame
   | SettingsFrame
   | RoleFrame
-  | RolesFrame;
+  | RolesFrame
+  | RemovalsFrame;
 
 /** A server message is one frame or an array of frames (coalesced under load). */
 export function parseServerData(data: string): ServerFrame[] {
@@ -493,7 +514,9 @@ export type HostFrame =
   | { type: "clear" }
   | { type: "remove"; name: string }
   | { type: "slow"; seconds: number }
-  | { type: "lock"; locked: boolean };
+  | { type: "lock"; locked: boolean }
+  /** Lifts the removal of that name at once, with the sessions removed with it and their other names. */
+  | { type: "let_back_in"; name: string };
 export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
 
 /** Message text as the server keeps it: line breaks as `\n`, trimmed. */

@@ -13,6 +13,7 @@ import {
   type ErrorFrame,
   type HostFrame,
   type RefusalCode,
+  type Removal,
   type RoomSettings,
   type ServerFrame,
   type WelcomeFrame,
@@ -35,7 +36,14 @@ import type { TransportView } from "./view-transport";
 /** After `slow_mode`, wait this much longer than the room said (its clock, our timers). */
 export const SLOW_MARGIN_MS = 100;
 /** Errors about a host's frame: said in the log, the socket stays open. */
-const HOST_ERRORS = new Set(["not_host", "no_such_message", "no_such_member", "cannot_remove_host", "undo_expired"]);
+const HOST_ERRORS = new Set([
+  "not_host",
+  "no_such_message",
+  "no_such_member",
+  "cannot_remove_host",
+  "no_such_removal",
+  "undo_expired",
+]);
 
 export interface ChatViews {
   log: LogView;
@@ -56,6 +64,8 @@ export interface ChatEvents {
   hostEnded?: (key: string) => void;
   /** How many are in the room, us included (after every welcome and presence change). */
   present?: (n: number) => void;
+  /** The host's list of removed people (`[]` for a member); `offset`: the server's clock minus ours. */
+  removals?: (removals: Removal[], offset: number) => void;
 }
 
 export class Chat {
@@ -188,6 +198,8 @@ export class Chat {
         return this.roleChanged(f.role === "host");
       case "roles":
         return this.views.people.roles(f.users, this.isHost);
+      case "removals":
+        return this.events.removals?.(this.isHost ? f.removals : [], this.clockOffset);
     }
   }
 
@@ -199,6 +211,7 @@ export class Chat {
     this.views.pinned.host = host;
     this.views.people.roles([], host);
     if (!host) {
+      this.events.removals?.([], this.clockOffset);
       this.transport.forgetHostKey();
       this.views.log.notice(this.i18n.t("hostEnded"));
       if (this.hostKey !== undefined) this.events.hostEnded?.(this.hostKey);
@@ -228,6 +241,7 @@ export class Chat {
     // History may already hold some of our pending messages (sent just before the connection was lost).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);
+    this.events.removals?.(w.removals ?? [], this.clockOffset);
     this.present = w.users.length;
     this.events.present?.(this.present);
     // The first welcome's settings are the state; a later one's changes are news.

@@ -19,7 +19,8 @@ import { Chat } from "./chat";
 import { copyText } from "./clipboard";
 import { direction } from "./direction";
 import { disclosure } from "./disclosure";
-import { byId } from "./dom";
+import { choose } from "./dialog";
+import { byId, withNames } from "./dom";
 import { I18n, detectLang, type Key, type Lang } from "./i18n";
 import {
   hostKeyFromUrl,
@@ -41,6 +42,7 @@ import { LogView } from "./view-log";
 import { PinnedView } from "./view-pinned";
 import { openProjector, type ProjectorRequest, takeProjectorRequest } from "./projector-link";
 import { PeopleView } from "./view-people";
+import { RemovedView } from "./view-removed";
 import { StatusView } from "./view-status";
 import { TransportView } from "./view-transport";
 
@@ -133,6 +135,14 @@ const people = new PeopleView(
   },
   (name) => chat?.moderate({ type: "remove", name }),
 );
+const removed = new RemovedView(
+  i18n,
+  byId<HTMLDetailsElement>("removed"),
+  byId("removed-count"),
+  byId<HTMLUListElement>("removed-list"),
+  (name) => chat?.moderate({ type: "let_back_in", name }),
+);
+const lockMark = byId("lock-mark");
 const status = new StatusView(i18n, byId("status"), {
   retryNow: () => chat?.transport.retryNow(),
   useHere: () => {
@@ -179,6 +189,7 @@ function applyLanguage(lang: Lang): void {
   log.relabel();
   transport.render();
   people.render();
+  removed.render();
   status.render();
   composer.update();
   composer.countdown();
@@ -210,6 +221,8 @@ function showJoin(alert: string, discardUnsent = false): void {
   hoodToggle.hidden = true;
   hood.open(false);
   host.show(false, { slowSeconds: 0, locked: false });
+  removed.set([]);
+  lockMark.hidden = true;
   composer.slowUntil(0);
   updateHostHere();
   alertBox.textContent = alert;
@@ -222,6 +235,8 @@ function showJoin(alert: string, discardUnsent = false): void {
 function join(room: string, name: string): void {
   chat?.leave(false);
   host.show(false, { slowSeconds: 0, locked: false });
+  removed.set([]);
+  lockMark.hidden = true;
   composer.slowUntil(0);
   log.clear();
   people.clear();
@@ -264,7 +279,10 @@ function join(room: string, name: string): void {
           linkKey = null;
         }
         host.show(isHost, settings);
+        // Everyone sees that the room is locked, in the header.
+        lockMark.hidden = !settings.locked;
       },
+      removals: (list, offset) => removed.set(list, offset),
       // Alone in the room: the hint says how to bring someone in.
       present: (n) => {
         alone.hidden = n > 1;
@@ -453,14 +471,26 @@ async function exchangeHostLink(rawRoom: string | null, token: string): Promise<
 }
 
 /**
- * Forget host key: this browser drops it, and may give the room up (`DELETE`) so someone else
- * can host it. In the room, the page joins again as a member.
+ * Forget host key: one question with its choices spelled out. "Forget on this device only" drops
+ * the key here (another device with the host link keeps hosting); "Give the room up" also gives
+ * it up (`DELETE`), so no device hosts it and anyone may claim it. In the room, the page joins
+ * again as a member; Cancel changes nothing.
  */
 async function forgetHost(room: string): Promise<void> {
   const key = hostKeys.get(room);
-  if (key === null || !confirm(i18n.t("forgetConfirm", { room }))) return;
+  if (key === null) return;
+  const choice = await choose({
+    title: i18n.t("forgetHost"),
+    body: withNames(i18n.raw("forgetAsk"), { room }),
+    choices: [
+      { value: "device", label: i18n.t("forgetDeviceOnly") },
+      { value: "give-up", label: i18n.t("giveUp"), danger: true },
+    ],
+    cancel: i18n.t("cancel"),
+  });
+  if (choice === null || hostKeys.get(room) !== key) return;
   hostKeys.set(room, null);
-  if (confirm(i18n.t("giveUpConfirm", { room }))) {
+  if (choice === "give-up") {
     const headers = { Authorization: `Bearer ${key}` };
     await fetch(`/api/rooms/${encodeURIComponent(room)}/host`, { method: "DELETE", headers }).catch(() => null);
   }

@@ -1,8 +1,9 @@
 /**
  * @module
  * The host's tools above the log: Clear room (with a confirmation), Slow mode (off, 10, 30,
- * 60 s), Lock room (a toggle), Copy host link, Projector and Forget host key. They show the
- * room's settings as the room last said them. The host key itself is never put on screen: the
+ * 60 s), Lock room (a toggle that says its state: "Locked · Unlock"), Copy host link, Projector
+ * and Forget host key. They show the room's settings as the room last said them, also on the
+ * phone's folded button ("Host tools · Slow 30 s"; the lock has its mark in the header). The host key itself is never put on screen: the
  * link goes to the clipboard and the projector opens in a new tab.
  */
 import type { HostFrame, RoomSettings } from "../protocol";
@@ -30,6 +31,7 @@ export class HostView {
   private readonly slow = byId<HTMLSelectElement>("slow");
   private readonly lock = byId<HTMLButtonElement>("lock-room");
   private readonly note = byId("host-note");
+  private readonly state = byId("host-state");
   private noteTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -69,7 +71,12 @@ export class HostView {
       ),
     );
     this.slow.value = String(this.settings.slowSeconds);
-    this.lock.setAttribute("aria-pressed", String(this.settings.locked));
+    // The label is the state: a pressed look alone never said whether the room was locked.
+    this.lock.textContent = t.t(this.settings.locked ? "lockedUnlock" : "lockRoom");
+    this.lock.classList.toggle("on", this.settings.locked);
+    // Folded on a phone, the button still says slow mode (the lock has its mark in the header).
+    const slow = this.settings.slowSeconds;
+    this.state.textContent = slow > 0 ? ` · ${t.t("slowState", { n: slow })}` : "";
   }
 
   private say(text: string): void {

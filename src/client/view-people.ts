@@ -2,13 +2,14 @@
  * @module
  * Who is here: the `<ul aria-label="Online users">` with its count, and the typing line
  * ("Sara is typing…"), which forgets a name a few seconds after its last typing frame. The
- * room's host sees a Remove button beside each member (with a confirmation). The list puts the
+ * room's host sees a Remove button beside each member (it asks once, naming the person). The list puts the
  * host first, then sorts by name (roster.ts); one row per person, each name isolated in a
  * `<bdi>`; a search field once more than `SEARCH_FROM` are online. On a phone the list hides
  * behind a count ("34 online") that opens it (Escape closes it). A class joins in bursts: the
  * rows are kept per person and the list is redrawn at most once an animation frame.
  */
 import { foldName, type User } from "../protocol";
+import { choose } from "./dialog";
 import { direction } from "./direction";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
@@ -57,7 +58,7 @@ export class PeopleView {
     this.list = parts.list;
     this.list.addEventListener("click", (e) => {
       const name = (e.target as Element).closest<HTMLElement>(".remove")?.dataset.name;
-      if (name !== undefined && confirm(this.i18n.t("removeConfirm", { name }))) onRemove(name);
+      if (name !== undefined) void this.askRemove(name, onRemove);
     });
     parts.search.addEventListener("input", () => this.render());
     parts.toggle.addEventListener("click", () => this.open(!parts.root.classList.contains("open")));
@@ -66,6 +67,18 @@ export class PeopleView {
       this.open(false);
       parts.toggle.focus();
     });
+  }
+
+  /** Asked once, naming the person; the safe choice (Cancel) has focus. */
+  private async askRemove(name: string, onRemove: (name: string) => void): Promise<void> {
+    const t = this.i18n;
+    const choice = await choose({
+      title: t.t("removeTitle"),
+      body: withNames(t.raw("removeAsk"), { name }),
+      choices: [{ value: "remove", label: t.t("removeLabel", { name }), danger: true }],
+      cancel: t.t("cancel"),
+    });
+    if (choice === "remove") onRemove(name);
   }
 
   /** The phone's disclosure: the list below its count, over the log. */

@@ -379,6 +379,11 @@ export class ChatRoom extends DurableObject<Env> {
     if (takeover === null && !join.watcher)
       this.fanout.joined(nameKey(member.name), toUser(member), server, welcome.seq);
     else this.fanout.welcomed(server, welcome.seq);
+    // A takeover that changed the name's role (the host forgot its key here and came back as a
+    // member): no one sees a leave or a join, so they are told the role, or they would still show
+    // "(host)".
+    if (takeover !== null && takeover.role !== member.role)
+      this.fanout.broadcast({ type: "roles", users: [toUser(member)] });
     return response;
   }
 
@@ -414,6 +419,8 @@ export class ChatRoom extends DurableObject<Env> {
     if (pinned !== null) frame.pinned = pinned;
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
+    // Who is removed is the host's to see: a member's welcome never carries it.
+    if (member.role === "host") frame.removals = this.state.removals(frame.now);
     if (join.since === undefined || reset) {
       frame.history = this.history.recent(this.config.historyOnJoin);
       if (reset) frame.reset = true;

@@ -1,7 +1,7 @@
 /**
  * @module
- * The host's frames: delete a message (and undo it), pin one, clear the room, remove a member,
- * slow mode, lock. The
+ * The host's frames: delete a message (and undo it), pin one, clear the room, remove a member (and
+ * let them back in), slow mode, lock. The
  * room checks the role first (`not_host` for anyone else); each handler validates what the
  * frame points at, changes storage, and tells everyone through the fan-out.
  */
@@ -72,6 +72,8 @@ export function moderate(
       return applySettings(room, { ...room.state.settings, slowSeconds: frame.seconds });
     case "lock":
       return applySettings(room, { ...room.state.settings, locked: frame.locked });
+    case "let_back_in":
+      return letBackIn(room, refuse, frame.name, now);
   }
 }
 
@@ -89,9 +91,27 @@ function remove(room: ModerationContext, refuse: (code: ErrorCode) => void, rawN
   const sessions = new Set(named.flatMap((o) => (o.session === undefined ? [] : [o.session])));
   const targets = occupants.filter((o) => o.key === key || (o.session !== undefined && sessions.has(o.session)));
   if (targets.some((o) => room.isHost(o))) return refuse("cannot_remove_host");
-  const who = new Set([...targets.map((o) => `name:${o.key}`), ...[...sessions].map((s) => `session:${s}`)]);
-  room.state.remove([...who], now + room.config.removeMinutes * 60_000);
+  // One row per name (as shown) and per session: Let back in lifts them together.
+  const names = new Map(targets.map((o) => [`name:${o.key}`, o.name]));
+  const rows = [
+    ...[...names].map(([who, shown]) => ({ who, shown })),
+    ...[...sessions].map((s) => ({ who: `session:${s}` })),
+  ];
+  room.state.remove(rows, now + room.config.removeMinutes * 60_000, now);
   for (const o of targets) room.end(o, "removed", closeCodeFor("removed"));
+  tellHosts(room, now);
+}
+
+/** Lifts the removal that keeps this name out, and its sessions' other names; the hosts see the list. */
+function letBackIn(room: ModerationContext, refuse: (code: ErrorCode) => void, rawName: string, now: number): void {
+  const name = parseUserName(rawName);
+  if (name === null || !room.state.letBackIn(nameKey(name), now)) return refuse("no_such_removal");
+  tellHosts(room, now);
+}
+
+/** The whole current list, to the hosts alone (on either transport; never a member or a watcher). */
+function tellHosts(room: ModerationContext, now: number): void {
+  room.fanout.broadcast({ type: "removals", removals: room.state.removals(now) }, { to: "hosts" });
 }
 
 /** Pins a message (a second pin replaces the first) or unpins (null), and tells everyone. */

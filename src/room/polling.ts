@@ -100,6 +100,9 @@ function join(
   };
   room.pollers.add(poller);
   if (takeover === null) room.fanout.joined(key, toUser(pollerMember(poller)));
+  // A takeover in another role (see `ChatRoom.accept`): the others learn the name's role.
+  else if (takeover.role !== poller.role)
+    room.fanout.broadcast({ type: "roles", users: [toUser(pollerMember(poller))] });
   return welcome(room, req, poller);
 }
 

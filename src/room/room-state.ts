@@ -2,14 +2,22 @@
  * @module
  * What a room keeps besides its messages, in SQLite: its `epoch` (random per life of its
  * storage), the hash of its host key, the host's settings (slow mode, lock), the pinned message, the names and
- * sessions the host removed (until when), the (session, name) pairs it has admitted, and when anything last
+ * sessions the host removed (until when, by removal, with the names as shown), the (session, name) pairs it has admitted, and when anything last
  * happened (for expiry). All reads are synchronous; nothing here lives only in memory. The tables
  * (and the epoch) are made at the first write: until then every read sees a room never used.
  */
-import { type ChatMessage, type RoomSettings, randomId } from "../protocol";
+import { type ChatMessage, LIMITS, type Removal, type RoomSettings, randomId } from "../protocol";
 import type { LazySchema, Tables } from "./lazy-tables";
 
 type Key = "epoch" | "host_hash" | "slow_seconds" | "locked" | "active_at" | "pinned";
+
+/**
+ * One row per name (`name:<key>`) or session (`session:<s>`) kept out; the rows of one removal
+ * share its `removal` id (Let back in lifts them together), and a name's row keeps the name as it
+ * was shown (`shown`), for the host's list.
+ */
+const REMOVALS =
+  "CREATE TABLE IF NOT EXISTS removals (who TEXT PRIMARY KEY, until INTEGER NOT NULL, removal TEXT, shown TEXT)";
 
 const ADMISSIONS =
   "CREATE TABLE IF NOT EXISTS admissions (session TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (session, name_key)) WITHOUT ROWID";
@@ -24,7 +32,7 @@ export class RoomState {
     // The epoch is born with the tables: one per life of the room's storage.
     this.tables = schema.tables("room", (sql) => {
       sql.exec("CREATE TABLE IF NOT EXISTS room (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-      sql.exec("CREATE TABLE IF NOT EXISTS removals (who TEXT PRIMARY KEY, until INTEGER NOT NULL)");
+      sql.exec(REMOVALS);
       sql.exec(ADMISSIONS);
       sql.exec("INSERT OR IGNORE INTO room (key, value) VALUES ('epoch', ?)", randomId());
     });
@@ -32,6 +40,14 @@ export class RoomState {
     // A room from an older deploy kept sessions alone (any name passed the lock): that table goes.
     this.sql.exec("DROP TABLE IF EXISTS admitted");
     this.sql.exec(ADMISSIONS);
+    // A room from before Let back in kept `who` and `until` alone: each old row becomes a removal
+    // of its own, not listed (no name as shown), lifted by name or lapsing as before.
+    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(removals)").toArray();
+    if (!columns.some((c) => c.name === "removal")) {
+      this.sql.exec("ALTER TABLE removals ADD COLUMN removal TEXT");
+      this.sql.exec("ALTER TABLE removals ADD COLUMN shown TEXT");
+      this.sql.exec("UPDATE removals SET removal = who");
+    }
   }
 
   private get sql(): SqlStorage {
@@ -92,12 +108,50 @@ export class RoomState {
 
   // --- removals and admissions ----------------------------------------------------------------
 
-  /** Refuses `name:<key>` and `session:<s>` until `until` (epoch ms). */
-  remove(who: string[], until: number): void {
+  /**
+   * One removal: refuses each row's `who` (`name:<key>` with the name as shown, or `session:<s>`)
+   * until `until` (epoch ms), under one removal id.
+   */
+  remove(rows: { who: string; shown?: string }[], until: number, now: number): void {
     this.tables.make();
     // The ended removals go here, not in `isRemoved`: a join's check is a read, and writes nothing.
-    this.sql.exec("DELETE FROM removals WHERE until <= ?", Date.now());
-    for (const w of who) this.sql.exec("INSERT OR REPLACE INTO removals (who, until) VALUES (?, ?)", w, until);
+    this.sql.exec("DELETE FROM removals WHERE until <= ?", now);
+    const removal = randomId();
+    for (const r of rows) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO removals (who, until, removal, shown) VALUES (?, ?, ?, ?)",
+        r.who,
+        until,
+        removal,
+        r.shown ?? null,
+      );
+    }
+  }
+
+  /**
+   * Let back in: lifts at once every removal that keeps `name:<key>` out, with all its rows (the
+   * sessions removed with it and their other names). False when none holds at `now`.
+   */
+  letBackIn(key: string, now: number): boolean {
+    if (!this.tables.exist) return false;
+    const ids = this.sql
+      .exec<{ removal: string }>("SELECT removal FROM removals WHERE who = ? AND until > ?", `name:${key}`, now)
+      .toArray();
+    for (const { removal } of ids) this.sql.exec("DELETE FROM removals WHERE removal = ?", removal);
+    return ids.length > 0;
+  }
+
+  /** Who is removed at `now`, as shown, newest first, at most `LIMITS.removalsListed` (the host's list). */
+  removals(now: number): Removal[] {
+    if (!this.tables.exist) return [];
+    return this.sql
+      .exec<{ name: string; until: number }>(
+        "SELECT shown AS name, until FROM removals WHERE shown IS NOT NULL AND until > ? ORDER BY until DESC, rowid DESC LIMIT ?",
+        now,
+        LIMITS.removalsListed,
+      )
+      .toArray()
+      .map((r) => ({ name: r.name, until: r.until }));
   }
 
   /** Whether any of `who` is removed at `now`. */

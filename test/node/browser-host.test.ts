@@ -114,10 +114,18 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const r = room();
     const teacher = await hosted(await newContext(), r, "Teacher");
     const sara = await joined(await newContext(), r, "Sara");
-    const lock = tools(teacher).getByRole("button", { name: "Lock room" });
+    const lock = tools(teacher).locator("#lock-room");
+    const mark = (page: Page) => page.locator("#lock-mark");
+    expect(await lock.textContent()).toBe("Lock room");
+    expect(await mark(sara).isVisible()).toBe(false);
     await lock.click();
-    await expect.poll(() => lock.getAttribute("aria-pressed"), PATIENCE).toBe("true");
+    // The button says the room's state, and every member sees the lock mark, labelled Locked.
+    await expect.poll(() => lock.textContent(), PATIENCE).toBe("Locked · Unlock");
     await expect.poll(() => notices(sara), PATIENCE).toEqual(["The host locked the room: no one new can join."]);
+    for (const page of [sara, teacher]) {
+      expect(await mark(page).isVisible()).toBe(true);
+      expect(await mark(page).innerText()).toContain("Locked");
+    }
 
     const late = await (await newContext()).newPage();
     await late.goto(`${h.url}/?room=${r}`);
@@ -129,8 +137,9 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     expect(await late.locator("#join").isVisible()).toBe(true);
 
     await lock.click();
-    await expect.poll(() => lock.getAttribute("aria-pressed"), PATIENCE).toBe("false");
+    await expect.poll(() => lock.textContent(), PATIENCE).toBe("Lock room");
     await expect.poll(() => notices(sara), PATIENCE).toContain("The host unlocked the room.");
+    expect(await mark(sara).isVisible()).toBe(false);
     await late.getByRole("button", { name: "Join" }).click();
     await online(late);
   });
@@ -145,6 +154,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const sara = await joined(ctx, r, "Sara", (p) => p.on("websocket", () => sockets++));
     expect(sockets).toBe(1);
     await teacher.getByRole("button", { name: "Remove Sara" }).click();
+    await teacher.getByRole("dialog").getByRole("button", { name: "Remove Sara" }).click();
     await expect
       .poll(() => sara.getByRole("alert").textContent(), PATIENCE)
       .toBe("The host removed you from this room.");
@@ -348,6 +358,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     const r = room();
     const teacher = await hosted(await newContext(), r, "Teacher");
     await tools(teacher).getByRole("button", { name: "Forget host key" }).click();
+    await teacher.getByRole("dialog").getByRole("button", { name: "Give the room up" }).click();
     await expect.poll(() => log(teacher).getByText("The host key was forgotten").count(), PATIENCE).toBe(1);
     await online(teacher);
     expect(await teacher.locator("#host-tools").isHidden()).toBe(true);
@@ -382,5 +393,17 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       "۳۰ ثانیه",
       "۶۰ ثانیه",
     ]);
+    // Issue 18: the lock's state, and the Forget dialog's choices, in Persian too.
+    await page.getByRole("button", { name: "قفل اتاق" }).click();
+    await expect.poll(() => page.locator("#lock-room").textContent(), PATIENCE).toBe("قفل است · باز کردن");
+    expect(await page.locator("#lock-mark").innerText()).toContain("قفل است");
+    await page.getByRole("button", { name: "فراموش کردن کلید میزبانی" }).click();
+    expect(await page.getByRole("dialog").getByRole("button").allTextContents()).toEqual([
+      "انصراف",
+      "فراموشی فقط در این دستگاه",
+      "واگذاری اتاق",
+    ]);
+    await page.getByRole("dialog").getByRole("button", { name: "انصراف" }).click();
+    expect(await page.getByRole("dialog").count()).toBe(0);
   });
 });

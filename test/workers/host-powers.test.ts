@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { RolesFrame, ServerFrame } from "../../src/protocol";
 import { roomStub } from "../../src/room/chat-room";
 import { PollClient } from "../support/poll-client";
-import { ORIGIN, claimHost, hostedRoom, join, session } from "../support/worker-client";
+import { ORIGIN, claimHost, hostedRoom, join, session, uniqueRoom } from "../support/worker-client";
 
 const hostUrl = (room: string) => `${ORIGIN}/api/rooms/${encodeURIComponent(room)}/host`;
 
@@ -110,6 +110,31 @@ describe("a room from before key hashes (a deploy mid-class)", () => {
     await giveUp(room, key);
     expect((await assistant.send({ type: "lock", locked: false })).body.frames).toMatchObject([
       { type: "error", code: "not_host" },
+    ]);
+  });
+});
+
+describe("forgetting the key on one device only", () => {
+  it("a host's tab that comes back as a member (the same session) is shown as a member everywhere", async () => {
+    const room = uniqueRoom();
+    const key = await claimHost(room);
+    const s = session();
+    await join(room, "Teacher", { host: key, session: s });
+    const phone = await join(room, "Teacher phone", { host: key });
+    const sara = await join(room, "Sara");
+    await phone.skipTo("presence");
+    // The laptop forgot its key and joins again: a takeover of its own name, no leave, no join.
+    const back = await join(room, "Teacher", { session: s });
+    expect(back.welcome.role).toBe("member");
+    const teacher = { name: "Teacher", joinedAt: expect.any(Number), role: "member" };
+    expect(await sara.skipTo("roles")).toEqual({ type: "roles", users: [teacher] });
+    expect(await phone.skipTo("roles")).toEqual({ type: "roles", users: [teacher] });
+    // The phone still hosts with the key.
+    expect((await join(room, "Late")).welcome.users.map((u) => [u.name, u.role])).toEqual([
+      ["Teacher", "member"],
+      ["Teacher phone", "host"],
+      ["Sara", "member"],
+      ["Late", "member"],
     ]);
   });
 });
