@@ -420,6 +420,8 @@ const projectorEn = {
   onlyHere: "Phones cannot open this link: it points at this computer itself.",
   useInstead: "Open the projector at an address of this computer on the class's network instead:",
   noAddresses: "Start the server with npm run serve -- --ip 0.0.0.0 and open the address it prints, or set PUBLIC_URL.",
+  fullscreen: "Full screen",
+  exitFullscreen: "Exit full screen",
 } as const;
 export type ProjectorKey = keyof typeof projectorEn;
 
@@ -445,6 +447,8 @@ export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
     useInstead: "به‌جای آن، نمای پرده را با یکی از نشانی‌های این رایانه در شبکهٔ کلاس باز کنید:",
     noAddresses:
       "سرور را با npm run serve -- --ip 0.0.0.0 اجرا کنید و نشانی‌ای را که چاپ می‌کند باز کنید، یا PUBLIC_URL را تنظیم کنید.",
+    fullscreen: "تمام‌صفحه",
+    exitFullscreen: "خروج از تمام‌صفحه",
   },
 };
 
