@@ -68,6 +68,7 @@ export class Projector {
   /** The right column: warnings first, then what the host puts in front of the class, then the log. */
   private readonly feed = el("div", { class: "pj-feed" });
   private readonly fullscreen = el("button", { class: "pj-fullscreen", attrs: { type: "button" } });
+  private section: HTMLElement | null = null;
   private readonly empty = el("p", { class: "pj-empty" });
   /** On screen, oldest first (by seq: a message brought back goes in at its place). */
   private shown = new Map<number, HTMLLIElement>();
@@ -97,14 +98,11 @@ export class Projector {
     const scan = el("p", { class: "pj-scan" });
     this.labels.push([scan, "scan"]);
     const code = el("div", { class: "pj-code" });
-    const feed = options.key !== undefined;
     section.append(
       el(
         "div",
         { class: "pj-join" },
         el("h2", { class: "pj-room", text: this.room, dir: direction(this.room) }),
-        // Beside the messages it heads the right column (below); alone, it is above the code.
-        !feed && this.reach,
         scan,
         code,
         el("div", { class: "pj-foot" }, this.count, this.fullscreenControl()),
@@ -128,8 +126,12 @@ export class Projector {
       new ResizeObserver(() => this.fit()).observe(this.list);
       this.watch(this.room, options.key);
     } else {
-      section.append(this.alert);
+      // Without messages, a right column only for a warning (the code keeps its 360 px beside it).
+      this.feed.append(this.reach, this.alert);
+      this.feed.hidden = true;
+      section.append(this.feed);
     }
+    this.section = section;
     new MutationObserver(() => this.render()).observe(document.documentElement, { attributeFilter: ["lang"] });
     this.render();
   }
@@ -151,6 +153,9 @@ export class Projector {
     const a = this.addresses;
     if (a === null || this.room === null || this.reachLang === this.i18n.lang) return;
     this.reachLang = this.i18n.lang;
+    this.feed.hidden = false;
+    // Without messages, the warning gets the right column of its own.
+    if (this.section?.classList.contains("with-feed") === false) this.section.classList.add("with-side");
     const room = this.room;
     const links = a.map((o) =>
       el("li", {}, el("a", { text: `${o}/`, dir: "ltr", attrs: { href: `${joinLink(o, room)}&view=projector` } })),
