@@ -8,7 +8,7 @@
  * latest messages in large type, taking deleted and cleared ones off the screen (and putting an
  * undone delete back at its place), with the pinned message above them (`.projector-pinned`). No composer.
  * The link is on `PUBLIC_URL`'s origin when the server has one; when it would open on this
- * machine only (`localhost`, `0.0.0.0`), an alert above the code says so, with the addresses the
+ * machine only (`localhost`, `0.0.0.0`), an alert beside the code says so, with the addresses the
  * server knows the phones can reach.
  *
  * With the key, two columns at any projector size (1920×1080, 1280×720): the room, the code, the
@@ -58,7 +58,7 @@ export class Projector {
   private readonly room: string | null;
   private readonly count = el("p", { class: "pj-count", attrs: { "aria-live": "polite" } });
   private readonly alert = el("p", { class: "alert pj-alert", attrs: { role: "alert" } });
-  /** Says when the link opens on this machine only: above the code, in large type. */
+  /** Says when the link opens on this machine only: beside the code, in large type. */
   private readonly reach = el("div", { class: "pj-reach", attrs: { role: "alert" } });
   /** Set when the link opens on this machine only: the addresses to use instead (maybe none). */
   private addresses: string[] | null = null;
@@ -296,7 +296,8 @@ export class Projector {
   /**
    * The latest messages that fit, whole: the oldest are hidden until the rest fit in the column
    * (a list that overflowed would cut its top message mid-line). One too tall alone is cut at a
-   * line, with an ellipsis, rather than hidden. Run after every change and on every resize.
+   * line, with an ellipsis, rather than hidden (unless not one line fits). Run after every change
+   * and on every resize.
    */
   private fit(): void {
     const items = [...this.list.children] as HTMLElement[];
@@ -305,8 +306,10 @@ export class Projector {
       item.querySelector<HTMLElement>(".text")?.style.removeProperty("-webkit-line-clamp");
     }
     // The list is bottom-aligned: what does not fit sticks out above its top (and is cut there).
-    const cut = () =>
-      this.list.getBoundingClientRect().top - (items.find((i) => !i.hidden)?.getBoundingClientRect().top ?? 0);
+    const cut = () => {
+      const top = items.find((i) => !i.hidden)?.getBoundingClientRect().top;
+      return top === undefined ? 0 : this.list.getBoundingClientRect().top - top;
+    };
     let first = 0;
     while (first < items.length - 1 && cut() > 0.5) items[first++]!.hidden = true;
     const last = items.at(-1);
@@ -315,6 +318,8 @@ export class Projector {
     const text = last.querySelector<HTMLElement>(".text")!;
     const line = Number.parseFloat(getComputedStyle(text).lineHeight) || 1;
     text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor((text.clientHeight - over) / line))));
+    // Not even its name and one line fit (a warning and a long pin on a short screen): none shows.
+    if (cut() > 0.5) last.hidden = true;
   }
 
   /**

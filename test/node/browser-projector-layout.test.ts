@@ -1,8 +1,8 @@
 /**
  * The projector's layout in Chromium, with the host key, at 1920×1080 and at 1280×720 alike: the
  * code (at least 360 px), the link (40 px type) and the count of students (not the host, not the
- * watchers) on the left; on the right the warning, then the latest messages, of which only whole
- * ones show (the oldest give way); and a full-screen button.
+ * watchers) on the left; on the right the warning, the pinned message, then the latest messages,
+ * of which only whole ones show (the oldest give way); and a full-screen button.
  */
 import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -63,6 +63,9 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       }
       const shown = page.locator(".pj-msg:not([hidden])");
       await expect.poll(() => page.locator(".pj-msg").count(), PATIENCE).toBe(24);
+      // The host pins the first question (seq 1): it goes above the latest messages.
+      host.send({ type: "pin", seq: 1 });
+      await page.locator(".projector-pinned").filter({ hasText: "Question 0" }).waitFor(PATIENCE);
       await page.screenshot({ path: `/tmp/shots/projector-${screen.width}.png` });
 
       const section = await box(page.locator(".projector"));
@@ -88,7 +91,9 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       const warning = await box(page.locator(".pj-feed .pj-reach"));
       const heading = await box(page.locator(".pj-feed h2"));
       const list = await box(page.locator(".pj-messages"));
-      expect(warning.y + warning.height).toBeLessThanOrEqual(heading.y);
+      const pinned = await box(page.locator(".projector-pinned"));
+      expect(warning.y + warning.height).toBeLessThanOrEqual(pinned.y);
+      expect(pinned.y + pinned.height).toBeLessThanOrEqual(heading.y);
       expect(heading.y + heading.height).toBeLessThanOrEqual(list.y + 0.5);
       expect(list.y + list.height).toBeLessThanOrEqual(Math.min(screen.height, section.y + section.height) + 0.5);
       // Only whole messages, the newest; the oldest gave way.
