@@ -66,7 +66,7 @@ export class Projector {
   private reachLang: string | null = null;
   private readonly list = el("ol", { class: "pj-messages" });
   /** The right column: warnings first, then what the host puts in front of the class, then the log. */
-  private readonly feed = el("div", { class: "pj-feed" });
+  private readonly side = el("div", { class: "pj-feed" });
   private readonly fullscreen = el("button", { class: "pj-fullscreen", attrs: { type: "button" } });
   private section: HTMLElement | null = null;
   private readonly empty = el("p", { class: "pj-empty" });
@@ -121,15 +121,15 @@ export class Projector {
       // Top to bottom: the warnings, the pinned message, then (issue 20) the open poll and the top
       // questions go here, above the heading; then the latest messages, the one part that gives
       // way (see \`fit\`).
-      this.feed.append(this.reach, this.alert, this.pinned, heading, this.empty, this.list);
-      section.append(this.feed);
+      this.side.append(this.reach, this.alert, this.pinned, heading, this.empty, this.list);
+      section.append(this.side);
       new ResizeObserver(() => this.fit()).observe(this.list);
       this.watch(this.room, options.key);
     } else {
       // Without messages, a right column only for a warning (the code keeps its 360 px beside it).
-      this.feed.append(this.reach, this.alert);
-      this.feed.hidden = true;
-      section.append(this.feed);
+      this.side.append(this.reach, this.alert);
+      this.side.hidden = true;
+      section.append(this.side);
     }
     this.section = section;
     new MutationObserver(() => this.render()).observe(document.documentElement, { attributeFilter: ["lang"] });
@@ -153,7 +153,7 @@ export class Projector {
     const a = this.addresses;
     if (a === null || this.room === null || this.reachLang === this.i18n.lang) return;
     this.reachLang = this.i18n.lang;
-    this.feed.hidden = false;
+    this.side.hidden = false;
     // Without messages, the warning gets the right column of its own.
     if (this.section?.classList.contains("with-feed") === false) this.section.classList.add("with-side");
     const room = this.room;
