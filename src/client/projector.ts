@@ -3,10 +3,11 @@
  * The projector view, `/?room=demo&view=projector[#host=<key>]`, built as its own module
  * (public/projector.js) and loaded by app.js only for this view. It shows the room's join link
  * as text and as a QR code, and how many students are online (`GET /api/rooms/:room`, every few
- * seconds and whenever presence changes; the host is not counted, nor any watcher). With the host key it also opens the room's watcher
- * socket (`/ws/:room/~projector?host=<key>`: not a user, sends nothing but pings) and shows the
- * latest messages in large type, taking deleted and cleared ones off the screen (and putting an
- * undone delete back at its place), with the pinned message above them (`.projector-pinned`). No composer.
+ * seconds and whenever presence changes; the host is not counted, nor any watcher). With the
+ * host key it also opens the room's watcher socket (`/ws/:room/~projector?host=<key>`: not a
+ * user, sends nothing but pings) and shows the latest messages in large type, taking deleted and
+ * cleared ones off the screen (and putting an undone delete back at its place), with the pinned
+ * message above them (`.projector-pinned`). No composer.
  * The link is on `PUBLIC_URL`'s origin when the server has one; when it would open on this
  * machine only (`localhost`, `0.0.0.0`), an alert beside the code says so, with the addresses the
  * server knows the phones can reach.
@@ -120,7 +121,7 @@ export class Projector {
       this.pinned.hidden = true;
       // Top to bottom: the warnings, the pinned message, then (issue 20) the open poll and the top
       // questions go here, above the heading; then the latest messages, the one part that gives
-      // way (see \`fit\`).
+      // way (see `fit`).
       this.side.append(this.reach, this.alert, this.pinned, heading, this.empty, this.list);
       section.append(this.side);
       new ResizeObserver(() => this.fit()).observe(this.list);
