@@ -146,6 +146,11 @@ export const HTTP_ONLY_CODES = {
     message:
       "PUBLIC_URL is set but is not an http(s) origin such as https://class.example.org: fix it or leave it empty.",
   },
+  invalid_time_zone: { status: 400, message: "The time zone (tz) is not a known IANA time zone such as Asia/Tehran." },
+  transcript_query_invalid: {
+    status: 400,
+    message: "The transcript's format must be markdown or json, and lang en or fa.",
+  },
 } as const;
 export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
@@ -392,6 +397,18 @@ export interface PollPostAnswer {
 export interface HostClaim {
   room: string;
   hostKey: string;
+}
+
+/**
+ * `GET /api/rooms/:room/transcript?format=json` → 200: the kept messages (at most `HISTORY_LIMIT`),
+ * in seq order, deleted and cleared ones absent; `exportedAt` in epoch ms.
+ */
+export interface Transcript {
+  room: string;
+  exportedAt: number;
+  /** The IANA time zone the request named (`tz`, default UTC): the Markdown's times are in it. */
+  timeZone: string;
+  messages: ChatMessage[];
 }
 
 /** `POST /api/rooms/:room/host-links` → 201: a one-time token for `/?room=R#hostlink=<token>`. */

@@ -118,7 +118,15 @@ const en = {
   hostForgotten: "The host key was forgotten on this device.",
   hostTools: "Host tools",
   clearRoom: "Clear room",
-  clearConfirm: "Delete every message in {room}, for everyone?",
+  clearConfirm: "Every message in {room} is deleted, for everyone. Download the transcript first to keep a copy.",
+  clearTitle: "Clear the room?",
+  clearSaveFirst: "Download transcript first",
+  clearWithoutSaving: "Clear without saving",
+  clearCancel: "Cancel",
+  downloadTranscript: "Download transcript",
+  transcriptSaved: "Transcript downloaded.",
+  transcriptFailed: "The transcript could not be downloaded.",
+  transcriptNotCleared: "The transcript could not be downloaded, so the room was not cleared.",
   slowMode: "Slow mode",
   slowNone: "Off",
   seconds: "{n} s",
@@ -307,7 +315,15 @@ const fa: Record<Key, string> = {
   hostForgotten: "کلید میزبانی در این دستگاه فراموش شد.",
   hostTools: "ابزار میزبان",
   clearRoom: "پاک کردن اتاق",
-  clearConfirm: "همهٔ پیام‌های {room} برای همه پاک شود؟",
+  clearConfirm: "همهٔ پیام‌های {room} برای همه پاک می‌شود. برای نگه داشتن نسخه‌ای، اول گزارش گفت‌وگو را دریافت کنید.",
+  clearTitle: "اتاق پاک شود؟",
+  clearSaveFirst: "اول دریافت گزارش گفت‌وگو",
+  clearWithoutSaving: "پاک کردن بدون ذخیره",
+  clearCancel: "انصراف",
+  downloadTranscript: "دریافت گزارش گفت‌وگو",
+  transcriptSaved: "گزارش گفت‌وگو دریافت شد.",
+  transcriptFailed: "گزارش گفت‌وگو دریافت نشد.",
+  transcriptNotCleared: "گزارش گفت‌وگو دریافت نشد، پس اتاق پاک نشد.",
   slowMode: "حالت آهسته",
   slowNone: "خاموش",
   seconds: "{n} ثانیه",
@@ -404,6 +420,8 @@ const projectorEn = {
   onlyHere: "Phones cannot open this link: it points at this computer itself.",
   useInstead: "Open the projector at an address of this computer on the class's network instead:",
   noAddresses: "Start the server with npm run serve -- --ip 0.0.0.0 and open the address it prints, or set PUBLIC_URL.",
+  fullscreen: "Full screen",
+  exitFullscreen: "Exit full screen",
 } as const;
 export type ProjectorKey = keyof typeof projectorEn;
 
@@ -429,6 +447,8 @@ export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
     useInstead: "به‌جای آن، نمای پرده را با یکی از نشانی‌های این رایانه در شبکهٔ کلاس باز کنید:",
     noAddresses:
       "سرور را با npm run serve -- --ip 0.0.0.0 اجرا کنید و نشانی‌ای را که چاپ می‌کند باز کنید، یا PUBLIC_URL را تنظیم کنید.",
+    fullscreen: "تمام‌صفحه",
+    exitFullscreen: "خروج از تمام‌صفحه",
   },
 };
 

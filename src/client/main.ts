@@ -37,6 +37,7 @@ import { keepAtBottom } from "./keep-bottom";
 import { TabCensus } from "./tab-census";
 import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
+import { downloadTranscript } from "./transcript";
 import { HostView } from "./view-host";
 import { LogView } from "./view-log";
 import { PinnedView } from "./view-pinned";
@@ -173,6 +174,11 @@ const host = new HostView(i18n, byId("host-tools"), {
   },
   oneTimeLink: () => oneTimeLink(chat?.room ?? ""),
   forget: () => void forgetHost(chat?.room ?? ""),
+  transcript: () => {
+    const room = chat?.room ?? "";
+    const key = hostKeys.get(room);
+    return key === null ? Promise.resolve(false) : downloadTranscript(room, key, i18n.lang);
+  },
 });
 
 function applyLanguage(lang: Lang): void {

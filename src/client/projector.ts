@@ -2,14 +2,20 @@
  * @module
  * The projector view, `/?room=demo&view=projector[#host=<key>]`, built as its own module
  * (public/projector.js) and loaded by app.js only for this view. It shows the room's join link
- * as text and as a QR code, and how many people are online (`GET /api/rooms/:room`, every few
- * seconds and whenever presence changes). With the host key it also opens the room's watcher
- * socket (`/ws/:room/~projector?host=<key>`: not a user, sends nothing but pings) and shows the
- * latest messages in large type, taking deleted and cleared ones off the screen (and putting an
- * undone delete back at its place), with the pinned message above them (`.projector-pinned`). No composer.
+ * as text and as a QR code, and how many students are online (`GET /api/rooms/:room`, every few
+ * seconds and whenever presence changes; the host is not counted, nor any watcher). With the
+ * host key it also opens the room's watcher socket (`/ws/:room/~projector?host=<key>`: not a
+ * user, sends nothing but pings) and shows the latest messages in large type, taking deleted and
+ * cleared ones off the screen (and putting an undone delete back at its place), with the pinned
+ * message above them (`.projector-pinned`). No composer.
  * The link is on `PUBLIC_URL`'s origin when the server has one; when it would open on this
- * machine only (`localhost`, `0.0.0.0`), an alert above the code says so, with the addresses the
+ * machine only (`localhost`, `0.0.0.0`), an alert beside the code says so, with the addresses the
  * server knows the phones can reach.
+ *
+ * With the key, two columns at any projector size (1920×1080, 1280×720): the room, the code, the
+ * link and the count on the left; on the right, top to bottom, the warnings, the pinned message,
+ * then the latest messages, which are what gives way: the oldest are hidden whole, never cut.
+ * A full-screen button (the Fullscreen API; Escape leaves) where the browser has one.
  */
 import {
   PROJECTOR,
@@ -18,6 +24,7 @@ import {
   type ChatMessage,
   type RoomSnapshot,
   type ServerFrame,
+  type User,
   type WelcomeFrame,
 } from "../protocol";
 import { Connection, type Status } from "./connection";
@@ -52,13 +59,17 @@ export class Projector {
   private readonly room: string | null;
   private readonly count = el("p", { class: "pj-count", attrs: { "aria-live": "polite" } });
   private readonly alert = el("p", { class: "alert pj-alert", attrs: { role: "alert" } });
-  /** Says when the link opens on this machine only: above the code, in large type. */
+  /** Says when the link opens on this machine only: beside the code, in large type. */
   private readonly reach = el("div", { class: "pj-reach", attrs: { role: "alert" } });
   /** Set when the link opens on this machine only: the addresses to use instead (maybe none). */
   private addresses: string[] | null = null;
   /** The language `reach` was written in: rewritten only when it changes, so it is announced once. */
   private reachLang: string | null = null;
   private readonly list = el("ol", { class: "pj-messages" });
+  /** The right column: warnings first, then what the host puts in front of the class, then the log. */
+  private readonly side = el("div", { class: "pj-feed" });
+  private readonly fullscreen = el("button", { class: "pj-fullscreen", attrs: { type: "button" } });
+  private section: HTMLElement | null = null;
   private readonly empty = el("p", { class: "pj-empty" });
   /** On screen, oldest first (by seq: a message brought back goes in at its place). */
   private shown = new Map<number, HTMLLIElement>();
@@ -93,10 +104,9 @@ export class Projector {
         "div",
         { class: "pj-join" },
         el("h2", { class: "pj-room", text: this.room, dir: direction(this.room) }),
-        this.reach,
         scan,
         code,
-        this.count,
+        el("div", { class: "pj-foot" }, this.count, this.fullscreenControl()),
       ),
     );
     void this.showLink(this.room, code);
@@ -109,11 +119,20 @@ export class Projector {
       const heading = el("h2");
       this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"], [this.pinLabel, "pinned"]);
       this.pinned.hidden = true;
-      section.append(el("div", { class: "pj-feed" }, this.pinned, heading, this.alert, this.empty, this.list));
+      // Top to bottom: the warnings, the pinned message, then (issue 20) the open poll and the top
+      // questions go here, above the heading; then the latest messages, the one part that gives
+      // way (see `fit`).
+      this.side.append(this.reach, this.alert, this.pinned, heading, this.empty, this.list);
+      section.append(this.side);
+      new ResizeObserver(() => this.fit()).observe(this.list);
       this.watch(this.room, options.key);
     } else {
-      section.append(this.alert);
+      // Without messages, a right column only for a warning (the code keeps its 360 px beside it).
+      this.side.append(this.reach, this.alert);
+      this.side.hidden = true;
+      section.append(this.side);
     }
+    this.section = section;
     new MutationObserver(() => this.render()).observe(document.documentElement, { attributeFilter: ["lang"] });
     this.render();
   }
@@ -125,7 +144,7 @@ export class Projector {
     const qr = qrSvg(link, this.t("qr"));
     qr.classList.add("pj-qr");
     this.labels.push([qr, "qr", "aria-label"]);
-    code.replaceChildren(qr, el("p", { class: "pj-link" }, el("bdi", { text: link, dir: "ltr" })));
+    code.replaceChildren(qr, el("p", { class: "pj-link" }, el("bdi", { dir: "ltr" }, ...breakable(link))));
     if (onlyHere(new URL(link).hostname)) this.addresses = origins.addresses;
     this.render();
   }
@@ -135,6 +154,9 @@ export class Projector {
     const a = this.addresses;
     if (a === null || this.room === null || this.reachLang === this.i18n.lang) return;
     this.reachLang = this.i18n.lang;
+    this.side.hidden = false;
+    // Without messages, the warning gets the right column of its own.
+    if (this.section?.classList.contains("with-feed") === false) this.section.classList.add("with-side");
     const room = this.room;
     const links = a.map((o) =>
       el("li", {}, el("a", { text: `${o}/`, dir: "ltr", attrs: { href: `${joinLink(o, room)}&view=projector` } })),
@@ -200,6 +222,7 @@ export class Projector {
       case "cleared":
         return this.removeThrough(f.seq);
       case "presence":
+      case "roles":
         return void this.refreshCount();
     }
   }
@@ -213,7 +236,7 @@ export class Projector {
     for (const m of result.show) this.add(m);
     for (const m of f.restored ?? []) this.add(m);
     this.pin(f.pinned ?? null);
-    this.online = f.users.length;
+    this.online = students(f.users);
     void this.refreshCount();
   }
 
@@ -271,6 +294,50 @@ export class Projector {
     }
   }
 
+  /**
+   * The latest messages that fit, whole: the oldest are hidden until the rest fit in the column
+   * (a list that overflowed would cut its top message mid-line). One too tall alone is cut at a
+   * line, with an ellipsis, rather than hidden (unless not one line fits). Run after every change
+   * and on every resize.
+   */
+  private fit(): void {
+    const items = [...this.list.children] as HTMLElement[];
+    for (const item of items) {
+      item.hidden = false;
+      item.querySelector<HTMLElement>(".text")?.style.removeProperty("-webkit-line-clamp");
+    }
+    // The list is bottom-aligned: what does not fit sticks out above its top (and is cut there).
+    const cut = () => {
+      const top = items.find((i) => !i.hidden)?.getBoundingClientRect().top;
+      return top === undefined ? 0 : this.list.getBoundingClientRect().top - top;
+    };
+    let first = 0;
+    while (first < items.length - 1 && cut() > 0.5) items[first++]!.hidden = true;
+    const last = items.at(-1);
+    const over = cut();
+    if (last === undefined || over <= 0.5) return;
+    const text = last.querySelector<HTMLElement>(".text")!;
+    const line = Number.parseFloat(getComputedStyle(text).lineHeight) || 1;
+    text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor((text.clientHeight - over) / line))));
+    // Not even its name and one line fit (a warning and a long pin on a short screen): none shows.
+    if (cut() > 0.5) last.hidden = true;
+  }
+
+  /**
+   * Full screen for the whole view (the Fullscreen API; Escape leaves it, as the browser says).
+   * Hidden where the browser has none (an iPhone's Safari, an iframe without the permission).
+   */
+  private fullscreenControl(): HTMLButtonElement {
+    const button = this.fullscreen;
+    button.hidden = !document.fullscreenEnabled;
+    button.addEventListener("click", () => {
+      if (document.fullscreenElement !== null) void document.exitFullscreen().catch(() => {});
+      else void document.documentElement.requestFullscreen().catch(() => {});
+    });
+    document.addEventListener("fullscreenchange", () => this.render());
+    return button;
+  }
+
   /** The host's mark on the host's messages: text, so it reads from the back of the room too. */
   private hostMark(): HTMLSpanElement {
     return el("span", { class: "role", text: this.t("host") });
@@ -299,7 +366,7 @@ export class Projector {
     this.fetching = true;
     try {
       const res = await fetch(`/api/rooms/${encodeURIComponent(this.room)}`, { cache: "no-store" });
-      if (res.ok) this.online = ((await res.json()) as RoomSnapshot).users.length;
+      if (res.ok) this.online = students(((await res.json()) as RoomSnapshot).users);
     } catch {
       // Keep the last count; the next tick tries again.
     } finally {
@@ -327,8 +394,23 @@ export class Projector {
     this.count.textContent = this.online === null ? this.t("counting") : this.t("online", this.online);
     this.empty.textContent = this.t("empty");
     this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";
+    this.fullscreen.textContent = this.t(document.fullscreenElement !== null ? "exitFullscreen" : "fullscreen");
+    this.fit();
     this.renderReach();
     this.status?.render();
     document.title = `${this.room ?? ""} · ${this.t("title")}`;
   }
+}
+
+/** Who the count counts: the students (the host is not one; watchers are in no list). */
+const students = (users: User[]): number => users.filter((u) => u.role !== "host").length;
+
+/**
+ * The link in parts that wrap where a reader would break it (after `//`, before `?` or `&`),
+ * each part whole unless it alone is wider than the column: 40 px type takes more than one line.
+ */
+function breakable(link: string): (string | HTMLElement)[] {
+  return link
+    .split(/(?<=\/\/)|(?=[?&])/)
+    .flatMap((part, i) => [...(i === 0 ? [] : [document.createElement("wbr")]), el("span", { text: part })]);
 }

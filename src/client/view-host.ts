@@ -1,14 +1,16 @@
 /**
  * @module
- * The host's tools above the log: Clear room (with a confirmation), Slow mode (off, 10, 30,
- * 60 s), Lock room (a toggle that says its state: "Locked · Unlock"), Copy host link, Projector
- * and Forget host key. They show the room's settings as the room last said them, also on the
- * phone's folded button ("Host tools · Slow 30 s"; the lock has its mark in the header). The host key itself is never put on screen: the
+ * The host's tools above the log: Clear room (a dialog that offers the transcript first),
+ * Download transcript, Slow mode (off, 10, 30, 60 s), Lock room (a toggle that says its state:
+ * "Locked · Unlock"), Copy host link, Projector and Forget host key. They show the room's
+ * settings as the room last said them, also on the phone's folded button ("Host tools · Slow
+ * 30 s"; the lock has its mark in the header). The host key itself is never put on screen: the
  * link goes to the clipboard and the projector opens in a new tab.
  */
 import type { HostFrame, RoomSettings } from "../protocol";
 import { copyText } from "./clipboard";
-import { byId, el } from "./dom";
+import { choose } from "./dialog";
+import { byId, el, withNames } from "./dom";
 import type { I18n } from "./i18n";
 
 /** The choices of the Slow mode menu, in seconds (0 = off). */
@@ -24,6 +26,8 @@ export interface HostActions {
   /** A one-time host link (`/?room=<room>#hostlink=<token>`), made by the room; null when it could not be. */
   oneTimeLink: () => Promise<string | null>;
   forget: () => void;
+  /** Downloads the room's transcript (a file); false when it could not be. */
+  transcript: () => Promise<boolean>;
 }
 
 export class HostView {
@@ -39,8 +43,23 @@ export class HostView {
     private readonly root: HTMLElement,
     actions: HostActions,
   ) {
-    byId("clear-room").addEventListener("click", () => {
-      if (confirm(i18n.t("clearConfirm", { room: actions.room() }))) actions.moderate({ type: "clear" });
+    byId("clear-room").addEventListener("click", async () => {
+      const choice = await choose({
+        title: i18n.t("clearTitle"),
+        body: withNames(i18n.raw("clearConfirm"), { room: actions.room() }),
+        choices: [
+          { value: "save", label: i18n.t("clearSaveFirst") },
+          { value: "clear", label: i18n.t("clearWithoutSaving"), danger: true },
+        ],
+        cancel: i18n.t("clearCancel"),
+      });
+      if (choice === null) return;
+      // "Download first" clears only once the file is saved: a failed download keeps the messages.
+      if (choice === "save" && !(await actions.transcript())) return this.say(i18n.t("transcriptNotCleared"));
+      actions.moderate({ type: "clear" });
+    });
+    byId("download-transcript").addEventListener("click", async () => {
+      this.say(i18n.t((await actions.transcript()) ? "transcriptSaved" : "transcriptFailed"));
     });
     this.slow.addEventListener("change", () => actions.moderate({ type: "slow", seconds: Number(this.slow.value) }));
     this.lock.addEventListener("click", () => actions.moderate({ type: "lock", locked: !this.settings.locked }));

@@ -16,6 +16,7 @@ import {
   LIMITS,
   PING,
   PONG,
+  type ChatMessage,
   type ClientAck,
   type ClientMessage,
   type ErrorCode,
@@ -230,6 +231,15 @@ export class ChatRoom extends DurableObject<Env> {
     const hostKey = await this.hostLinks.redeem(token, Date.now());
     if (hostKey === null || !(await this.isHostKey(hostKey))) return null;
     return { room, hostKey };
+  }
+
+  /**
+   * `GET /api/rooms/:room/transcript`: the kept messages (at most `HISTORY_LIMIT`), oldest first,
+   * deleted and cleared ones absent; null when the key is not the room's. A read (it writes no row of its own).
+   */
+  async transcript(key: string): Promise<ChatMessage[] | null> {
+    if (!(await this.isHostKey(key))) return null;
+    return this.history.recent(this.config.historyLimit);
   }
 
   private async isHostKey(key: string): Promise<boolean> {

@@ -2,7 +2,7 @@
  * @module
  * The Worker: serves the page (static assets from `public/`), routes `GET /ws/:room/:client` to
  * the room's Durable Object, and answers the room's HTTP API (`GET /api/rooms/:room`, claiming,
- * reclaiming and giving up the host role, one-time host links) and where join links point
+ * reclaiming and giving up the host role, one-time host links, the transcript) and where join links point
  * (`GET /api/join-origin`). It refuses what it can without waking a room: non-upgrade
  * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
@@ -15,6 +15,7 @@ import { closedUpgrade, refuseUpgrade } from "../room/handshake";
 import { readCapped } from "./capped-body";
 import { HttpError } from "./http-error";
 import { requirePassphrase, teacherPassphrase } from "./passphrase";
+import { jsonTranscript, markdownTranscript, parseTranscriptQuery, transcriptDisposition } from "./transcript";
 
 export { ChatRoom } from "../room/chat-room";
 
@@ -132,6 +133,29 @@ app.post("/api/rooms/:room/host-links", async (c) => {
   const link = await roomStub(c.env, room).makeHostLink(room, hostKeyHeader(c));
   if (link === null) throw new HttpError("host_key_invalid");
   return c.json(link, 201);
+});
+
+/**
+ * The transcript, for the host: `Authorization: Bearer <key>` → the kept messages as a Markdown
+ * file (or `?format=json`), times in `?tz=` and the calendar of `?lang=`. A read of at most
+ * `HISTORY_LIMIT` rows by the key's holder: no rate limit. Never cached, never read cross-site.
+ */
+app.get("/api/rooms/:room/transcript", async (c) => {
+  refuseForeignOrigin(c);
+  refuseCrossSite(c);
+  const room = roomParam(c);
+  const key = hostKeyHeader(c);
+  const query = parseTranscriptQuery(new URL(c.req.url).searchParams);
+  if (typeof query === "string") throw new HttpError(query);
+  const messages = await roomStub(c.env, room).transcript(key);
+  if (messages === null) throw new HttpError("host_key_invalid");
+  const now = Date.now();
+  const headers = { "Cache-Control": "no-store", "Content-Disposition": transcriptDisposition(room, now, query) };
+  if (query.format === "json") return c.json(jsonTranscript(room, messages, now, query), 200, headers);
+  return c.body(markdownTranscript(room, messages, now, query), 200, {
+    ...headers,
+    "Content-Type": "text/markdown; charset=utf-8",
+  });
 });
 
 /** The other device's half: `Authorization: Bearer <token>` → `{room, hostKey}`, once, within the time. */

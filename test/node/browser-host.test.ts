@@ -102,6 +102,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await say(sara, "from Sara");
     await expect.poll(() => texts(teacher), PATIENCE).toEqual(["from the teacher", "from Sara"]);
     await tools(teacher).getByRole("button", { name: "Clear room" }).click();
+    await teacher.getByRole("dialog").getByRole("button", { name: "Clear without saving" }).click();
     for (const page of [teacher, sara]) {
       await expect.poll(() => texts(page), PATIENCE).toEqual([]);
       expect(await notices(page)).toContain("The host cleared the room.");
@@ -239,6 +240,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
       .toEqual(["two", "lost", "three"]);
 
     await tools(teacher).getByRole("button", { name: "Clear room" }).click();
+    await teacher.getByRole("dialog").getByRole("button", { name: "Clear without saving" }).click();
     await expect.poll(() => texts(teacher), PATIENCE).toEqual([]);
     lose = once("lost again");
     await say(teacher, "lost again");

@@ -1,0 +1,143 @@
+/**
+ * The projector's layout in Chromium, with the host key, at 1920×1080 and at 1280×720 alike: the
+ * code (at least 360 px), the link (40 px type) and the count of students (not the host, not the
+ * watchers) on the left; on the right the warning, the pinned message, then the latest messages,
+ * of which only whole ones show (the oldest give way); and a full-screen button.
+ */
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { HostClaim } from "../../src/protocol";
+import { NodeClient } from "../support/node-client";
+import { PATIENCE, haveChromium, online, usePageHarness } from "../support/page-harness";
+
+const SCREENS = [
+  { width: 1920, height: 1080 },
+  { width: 1280, height: 720 },
+];
+
+describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
+  const h = usePageHarness();
+  const { room, newContext } = h;
+  const ws = (path: string) => `${h.url.replace(/^http/, "ws")}/ws/${path}`;
+
+  async function claim(r: string): Promise<string> {
+    const res = await fetch(`${h.url}/api/rooms/${encodeURIComponent(r)}/host`, { method: "POST" });
+    return ((await res.json()) as HostClaim).hostKey;
+  }
+
+  async function client(path: string): Promise<NodeClient> {
+    const c = await NodeClient.open(ws(path));
+    await c.next("welcome");
+    return c;
+  }
+
+  const box = async (l: Locator) => (await l.boundingBox())!;
+  const fontSize = (l: Locator) => l.evaluate((n) => Number.parseFloat(getComputedStyle(n).fontSize));
+
+  for (const screen of SCREENS) {
+    it(`at ${screen.width}×${screen.height}: two columns, nothing cut, the count of students alone`, async () => {
+      const r = room();
+      const key = await claim(r);
+      // The host, two watchers (another projector's socket, and this page's), three students.
+      const host = await client(`${r}/Teacher?host=${key}`);
+      const watcher = await client(`${r}/~projector?host=${key}`);
+      const students = [];
+      for (const name of ["Sara", "Omid", "Nima"]) students.push(await client(`${r}/${name}`));
+      const ctx = await newContext({ viewport: screen });
+      const page = await ctx.newPage();
+      await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+      await online(page);
+      await expect.poll(() => page.locator(".pj-count").textContent(), PATIENCE).toBe("3 online");
+
+      // More than fits: long and multi-line messages from every student, and the host's.
+      const texts: string[] = [];
+      for (let i = 0; i < 24; i++) {
+        const text =
+          i % 3 === 0
+            ? `Question ${i}: ${"why does the handshake need a key and an accept header? ".repeat(2).trim()}`
+            : i % 3 === 1
+              ? `Line one of ${i}\nline two\nline three`
+              : `Short ${i}`;
+        texts.push(text);
+        (i % 4 === 3 ? host : students[i % 3]!).send({ type: "message", text });
+      }
+      const shown = page.locator(".pj-msg:not([hidden])");
+      await expect.poll(() => page.locator(".pj-msg").count(), PATIENCE).toBe(24);
+      // The host pins the first question (seq 1): it goes above the latest messages.
+      host.send({ type: "pin", seq: 1 });
+      await page.locator(".projector-pinned").filter({ hasText: "Question 0" }).waitFor(PATIENCE);
+      await page.screenshot({ path: `/tmp/shots/projector-${screen.width}.png` });
+
+      const section = await box(page.locator(".projector"));
+      const left = await box(page.locator(".pj-join"));
+      const right = await box(page.locator(".pj-feed"));
+      expect(left.x + left.width, "the left column ends before the right one starts").toBeLessThanOrEqual(right.x);
+      // The left column: code ≥ 360 px, link in 40 px type, the count, the full-screen button: all on screen.
+      const qr = await box(page.getByRole("img", { name: "Join link QR code" }));
+      expect(qr.width).toBeGreaterThanOrEqual(360);
+      expect(qr.height).toBeGreaterThanOrEqual(360);
+      expect(await fontSize(page.locator(".pj-link"))).toBeGreaterThanOrEqual(40);
+      const fullscreen = page.getByRole("button", { name: "Full screen" });
+      for (const l of [page.locator(".pj-room"), page.locator(".pj-link"), page.locator(".pj-count"), fullscreen]) {
+        const b = await box(l);
+        expect(b.x).toBeGreaterThanOrEqual(left.x - 0.5);
+        expect(b.x + b.width).toBeLessThanOrEqual(left.x + left.width + 0.5);
+        expect(b.y).toBeGreaterThanOrEqual(0);
+        expect(b.y + b.height, "on screen").toBeLessThanOrEqual(screen.height);
+      }
+      expect(await page.locator(".pj-link").evaluate((n) => n.scrollWidth <= n.clientWidth)).toBe(true);
+
+      // The right column: the warning (loopback here) above the heading, the heading above the messages.
+      const warning = await box(page.locator(".pj-feed .pj-reach"));
+      const heading = await box(page.locator(".pj-feed h2"));
+      const list = await box(page.locator(".pj-messages"));
+      const pinned = await box(page.locator(".projector-pinned"));
+      expect(warning.y + warning.height).toBeLessThanOrEqual(pinned.y);
+      expect(pinned.y + pinned.height).toBeLessThanOrEqual(heading.y);
+      expect(heading.y + heading.height).toBeLessThanOrEqual(list.y + 0.5);
+      expect(list.y + list.height).toBeLessThanOrEqual(Math.min(screen.height, section.y + section.height) + 0.5);
+      // Only whole messages, the newest; the oldest gave way.
+      const visible = await shown.count();
+      expect(visible).toBeGreaterThan(0);
+      expect(visible, "some older ones are hidden").toBeLessThan(24);
+      for (let i = 0; i < visible; i++) {
+        const m = await box(shown.nth(i));
+        expect(m.y, `message ${i} starts inside the column`).toBeGreaterThanOrEqual(list.y - 0.5);
+        expect(m.y + m.height, `message ${i} ends inside the column`).toBeLessThanOrEqual(list.y + list.height + 0.5);
+        expect(m.x + m.width).toBeLessThanOrEqual(right.x + right.width + 0.5);
+        const text = shown.nth(i).locator(".text");
+        expect(await text.evaluate((n) => n.scrollHeight <= n.clientHeight + 1), `message ${i} is not cut`).toBe(true);
+      }
+      // The newest, in seq order (the senders' messages interleave).
+      const all = await page.locator(".pj-msg .text").allTextContents();
+      expect([...all].sort()).toEqual([...texts].sort());
+      expect(await shown.locator(".text").allTextContents()).toEqual(all.slice(24 - visible));
+
+      for (const c of [host, watcher, ...students]) c.close();
+      await ctx.close();
+    });
+  }
+
+  it("full screen: the button enters it and leaves it, and is hidden where the browser has none", async () => {
+    const r = room();
+    const key = await claim(r);
+    const ctx = await newContext({ viewport: SCREENS[1] });
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+    const button = page.getByRole("button", { name: "Full screen" });
+    await button.click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement?.tagName ?? null), PATIENCE).toBe("HTML");
+    await page.getByRole("button", { name: "Exit full screen" }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement), PATIENCE).toBeNull();
+    await button.waitFor(PATIENCE);
+
+    const without = await ctx.newPage();
+    await without.addInitScript(() =>
+      Object.defineProperty(Document.prototype, "fullscreenEnabled", { get: () => false }),
+    );
+    await without.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+    await without.locator(".pj-count").waitFor(PATIENCE);
+    expect(await without.locator(".pj-fullscreen").isHidden()).toBe(true);
+    await ctx.close();
+  });
+});
