@@ -366,7 +366,7 @@ export class ChatRoom extends DurableObject<Env> {
     }
     if (session !== undefined) {
       this.state.admit(session, key);
-      if (this.knocks.drop(session, key, now)) this.knocksChanged();
+      if (this.knocks.gotIn(session, key, now)) this.knocksChanged();
     }
     const { takeover } = decision;
     if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);

@@ -64,7 +64,7 @@ export class Knocks {
   }
 
   /** The pair got in (let in, or the room unlocked): its knock goes. True when the list changed. */
-  drop(session: string, key: string, now: number): boolean {
+  gotIn(session: string, key: string, now: number): boolean {
     if (this.bySession.get(session)?.key !== key) return false;
     this.bySession.delete(session);
     this.arm(now);
