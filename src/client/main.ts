@@ -183,7 +183,7 @@ const host = new HostView(i18n, byId("host-tools"), {
   },
 });
 
-const knocks = new KnocksView(i18n, byId("knocks"), (frame) => chat?.moderate(frame));
+const knocks = new KnocksView(i18n, byId("knocks"), byId("knocks-live"), (frame) => chat?.moderate(frame));
 
 function applyLanguage(lang: Lang): void {
   i18n.lang = lang;

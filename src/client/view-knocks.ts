@@ -15,16 +15,16 @@ export class KnocksView {
   private told = new Set<string>();
   private readonly toggle: HTMLButtonElement;
   private readonly list: HTMLUListElement;
-  private readonly live: HTMLElement;
 
   constructor(
     private readonly i18n: I18n,
     private readonly root: HTMLElement,
+    /** Outside `root`, which is hidden while no one waits: a live region must be there before it speaks. */
+    private readonly live: HTMLElement,
     private readonly answer: (frame: HostFrame) => void,
   ) {
     this.toggle = root.querySelector("button")!;
     this.list = root.querySelector("ul")!;
-    this.live = root.querySelector("p")!;
     disclosure(this.toggle, this.list);
   }
 
@@ -36,6 +36,8 @@ export class KnocksView {
     this.render();
     if (fresh.length > 0)
       this.live.textContent = fresh.map((k) => this.i18n.t("knockWaiting", { name: k.name })).join(" · ");
+    // Said once: a line left in the region would be read again when it is next shown.
+    else if (knocks.length === 0) this.live.textContent = "";
   }
 
   render(): void {

@@ -536,7 +536,9 @@ export class ChatRoom extends DurableObject<Env> {
       case "refuse":
         return this.answerKnock(frame, source, now);
       default:
-        return moderate(this.parts, (code) => source.reply(errorFrame(code)), frame as HostFrame, now);
+        moderate(this.parts, (code) => source.reply(errorFrame(code)), frame as HostFrame, now);
+        // Unlocked: the waiting room empties (each waiting page gets in on its next retry).
+        if (frame.type === "lock" && !frame.locked && this.knocks.clear()) this.knocksChanged();
     }
   }
 

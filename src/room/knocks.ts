@@ -71,6 +71,14 @@ export class Knocks {
     return true;
   }
 
+  /** The room unlocked: no one needs letting in (a waiting page gets in on its next retry). */
+  clear(): boolean {
+    if (this.bySession.size === 0) return false;
+    this.bySession.clear();
+    this.arm(0);
+    return true;
+  }
+
   /** What the hosts see: name and first knock, never the session; first knock first. */
   list(): Knock[] {
     return [...this.bySession.values()].map(({ id, name, at }) => ({ id, name, at }));

@@ -65,11 +65,16 @@ describe("Knocks", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("forgets a pair that got in, and only that pair", () => {
+  it("forgets a pair that got in, and only that pair; an unlock forgets all", () => {
     const k = new Knocks(() => {});
     k.knock("s1", "sara", "Sara", Date.now());
     expect(k.gotIn("s1", "other", Date.now())).toBe(false);
     expect(k.gotIn("s1", "sara", Date.now())).toBe(true);
+    expect(k.list()).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+    k.knock("s2", "nima", "Nima", Date.now());
+    expect(k.clear()).toBe(true);
+    expect(k.clear()).toBe(false);
     expect(k.list()).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });
