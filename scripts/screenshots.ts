@@ -1,6 +1,7 @@
 /**
  * Screenshots of the joined page for the README: desktop and 390 px, English and Persian
- * (plus the teaching panel, and dark mode), and the projector view with the host's key. Run with `npm run screenshots`: it uses the same browser
+ * (plus the teaching panel, and dark mode), the host's view (a pinned question, a knock at the
+ * locked room), and the projector view with the host's key. Run with `npm run screenshots`: it uses the same browser
  * as the browser tests (see test/support/browser.ts). Last, a class of 300 (protocol members,
  * bench/class-room.ts) as the host's laptop and a student's phone see it.
  */
@@ -93,6 +94,14 @@ try {
   // A question pinned: above the log in every tab, and in large type on the projector.
   await teacher.getByRole("button", { name: "Pin the message from Omid above the conversation" }).first().click();
   await teacher.locator("#pinned").waitFor();
+  // Someone at the door: the room locked, a late student's tab waits, and the host sees the knock.
+  await teacher.locator("#lock-room").click();
+  await teacher.locator("#lock-room.on").waitFor();
+  const late = await (await browser.newContext({ locale: "en-US", viewport: PHONE })).newPage();
+  await late.goto(`${dev.url}/?room=demo`);
+  await late.locator("#name").fill("Arash");
+  await late.locator("#join button[type=submit]").click();
+  await teacher.locator("#knocks li", { hasText: "Arash" }).waitFor();
   await teacher.screenshot({ path: join(OUT, "host-view.png") });
   await projector.locator(".projector-pinned").waitFor();
   await projector.screenshot({ path: join(OUT, "projector.png") });

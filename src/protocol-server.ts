@@ -165,10 +165,15 @@ export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set([
   "pin",
   "unpin",
   "let_back_in",
+  "let_in",
+  "refuse",
 ]);
 
 /** A whole number from 0 (a seq, a number of seconds). */
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** A knock's id as the room hands them out (any other string names no knock, and is a bad frame). */
+const isKnockId = (x: unknown): x is string => typeof x === "string" && LIMITS.idPattern.test(x);
 
 /**
  * Frames with no text to normalise: the check is the whole validation (null: a field missing or
@@ -187,6 +192,8 @@ const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame |
   slow: ({ seconds }) => (isCount(seconds) && seconds <= LIMITS.slowMaxSeconds ? { type: "slow", seconds } : null),
   lock: ({ locked }) => (typeof locked === "boolean" ? { type: "lock", locked } : null),
   let_back_in: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "let_back_in", name } : null),
+  let_in: ({ knock }) => (isKnockId(knock) ? { type: "let_in", knock } : null),
+  refuse: ({ knock }) => (isKnockId(knock) ? { type: "refuse", knock } : null),
 };
 
 // Control characters other than newline and tab (C0, DEL, C1).

@@ -57,6 +57,10 @@ export const LIMITS = {
   undoMs: 10_000,
   /** The host's list of removed people (`removals`) names at most this many, the newest. */
   removalsListed: 100,
+  /** The waiting room: at most this many knocks are kept (the newest)... */
+  knocksMax: 50,
+  /** ...and each lapses this long after its last retry (the page retries every 5 s). */
+  knockLapseMs: 20_000,
 } as const;
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
@@ -96,6 +100,8 @@ export const ERROR_CODES = {
   join_busy: "Too many people are joining this room right now; try again shortly.",
   undo_expired: "Nothing deleted in the last 10 seconds has that seq: it cannot be brought back.",
   no_such_removal: "No one of that name is removed from this room now.",
+  no_such_knock: "No one is waiting with that knock (let in, refused or lapsed).",
+  knock_refused: "The host did not let you in.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -114,6 +120,7 @@ export const END_STATUS = {
   name_taken: 409,
   room_full: 503,
   join_busy: 429,
+  knock_refused: 403,
   replaced: 409,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 /** Frame codes that also end an HTTP poll. */
@@ -260,6 +267,8 @@ export interface WelcomeFrame {
   pinned?: ChatMessage;
   /** A host's welcome only: who is removed now (as in `removals`). */
   removals?: Removal[];
+  /** A host's welcome only: who waits to be let in (see `KnocksFrame`). */
+  knocks?: Knock[];
 }
 
 /** A removed name, as it was shown, and when its removal ends (epoch ms). */
@@ -275,6 +284,21 @@ export interface Removal {
 export interface RemovalsFrame {
   type: "removals";
   removals: Removal[];
+}
+
+/** Someone the locked room refused, waiting to be let in: never their session. */
+export interface Knock {
+  /** Opaque, random: what the host's `let_in` or `refuse` names. */
+  id: string;
+  name: string;
+  /** Epoch ms: when this knock was first made. */
+  at: number;
+}
+
+/** To the room's hosts alone, on every transport: everyone waiting now (the whole list), when it changes. */
+export interface KnocksFrame {
+  type: "knocks";
+  knocks: Knock[];
 }
 
 /** A host deleted a message (to everyone), or the confirmation of a resend of a deleted one. */
@@ -354,7 +378,8 @@ export type ServerFrame =
   | SettingsFrame
   | RoleFrame
   | RolesFrame
-  | RemovalsFrame;
+  | RemovalsFrame
+  | KnocksFrame;
 
 /** A server message is one frame or an array of frames (coalesced under load). */
 export function parseServerData(data: string): ServerFrame[] {
@@ -533,7 +558,10 @@ export type HostFrame =
   | { type: "slow"; seconds: number }
   | { type: "lock"; locked: boolean }
   /** Lifts the removal of that name at once, with the sessions removed with it and their other names. */
-  | { type: "let_back_in"; name: string };
+  | { type: "let_back_in"; name: string }
+  /** The waiting room: a knock's `id` from `knocks`. */
+  | { type: "let_in"; knock: string }
+  | { type: "refuse"; knock: string };
 export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
 
 /** Message text as the server keeps it: line breaks as `\n`, trimmed. */

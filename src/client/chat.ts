@@ -12,6 +12,7 @@ import {
   type DeletedFrame,
   type ErrorFrame,
   type HostFrame,
+  type Knock,
   type RefusalCode,
   type Removal,
   type RoomSettings,
@@ -43,6 +44,7 @@ const HOST_ERRORS = new Set([
   "cannot_remove_host",
   "no_such_removal",
   "undo_expired",
+  "no_such_knock",
 ]);
 
 export interface ChatViews {
@@ -66,6 +68,8 @@ export interface ChatEvents {
   present?: (n: number) => void;
   /** The host's list of removed people (`[]` for a member); `offset`: the server's clock minus ours. */
   removals?: (removals: Removal[], offset: number) => void;
+  /** The host's: who waits to be let in (empty once we are no host). */
+  knocks?: (knocks: Knock[]) => void;
 }
 
 export class Chat {
@@ -200,6 +204,8 @@ export class Chat {
         return this.views.people.roles(f.users, this.isHost);
       case "removals":
         return this.events.removals?.(this.isHost ? f.removals : [], this.clockOffset);
+      case "knocks":
+        return this.events.knocks?.(this.isHost ? f.knocks : []);
     }
   }
 
@@ -212,6 +218,7 @@ export class Chat {
     this.views.people.roles([], host);
     if (!host) {
       this.events.removals?.([], this.clockOffset);
+      this.events.knocks?.([]);
       this.transport.forgetHostKey();
       this.views.log.notice(this.i18n.t("hostEnded"));
       if (this.hostKey !== undefined) this.events.hostEnded?.(this.hostKey);
@@ -242,6 +249,7 @@ export class Chat {
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);
     this.events.removals?.(w.removals ?? [], this.clockOffset);
+    this.events.knocks?.(w.knocks ?? []);
     this.present = w.users.length;
     this.events.present?.(this.present);
     // The first welcome's settings are the state; a later one's changes are news.

@@ -42,6 +42,8 @@ export type Status =
   | { kind: "refused"; code: RefusalCode }
   /** Too many joining at once (`join_busy`): the page joins again by itself at `at`. */
   | { kind: "busy"; at: number }
+  /** The room is locked: this page knocked and asks again quietly until let in or refused. */
+  | { kind: "knocking" }
   | { kind: "replaced" }
   | { kind: "left" };
 
@@ -138,7 +140,8 @@ export class Connection {
     this.retryTimer = undefined;
     if (this.stopped) return;
     this.ending = null;
-    this.setStatus({ kind: "connecting" });
+    // A knock's retry is quiet: the page keeps saying it waits.
+    if (this.status.kind !== "knocking") this.setStatus({ kind: "connecting" });
     const ws = new (this.options.WebSocketImpl ?? WebSocket)(this.url());
     this.options.onRequest?.();
     this.ws = ws;
@@ -253,6 +256,7 @@ export class Connection {
     const end = this.ending ?? refusal ?? (code === CLOSE_REPLACED ? "replaced" : null);
     if (end === "replaced") return this.setStatus({ kind: "replaced" });
     if (end === "join_busy") return this.retryBusy();
+    if (end === "room_locked") return this.knock();
     if (end === "too_slow" || code === CLOSE_TOO_SLOW) return this.scheduleRetry("slow");
     if (end !== null && end !== "heartbeat_timeout") return this.setStatus({ kind: "refused", code: end });
     this.scheduleRetry(end === "heartbeat_timeout" || code === CLOSE_HEARTBEAT ? "heartbeat" : whyClosed(code, reason));
@@ -289,6 +293,12 @@ export class Connection {
     const delay = busyDelay(this.busy.retryAfterMs, this.busy.attempt++, this.options.random);
     this.setStatus({ kind: "busy", at: Date.now() + delay });
     this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  /** Locked out: the refusal left a knock; the next try renews it, or gets in once let in. */
+  private knock(): void {
+    this.setStatus({ kind: "knocking" });
+    this.retryTimer = setTimeout(() => this.open(), TIMINGS.knockRetryMs);
   }
 
   private scheduleRetry(why: string): void {

@@ -39,6 +39,7 @@ import { HoodView } from "./view-hood";
 import { ComposerView } from "./view-composer";
 import { downloadTranscript } from "./transcript";
 import { HostView } from "./view-host";
+import { KnocksView } from "./view-knocks";
 import { LogView } from "./view-log";
 import { PinnedView } from "./view-pinned";
 import { openProjector, type ProjectorRequest, takeProjectorRequest } from "./projector-link";
@@ -150,6 +151,7 @@ const status = new StatusView(i18n, byId("status"), {
     const s = seat.get();
     if (s !== null) join(s.room, s.name);
   },
+  cancelKnock: () => showJoin("", true),
 });
 const transport = new TransportView(i18n, (kind) => chat?.transport.use(kind));
 const hood = new HoodView(i18n, byId("hood"), hoodToggle, transport);
@@ -181,6 +183,8 @@ const host = new HostView(i18n, byId("host-tools"), {
   },
 });
 
+const knocks = new KnocksView(i18n, byId("knocks"), byId("knocks-live"), (frame) => chat?.moderate(frame));
+
 function applyLanguage(lang: Lang): void {
   i18n.lang = lang;
   document.documentElement.lang = lang;
@@ -200,6 +204,7 @@ function applyLanguage(lang: Lang): void {
   composer.update();
   composer.countdown();
   host.render();
+  knocks.render();
   if (!byId("hood").hidden) hood.render();
   updateTitle();
 }
@@ -229,6 +234,7 @@ function showJoin(alert: string, discardUnsent = false): void {
   host.show(false, { slowSeconds: 0, locked: false });
   removed.set([]);
   lockMark.hidden = true;
+  knocks.show([]);
   composer.slowUntil(0);
   updateHostHere();
   alertBox.textContent = alert;
@@ -243,6 +249,7 @@ function join(room: string, name: string): void {
   host.show(false, { slowSeconds: 0, locked: false });
   removed.set([]);
   lockMark.hidden = true;
+  knocks.show([]);
   composer.slowUntil(0);
   log.clear();
   people.clear();
@@ -296,6 +303,7 @@ function join(room: string, name: string): void {
           byId("alone-link").textContent = link;
         });
       },
+      knocks: (list) => knocks.show(list),
       // Forgotten only if it is still the key kept for this room (another tab may have kept a newer one).
       hostEnded: (key) => {
         if (hostKeys.get(room) === key) hostKeys.set(room, null);

@@ -63,7 +63,7 @@ export class PollConnection {
   open(): void {
     if (this.stopped || this.running) return;
     this.running = true;
-    this.setStatus({ kind: "connecting" });
+    if (this.status.kind !== "knocking") this.setStatus({ kind: "connecting" });
     void this.loop();
   }
 
@@ -115,7 +115,7 @@ export class PollConnection {
         if (this.status.kind === "refused" || this.status.kind === "replaced") return;
         // Aborted by `resume`: ask again at once; otherwise the network failed (or the room is
         // busy): a timer asks again.
-        if (this.status.kind === "reconnecting" || this.status.kind === "busy") {
+        if (this.status.kind === "reconnecting" || this.status.kind === "busy" || this.status.kind === "knocking") {
           this.running = false;
           return;
         }
@@ -181,6 +181,16 @@ export class PollConnection {
         this.running = false;
         this.open();
       }, delay);
+      return;
+    }
+    if (code === "room_locked") {
+      // Locked out: a knock; asked again quietly (see Connection).
+      this.setStatus({ kind: "knocking" });
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.running = false;
+        this.open();
+      }, TIMINGS.knockRetryMs);
       return;
     }
     if (code === "replaced") {

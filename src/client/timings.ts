@@ -32,6 +32,8 @@ export interface Timings {
   httpCheckMs: number;
   /** The host's "Deleted · Undo" stays this long (the room's `LIMITS.undoMs` decides what an undo gets). */
   undoMs: number;
+  /** A locked room's waiting page asks again this often (each retry renews its knock). */
+  knockRetryMs: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<Timings> = {
@@ -47,6 +49,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = {
   censusMs: 250,
   httpCheckMs: 3000,
   undoMs: LIMITS.undoMs,
+  knockRetryMs: 5000,
 };
 
 /** The defaults, with whatever a test set before the page loaded. */

@@ -1,7 +1,7 @@
 /**
  * @module
  * The connection status line: connecting, online, reconnecting in N s (counting down, with a
- * button to try now), joining in N s when the room is busy, offline with why (no network, refused, open in another tab).
+ * button to try now), joining in N s when the room is busy, waiting to be let in (Cancel), offline with why (no network, refused, open in another tab).
  * The line is a live region (`role="status"`): a countdown's ticking number is hidden from
  * screen readers, which hear the state in words ("Reconnecting…") once, when it changes.
  */
@@ -22,7 +22,7 @@ export class StatusView {
   constructor(
     private readonly i18n: I18n,
     private readonly root: HTMLElement,
-    private readonly actions: { retryNow: () => void; useHere: () => void },
+    private readonly actions: { retryNow: () => void; useHere: () => void; cancelKnock?: () => void },
   ) {
     addEventListener("online", () => this.render());
     addEventListener("offline", () => this.render());
@@ -76,6 +76,11 @@ export class StatusView {
         const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
         return this.show(t.t("joinBusy", { n }), undefined, t.t("joinBusyLive"));
       }
+      case "knocking":
+        return this.show(
+          t.t("knocking"),
+          this.button(t.t("cancelKnock"), () => this.actions.cancelKnock?.()),
+        );
       case "replaced":
         return this.show(t.t("replaced"), this.button(t.t("useHere"), this.actions.useHere));
       case "refused":

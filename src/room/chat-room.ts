@@ -44,6 +44,7 @@ import { type Seating, decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
 import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "./handshake";
 import { History } from "./history";
+import { Knocks } from "./knocks";
 import { hashHostKey, newHostKey } from "./host-key";
 import { HostLinks } from "./host-links";
 import { LazySchema } from "./lazy-tables";
@@ -65,6 +66,7 @@ import { Feed } from "./feed";
 import { Pollers, pollerMember, pollerOccupant } from "./pollers";
 import { type PollContext, type PollReply, poll, pollPost } from "./polling";
 import { RoomLimits } from "./limits";
+import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
@@ -94,6 +96,10 @@ export class ChatRoom extends DurableObject<Env> {
   private pollers!: Pollers;
   private feed!: Feed;
   private hostLinks!: HostLinks;
+  /** Who the host refused from the waiting room (stored: the host's act). */
+  private refusals!: Refusals;
+  /** The waiting room of a locked room, in memory only: a knock writes nothing. */
+  private readonly knocks = new Knocks(() => this.knocksChanged());
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   /** Per person, in memory (a hibernation refills them): see limits.ts. */
@@ -126,6 +132,11 @@ export class ChatRoom extends DurableObject<Env> {
   /** For tests: whether the poller of that name has a long poll held, so a test awaits the state. */
   static pollHeldForTests(room: ChatRoom, name: string): boolean {
     return room.pollers.isHeld(nameKey(name));
+  }
+
+  /** For tests: every knock as if `ms` older, so that a test sees it lapse without waiting. */
+  static ageKnocksForTests(room: ChatRoom, ms: number): void {
+    room.knocks.age(ms, Date.now());
   }
 
   /**
@@ -173,6 +184,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.state = new RoomState(this.ctx.storage, schema);
     this.pollers = new Pollers(this.ctx.storage, schema);
     this.hostLinks = new HostLinks(this.ctx.storage, schema);
+    this.refusals = new Refusals(this.ctx.storage, schema);
     this.feed = new Feed(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
@@ -341,18 +353,49 @@ export class ChatRoom extends DurableObject<Env> {
       (o) => this.isDead(o, now),
     );
     for (const dead of decision.evict) this.end(dead, "heartbeat_timeout", CLOSE_HEARTBEAT);
-    if (!decision.admit) return { admit: false, code: decision.code };
+    if (!decision.admit) {
+      // Locked out with a session: a knock (no session, no knock: the host could not let it in).
+      if (decision.code !== "room_locked" || session === undefined) return { admit: false, code: decision.code };
+      return { admit: false, code: this.knock(session, key, join.name, now) };
+    }
     // Last, so that only a join that would get in spends a token. A (session, name) admitted
     // before passes (a reconnect storm after a deploy gets back in), and so does the host.
     const returning = session !== undefined && this.state.wasAdmitted(session, key);
     if (!returning && hostKeyValid !== true && !this.limits.joins.take(now)) {
       return { admit: false, code: "join_busy", retryAfterMs: this.limits.joins.waitMs(now) };
     }
-    if (session !== undefined) this.state.admit(session, key);
+    if (session !== undefined) {
+      this.state.admit(session, key);
+      if (this.knocks.gotIn(session, key, now)) this.knocksChanged();
+    }
     const { takeover } = decision;
     if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
     const evicted = new Set(decision.evict);
     return { admit: true, takeover, stayed: occupants.filter((o) => o !== takeover && !evicted.has(o)) };
+  }
+
+  /**
+   * A locked-out (session, name) knocks, or renews its knock: before the join rate limit, so a
+   * waiting page's retries spend no join token. Memory only. A pair the host refused is told so.
+   */
+  private knock(session: string, key: string, name: string, now: number): "room_locked" | "knock_refused" {
+    if (this.refusals.isRefused(session, key, now)) return "knock_refused";
+    if (this.knocks.knock(session, key, name, now)) this.knocksChanged();
+    return "room_locked";
+  }
+
+  /** The host's answer to a knock: let in (this life of the room) or refused (`REMOVE_MINUTES`). */
+  private answerKnock(frame: HostFrame & { knock: string }, source: Source, now: number): void {
+    const k = this.knocks.take(frame.knock, now);
+    if (k === null) return source.reply(errorFrame("no_such_knock"));
+    if (frame.type === "let_in") this.state.admit(k.session, k.key);
+    else this.refusals.refuse(k.session, k.key, now, now + this.config.removeMinutes * 60_000);
+    this.knocksChanged();
+  }
+
+  /** The hosts, on either transport, get the whole list whenever it changes. */
+  private knocksChanged(): void {
+    this.fanout.broadcast({ type: "knocks", knocks: this.knocks.list() }, { to: "hosts" });
   }
 
   /**
@@ -427,6 +470,7 @@ export class ChatRoom extends DurableObject<Env> {
     };
     const pinned = this.state.pinned;
     if (pinned !== null) frame.pinned = pinned;
+    if (member.role === "host") frame.knocks = this.knocks.list();
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
     // Who is removed is the host's to see: a member's welcome never carries it.
@@ -488,8 +532,13 @@ export class ChatRoom extends DurableObject<Env> {
         return typeof id === "string" ? undefined : this.ack(id, frame, source);
       case "message":
         return this.message(source, member, frame, now);
+      case "let_in":
+      case "refuse":
+        return this.answerKnock(frame, source, now);
       default:
-        return moderate(this.parts, (code) => source.reply(errorFrame(code)), frame as HostFrame, now);
+        moderate(this.parts, (code) => source.reply(errorFrame(code)), frame as HostFrame, now);
+        // Unlocked: the waiting room empties (each waiting page gets in on its next retry).
+        if (frame.type === "lock" && !frame.locked && this.knocks.clear()) this.knocksChanged();
     }
   }
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLOSE_HEARTBEAT, CLOSE_REPLACED, PING, type ServerFrame } from "../../src/protocol";
 import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import NodeWebSocket from "ws";
+import { TIMINGS } from "../../src/client/timings";
 import {
   Connection,
   PING_EVERY_MS,
@@ -193,6 +194,32 @@ describe("connection", () => {
     last().lose(4429, "join_busy");
     const s = statuses.at(-1)!;
     expect(s.kind === "busy" && s.at - Date.now()).toBe(300 + 500);
+  });
+
+  it("knocks at a locked room: asks again quietly every knockRetryMs until let in; knock_refused stops it", () => {
+    const { conn, last, statuses } = connect();
+    last().open();
+    last().receive({ type: "error", code: "room_locked", message: "" });
+    last().lose(4423, "room_locked");
+    expect(conn.status).toEqual({ kind: "knocking" });
+    vi.advanceTimersByTime(TIMINGS.knockRetryMs - 1);
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.all).toHaveLength(2);
+    // Quiet: the retry does not say "connecting".
+    expect(statuses.at(-1)).toEqual({ kind: "knocking" });
+    last().open();
+    last().receive(welcome);
+    expect(conn.status.kind).toBe("online");
+    last().lose(1006);
+    vi.advanceTimersByTime(60_000);
+    last().open();
+    last().receive({ type: "error", code: "knock_refused", message: "" });
+    last().lose(4403, "knock_refused");
+    const sockets = FakeSocket.all.length;
+    vi.advanceTimersByTime(60_000);
+    expect(conn.status).toEqual({ kind: "refused", code: "knock_refused" });
+    expect(FakeSocket.all).toHaveLength(sockets);
   });
 
   it("acts on a refusal frame at once, without waiting for the close", () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Status } from "../../src/client/connection";
 import { PollConnection } from "../../src/client/poll-connection";
+import { TIMINGS } from "../../src/client/timings";
 import {
   FALLBACK_AFTER,
   PROBE_EVERY_MS,
@@ -156,6 +157,22 @@ describe("the page over HTTP", () => {
     await vi.waitFor(() => expect(conn.status.kind).toBe("online"));
     expect(statuses.some((x) => x.kind === "refused")).toBe(false);
     conn.leave();
+    vi.useRealTimers();
+  });
+
+  it("knocks at a locked room over HTTP: 423 asks again quietly after knockRetryMs, 403 knock_refused stops", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const f = fakeFetch();
+    const { conn, statuses } = pollConnection("long", f.impl);
+    conn.open();
+    (await f.next(1)).answer(423, { error: { code: "room_locked", message: "" } });
+    await vi.waitFor(() => expect(conn.status.kind).toBe("knocking"));
+    vi.advanceTimersByTime(TIMINGS.knockRetryMs);
+    (await f.next(2)).answer(403, { error: { code: "knock_refused", message: "" } });
+    await vi.waitFor(() => expect(conn.status).toEqual({ kind: "refused", code: "knock_refused" }));
+    expect(statuses.map((s) => s.kind)).toEqual(["connecting", "knocking", "refused"]);
+    vi.advanceTimersByTime(60_000);
+    expect(f.calls).toHaveLength(2);
     vi.useRealTimers();
   });
 

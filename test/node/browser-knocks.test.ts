@@ -1,0 +1,135 @@
+/**
+ * The page in Chromium: the waiting room (issue 18 items 2 and 8). A student at a locked room
+ * waits and asks again quietly; the host sees "Sara is waiting · Let in · Refuse"; Let in lets
+ * that tab in without a reload, Refuse stops it with a sentence; on a phone the knocks are a count.
+ */
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import {
+  PATIENCE,
+  countSockets,
+  haveChromium,
+  online,
+  socketsOpenedAfterClose,
+  usePageHarness,
+  users,
+} from "../support/page-harness";
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
+  const h = usePageHarness();
+  const { room, newContext } = h;
+
+  /** The teacher's tab: claims `r`, joins as its host and locks it. */
+  async function lockedBy(ctx: BrowserContext, r: string): Promise<Page> {
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
+    await page.locator("#name").fill("Teacher");
+    await page.getByRole("button", { name: "I'm the teacher" }).click();
+    await page.getByRole("button", { name: "Host this room" }).click();
+    await online(page);
+    // On a phone the host's tools are folded: opened for the lock, folded again after.
+    const fold = page.locator("#host-tools-toggle");
+    const folded = await fold.isVisible();
+    if (folded) await fold.click();
+    // By id: its label is the lock's state.
+    const lock = page.locator("#lock-room");
+    await lock.click();
+    await page.locator("#lock-room.on").waitFor(PATIENCE);
+    if (folded) await fold.click();
+    return page;
+  }
+
+  /** A student's tab that asks to join `r` as `name` (and, the room being locked, waits). */
+  async function knocking(ctx: BrowserContext, r: string, name: string): Promise<Page> {
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
+    await page.locator("#name").fill(name);
+    await page.getByRole("button", { name: "Join" }).click();
+    await page.locator('#status[data-state="knocking"]').waitFor(PATIENCE);
+    return page;
+  }
+
+  const waiting = (page: Page) => page.getByRole("region", { name: "Waiting to join" });
+
+  it("a student waits; the host sees the knock (and hears it once); Let in lets the tab in without a reload", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(), r);
+    const saraCtx = await newContext({ timings: { knockRetryMs: 100 } });
+    await countSockets(saraCtx);
+    const sara = await knocking(saraCtx, r, "Sara");
+    expect(await sara.locator("#status").textContent()).toContain(
+      "The room is locked. Waiting for the teacher to let you in…",
+    );
+    expect(await sara.getByRole("button", { name: "Cancel" }).isVisible()).toBe(true);
+    expect(await sara.locator("#composer").isVisible()).toBe(false);
+    // Marks this document: a reload would lose it.
+    await sara.evaluate(() => {
+      (globalThis as { stayed?: boolean }).stayed = true;
+    });
+
+    const line = waiting(teacher).getByRole("listitem");
+    await expect.poll(() => line.allTextContents(), PATIENCE).toEqual(["Sara is waiting Let in Refuse"]);
+    expect(await line.locator("bdi").textContent()).toBe("Sara");
+    expect(await teacher.locator("#knocks-live").textContent()).toBe("Sara is waiting");
+    expect(await teacher.locator("#knocks-live").getAttribute("aria-live")).toBe("polite");
+    // Retries renew the knock: the line stays one line, and nothing is announced again.
+    await teacher.evaluate(() => {
+      document.querySelector("#knocks-live")!.textContent = "";
+    });
+    await sara.waitForFunction(
+      () => ((globalThis as { roomcastSockets?: { opened: number } }).roomcastSockets?.opened ?? 0) >= 3,
+      null,
+      PATIENCE,
+    );
+    expect(await line.count()).toBe(1);
+    expect(await teacher.locator("#knocks-live").textContent()).toBe("");
+
+    await line.getByRole("button", { name: "Let in" }).click();
+    await online(sara);
+    expect(await sara.evaluate(() => (globalThis as { stayed?: boolean }).stayed)).toBe(true);
+    expect(await sara.locator("#composer").isVisible()).toBe(true);
+    await expect.poll(() => users(teacher).filter({ hasText: "Sara" }).count(), PATIENCE).toBe(1);
+    await expect.poll(() => waiting(teacher).isVisible(), PATIENCE).toBe(false);
+  });
+
+  it("Refuse stops the waiting tab with a sentence, and it asks no more", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(), r);
+    // Retries due at once: a tab that went on asking would do so before the barrier.
+    const ctx = await newContext({ timings: { knockRetryMs: 0 } });
+    await countSockets(ctx);
+    const nima = await knocking(ctx, r, "Nima");
+    await waiting(teacher).getByRole("button", { name: "Refuse" }).click();
+    await expect
+      .poll(() => nima.getByRole("alert").textContent(), PATIENCE)
+      .toBe("The teacher did not let you in. You can try again in a few minutes.");
+    expect(await nima.locator("#join").isVisible()).toBe(true);
+    const opened = await socketsOpenedAfterClose(nima);
+    expect(await socketsOpenedAfterClose(nima)).toBe(opened);
+    await expect.poll(() => waiting(teacher).isVisible(), PATIENCE).toBe(false);
+  });
+
+  it("on a phone the knocks are a count that opens them; Cancel takes the student back to the form", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(PHONE), r);
+    const students = await Promise.all(
+      ["Sara", "Omid"].map(async (n) => knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, n)),
+    );
+    const toggle = waiting(teacher).getByRole("button", { name: "2 waiting" });
+    await toggle.waitFor(PATIENCE);
+    const list = waiting(teacher).getByRole("list");
+    expect(await list.isVisible()).toBe(false);
+    // Folded, the waiting room leaves the log most of the screen.
+    const log = await teacher.getByRole("log").boundingBox();
+    expect(log!.height).toBeGreaterThanOrEqual(0.4 * 844);
+    await toggle.click();
+    expect(await list.getByRole("listitem").allTextContents()).toHaveLength(2);
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+
+    await students[1]!.getByRole("button", { name: "Cancel" }).click();
+    expect(await students[1]!.locator("#join").isVisible()).toBe(true);
+    expect(await students[1]!.locator('#status[data-state="knocking"]').count()).toBe(0);
+  });
+});
