@@ -215,8 +215,7 @@ const en = {
   present: "Present",
   hoodExchange: "The latest HTTP exchange",
   hoodExchangeRequest: "Request, as the page sent it",
-  hoodExchangeNote:
-    "Secrets in the URL and the Authorization header are shown as …; the browser adds headers of its own (User-Agent, Cookie, …) that the page cannot see.",
+  hoodExchangeNote: "Secrets show as …; the browser adds headers (User-Agent, Cookie, …) the page cannot see.",
   noExchange: "No HTTP answer yet.",
   hoodBodies: "HTTP bodies, sent and received",
   hoodPickBody: "Pick a body to see it whole and its path down the stack.",
@@ -229,7 +228,7 @@ const en = {
   edgeRtt: "TCP round trip the edge measured",
   edgeRttNone: "not measured (QUIC, not TCP)",
   pageProtocol: "This page was loaded over",
-  edgeLocal: "This server runs locally: the data centre and the edge's round trip appear when deployed on Cloudflare.",
+  edgeLocal: "A local server: the data centre and the edge's round trip appear when deployed on Cloudflare.",
   // The projector view (its other strings are in PROJECTOR_STRINGS, below)
   pjLoadFailed: "The projector view did not load. Reload the page.",
 } as const;
@@ -440,7 +439,7 @@ const fa: Record<Key, string> = {
   hoodExchange: "آخرین تبادل HTTP",
   hoodExchangeRequest: "درخواست، همان‌طور که صفحه فرستاد",
   hoodExchangeNote:
-    "رازهای درون نشانی و سرآیند Authorization به شکل … نشان داده می‌شوند؛ مرورگر سرآیندهای خودش را هم می‌افزاید (User-Agent، Cookie، …) که صفحه نمی‌بیند.",
+    "رازها به شکل … نشان داده می‌شوند؛ مرورگر سرآیندهایی می‌افزاید (User-Agent، Cookie، …) که صفحه نمی‌بیند.",
   noExchange: "هنوز پاسخی از HTTP نرسیده است.",
   hoodBodies: "بدنه‌های HTTP، ارسالی و دریافتی",
   hoodPickBody: "یک بدنه انتخاب کنید تا کاملش و مسیرش را در پشته ببینید.",
@@ -453,7 +452,7 @@ const fa: Record<Key, string> = {
   edgeRtt: "زمان رفت‌وبرگشت TCP به اندازه‌گیری لبهٔ شبکه",
   edgeRttNone: "اندازه‌گیری نشد (QUIC، نه TCP)",
   pageProtocol: "این صفحه با این پروتکل بارگذاری شد",
-  edgeLocal: "این سرور محلی اجرا می‌شود: مرکز داده و زمان رفت‌وبرگشت لبه پس از استقرار روی Cloudflare نمایش داده می‌شوند.",
+  edgeLocal: "سرور محلی است: مرکز داده و رفت‌وبرگشت لبه پس از استقرار روی Cloudflare نمایش داده می‌شوند.",
   pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
 };
 

@@ -180,4 +180,18 @@ describe.skipIf(!haveChromium)("Under the hood on a projector, and on every tran
     ]);
     expect(await edge.locator('[data-edge="pageProtocol"]').textContent()).toBe("http/1.1");
   });
+
+  it("shows the data centre and the edge's round trip when the welcome carries them (deployed)", async () => {
+    // What a deployed room sends (the workers tests check the server's side): edited into the welcome.
+    const edit = (m: string) =>
+      m.includes('"type":"welcome"')
+        ? m.replace('{"type":"welcome"', '{"type":"welcome","edge":{"colo":"FRA","clientTcpRtt":23}')
+        : m;
+    const page = await h.joinedThrough(await h.newContext(), h.room(), "Sara", { edit });
+    await page.getByRole("button", { name: "Under the hood" }).click();
+    const edge = page.locator("#hood-edge");
+    await edge.locator('[data-edge="edgeColo"]').waitFor(PATIENCE);
+    expect(await edge.locator("dd").allTextContents()).toEqual(["FRA", "23 ms", "http/1.1"]);
+    expect(await edge.innerText()).not.toContain("appear when deployed");
+  });
 });
