@@ -279,7 +279,7 @@ export class HoodView {
   private stackView(): HTMLElement {
     const t = this.i18n;
     const f = this.chosen;
-    if (f === null) return el("p", { text: t.t(this.kind === "websocket" ? "hoodPick" : "hoodPickBody") });
+    if (f === null) return el("p", { text: t.t("hoodPick") });
     const out = f.dir === "out";
     const steps = stackSteps(f.bytes, out, f.http);
     const mask = out ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
