@@ -159,7 +159,7 @@ describe.skipIf(!haveChromium)("Under the hood on a projector, and on every tran
     const shown = await hood.innerText();
     expect(shown).toContain("The latest HTTP exchange");
     expect(shown).toContain("HTTP bodies, sent and received");
-    expect(shown).not.toContain("101");
+    expect(shown).not.toContain("101 Switching Protocols");
     expect(shown).not.toContain("Frames on this socket");
     expect(shown).not.toContain("Sec-WebSocket");
     // A body opens whole, under its HTTP headers (estimated), not a WebSocket frame's.
