@@ -10,6 +10,7 @@ import {
   type ClientMessage,
   END_STATUS,
   ERROR_CODES,
+  type EdgeInfo,
   type ErrorCode,
   type ErrorFrame,
   HTTP_ONLY_CODES,
@@ -64,6 +65,8 @@ export interface JoinRequest {
   host?: string;
   /** The projector's watcher socket (`/ws/:room/~projector`): host key required, not a user. */
   watcher?: true;
+  /** Set by the Worker from `request.cf` (deployed only), never from the query. */
+  edge?: EdgeInfo;
 }
 
 /**

@@ -228,6 +228,16 @@ export interface Handshake {
   response: { status: 101; statusText: "Switching Protocols"; headers: Record<string, string> };
 }
 
+/**
+ * Where the request entered Cloudflare's network, as the edge measured it: only when deployed
+ * (the request carried a `cf-ray` header). `clientTcpRtt` (ms) is absent over QUIC (HTTP/3),
+ * where the edge measures no TCP round trip.
+ */
+export interface EdgeInfo {
+  colo: string;
+  clientTcpRtt?: number;
+}
+
 export interface RoomLimits {
   textMaxChars: number;
   frameMaxBytes: number;
@@ -249,6 +259,8 @@ export interface WelcomeFrame {
   handshake?: Handshake;
   /** An HTTP poller's welcome says so in place of the handshake. */
   transport?: "poll";
+  /** The edge this join came through (deployed only), for the teaching panel. */
+  edge?: EdgeInfo;
   /** The server's clock (epoch ms), for the page's latency figures. */
   now: number;
   role: Role;

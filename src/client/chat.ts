@@ -110,17 +110,19 @@ export class Chat {
       epoch: () => this.timeline.epoch,
       onTransport: (kind, auto) => {
         views.transport.setKind(kind, auto);
+        views.hood.setKind(kind);
         views.status.setTransport(kind);
       },
       onFrames: (frames) => {
         for (const f of frames) this.receive(f);
       },
       onStatus: (s) => this.status(s),
-      onWire: (dir, data) => {
-        views.hood.wire(dir, data);
+      onWire: (dir, data, kind) => {
+        views.hood.wire(dir, data, kind);
         views.transport.wire(dir, data);
       },
       onRequest: () => views.transport.request(),
+      onExchange: (x) => views.hood.exchange(x),
     });
     this.restoreOutbox();
     this.resendCheck = setInterval(() => this.drainOutbox(), TIMINGS.resendCheckMs);
@@ -255,6 +257,7 @@ export class Chat {
     // The first welcome's settings are the state; a later one's changes are news.
     this.applySettings(w.settings, this.settings !== null);
     if (w.handshake !== undefined) this.views.hood.setHandshake(w.handshake, this.transport.extensions);
+    this.views.hood.setEdge(w.edge ?? null);
     this.outbox.resendAll();
     this.drainOutbox();
   }

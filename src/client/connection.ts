@@ -21,6 +21,7 @@ import {
   type RefusalCode,
   type ServerFrame,
 } from "../protocol";
+import type { HttpExchange } from "./exchange";
 import { reconnectDelay } from "./backoff";
 import { TIMINGS } from "./timings";
 
@@ -65,6 +66,8 @@ export interface ConnectionOptions {
   onWire?: (dir: "in" | "out", data: string) => void;
   /** Every HTTP request made (here: each upgrade), for the teaching panel's costs. */
   onRequest?: () => void;
+  /** Every HTTP exchange that got an answer (the HTTP transports), for the teaching panel. */
+  onExchange?: (exchange: HttpExchange) => void;
   /** False: never send `ack` (a watcher may send nothing; its frames all get `not_host`). */
   acks?: boolean;
   WebSocketImpl?: typeof WebSocket;

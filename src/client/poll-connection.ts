@@ -15,6 +15,7 @@ import {
 } from "../protocol";
 import { reconnectDelay } from "./backoff";
 import { type ConnectionOptions, type Status, busyDelay } from "./connection";
+import { redactHeader, redactPath } from "./exchange";
 import { TIMINGS } from "./timings";
 
 /** Plain polling asks this often. */
@@ -140,6 +141,17 @@ export class PollConnection {
         this.options.host === undefined ? {} : { Authorization: `Bearer ${this.options.host}` };
       res = await this.fetch(url, { ...init, headers, signal: abort.signal, cache: "no-store" });
       text = await res.text();
+      this.options.onExchange?.({
+        method: init.method ?? "GET",
+        path: redactPath(url),
+        requestHeaders: Object.entries(headers).map(redactHeader),
+        ...(typeof init.body === "string" && { requestBody: init.body }),
+        status: res.status,
+        statusText: res.statusText,
+        headers: [...res.headers],
+        body: text,
+        ts: Date.now(),
+      });
     } catch {
       if (!abort.signal.aborted) this.dropped();
       return null;

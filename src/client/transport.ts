@@ -28,6 +28,8 @@ export interface TransportOptions extends ConnectionOptions {
   /** The transport changed (`auto`: a fallback the page made by itself). */
   onTransport?: (kind: TransportKind, auto: boolean) => void;
   fetchImpl?: typeof fetch;
+  /** As the connection's, with the transport that carried it (the one being replaced may still speak). */
+  onWire?: (dir: "in" | "out", data: string, kind?: TransportKind) => void;
   /** Does the server answer plain HTTP now? (default `answersHttp`; injectable for tests) */
   httpCheck?: () => Promise<boolean>;
 }
@@ -136,11 +138,13 @@ export class Transport {
   private make(kind: TransportKind): RoomConnection {
     const o = this.options;
     const onStatus = (s: Status) => this.statusOf(connection, s);
+    const onWire = (dir: "in" | "out", data: string) => o.onWire?.(dir, data, kind);
     const connection: RoomConnection =
       kind === "websocket"
-        ? new Connection({ ...o, onStatus })
+        ? new Connection({ ...o, onStatus, onWire })
         : new PollConnection({
             ...o,
+            onWire,
             base: o.httpBase,
             mode: kind === "long" ? "long" : "poll",
             onStatus,

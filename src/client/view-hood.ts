@@ -1,14 +1,18 @@
 /**
  * @module
- * The teaching panel: the handshake as the Worker saw it (from `welcome.handshake`), a live
- * list of the socket's frames, and one chosen frame's path down the stack (JSON → WebSocket →
- * TCP → IP).
+ * The teaching panel: how this tab reached the room (over a WebSocket, the handshake as the
+ * Worker saw it from `welcome.handshake`; over HTTP, the latest real exchange), where it entered
+ * the network when deployed (`welcome.edge`), a live list of the frames or bodies on the wire,
+ * and one chosen, whole, down the stack (JSON → WebSocket or HTTP → TCP → IP). **Present** turns
+ * it into a full-width view in large type for a projector; Escape leaves it.
  */
-import { HANDSHAKE_HEADERS, type Handshake, utf8ByteLength } from "../protocol";
+import { type EdgeInfo, HANDSHAKE_HEADERS, type Handshake, utf8ByteLength } from "../protocol";
 import { el } from "./dom";
-import { hex, stackSteps, wsHeader } from "./wire-math";
-import type { I18n } from "./i18n";
+import type { HttpExchange } from "./exchange";
+import type { I18n, Key } from "./i18n";
+import type { TransportKind } from "./transport";
 import type { TransportView } from "./view-transport";
+import { hex, stackSteps, wsHeader, wsHeaderBytes } from "./wire-math";
 
 /** The frame list keeps this many. */
 const KEEP_FRAMES = 100;
@@ -18,6 +22,8 @@ interface Frame {
   ts: number;
   data: string;
   bytes: number;
+  /** An HTTP body (a poll's answer, a POST), not a WebSocket frame. */
+  http: boolean;
 }
 
 export class HoodView {
@@ -25,6 +31,11 @@ export class HoodView {
   private handshake: Handshake | null = null;
   private chosen: Frame | null = null;
   private extensions = "";
+  private kind: TransportKind = "websocket";
+  private latest: HttpExchange | null = null;
+  /** `undefined` until a welcome says; `null`: not deployed (no `edge` in it). */
+  private edge: EdgeInfo | null | undefined;
+  private presenting = false;
 
   constructor(
     private readonly i18n: I18n,
@@ -35,16 +46,32 @@ export class HoodView {
   ) {
     toggle.addEventListener("click", () => this.open(panel.hidden));
     panel.addEventListener("keydown", (e) => {
-      if (e.key !== "Escape") return;
+      // While presenting, Escape leaves the presentation (below), not the panel.
+      if (e.key !== "Escape" || this.presenting) return;
       this.open(false);
       toggle.focus();
+    });
+    // On the document: with the chat hidden, focus may be on the body.
+    document.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || !this.presenting || document.querySelector("dialog[open]") !== null) return;
+      this.present(false);
     });
   }
 
   open(open: boolean): void {
+    if (!open && this.presenting) this.present(false, false);
     this.panel.hidden = !open;
     this.toggle.setAttribute("aria-expanded", String(open));
     if (open) this.render();
+  }
+
+  /** Presentation mode: the panel alone, full width, in type a back row can read. */
+  present(on: boolean, focus = true): void {
+    this.presenting = on;
+    document.body.classList.toggle("presenting", on);
+    this.panel.classList.toggle("presenting", on);
+    this.render();
+    if (focus) this.panel.querySelector<HTMLElement>("button.present")?.focus();
   }
 
   /**
@@ -57,8 +84,33 @@ export class HoodView {
     if (!this.panel.hidden) this.render();
   }
 
-  wire(dir: "in" | "out", data: string): void {
-    const f: Frame = { dir, ts: Date.now(), data, bytes: utf8ByteLength(data) };
+  /** Where the welcome says this join entered the network (`null`: not deployed). */
+  setEdge(edge: EdgeInfo | null): void {
+    this.edge = edge;
+    if (!this.panel.hidden) this.render();
+  }
+
+  /** Another transport: what the last one showed (its handshake, frames) is not this one's. */
+  setKind(kind: TransportKind): void {
+    if (kind === this.kind) return;
+    this.kind = kind;
+    this.frames = [];
+    this.chosen = null;
+    this.latest = null;
+    if (kind !== "websocket") this.extensions = "";
+    if (!this.panel.hidden) this.render();
+  }
+
+  /** The latest HTTP exchange answered, shown in place of the handshake over HTTP. */
+  exchange(x: HttpExchange): void {
+    this.latest = x;
+    if (!this.panel.hidden) this.panel.querySelector("#hood-exchange")?.replaceWith(this.exchangeView());
+  }
+
+  /** A frame or body; one the transport being replaced still carried (`kind`) is not this list's. */
+  wire(dir: "in" | "out", data: string, kind: TransportKind = this.kind): void {
+    if (kind !== this.kind) return;
+    const f: Frame = { dir, ts: Date.now(), data, bytes: utf8ByteLength(data), http: this.kind !== "websocket" };
     this.frames.push(f);
     if (this.frames.length > KEEP_FRAMES) this.frames.shift();
     if (!this.panel.hidden) this.panel.querySelector("#hood-frames")?.replaceWith(this.frameList());
@@ -69,25 +121,47 @@ export class HoodView {
     this.chosen = null;
     this.handshake = null;
     this.extensions = "";
+    this.latest = null;
+    this.edge = undefined;
   }
 
   render(): void {
     const t = this.i18n;
+    const http = this.kind !== "websocket";
     const close = el("button", { class: "close", text: t.t("close"), attrs: { type: "button" } });
     close.addEventListener("click", () => {
       this.open(false);
       this.toggle.focus();
     });
+    const present = el("button", {
+      class: "present",
+      text: t.t("present"),
+      attrs: { type: "button", "aria-pressed": String(this.presenting) },
+    });
+    present.addEventListener("click", () => this.present(!this.presenting));
     this.panel.replaceChildren(
-      el("div", { class: "hood-head" }, el("h2", { text: t.t("hood") }), close),
-      this.transport.element,
-      el("h3", { text: t.t("hoodHandshake") }),
-      this.handshakeView(),
-      el("h3", { text: t.t("hoodFrames") }),
-      ...(this.extensions === "" ? [] : [el("p", { class: "note", dir: "auto", text: t.t("compressedNote") })]),
-      this.frameList(),
-      el("h3", { text: t.t("hoodStack") }),
-      this.stackView(),
+      el("div", { class: "hood-head" }, el("h2", { text: t.t("hood") }), present, close),
+      el(
+        "div",
+        { class: "hood-cols" },
+        el(
+          "div",
+          {},
+          this.transport.element,
+          el("h3", { text: t.t(http ? "hoodExchange" : "hoodHandshake") }),
+          http ? this.exchangeView() : this.handshakeView(),
+          this.edgeView(),
+        ),
+        el(
+          "div",
+          {},
+          el("h3", { text: t.t(http ? "hoodBodies" : "hoodFrames") }),
+          ...(this.extensions === "" ? [] : [el("p", { class: "note", dir: "auto", text: t.t("compressedNote") })]),
+          this.frameList(),
+          el("h3", { text: t.t(http ? "hoodStackBody" : "hoodStack") }),
+          this.stackView(),
+        ),
+      ),
     );
   }
 
@@ -117,6 +191,63 @@ export class HoodView {
       el("p", { class: "label", text: `← ${t.t("hoodResponse")}` }),
       el("pre", { dir: "ltr", text: resText }),
       el("p", { class: "note", dir: "auto", text: t.t("hoodAcceptNote") }),
+    );
+  }
+
+  /** The latest HTTP exchange, generic over the endpoint: request line, headers, status, body. */
+  private exchangeView(): HTMLElement {
+    const t = this.i18n;
+    const x = this.latest;
+    const box = el("div", { class: "handshake", attrs: { id: "hood-exchange" } });
+    if (x === null) {
+      box.append(el("p", { text: t.t("noExchange") }));
+      return box;
+    }
+    const reqText = [
+      `${x.method} ${x.path}`,
+      ...x.requestHeaders.map(([k, v]) => `${title(k)}: ${v}`),
+      ...(x.requestBody === undefined ? [] : ["", x.requestBody]),
+    ].join("\n");
+    const resText = [
+      `${x.status} ${x.statusText}`.trim(),
+      ...x.headers.map(([k, v]) => `${title(k)}: ${v}`),
+      "",
+      x.body,
+    ].join("\n");
+    box.append(
+      el("p", { class: "label", text: `→ ${t.t("hoodExchangeRequest")}` }),
+      el("pre", { dir: "ltr", class: "request", text: reqText }),
+      el("p", { class: "label", text: `← ${t.t("hoodResponse")} · ${t.clock(x.ts)}` }),
+      el("pre", { dir: "ltr", class: "response", text: resText }),
+      el("p", { class: "note", dir: "auto", text: t.t("hoodExchangeNote") }),
+    );
+    return box;
+  }
+
+  /** Where the connection entered the network (deployed only), beside how this page was loaded. */
+  private edgeView(): HTMLElement {
+    const t = this.i18n;
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+    const rows: [Key, string][] = [];
+    const e = this.edge;
+    if (e) {
+      rows.push(["edgeColo", e.colo]);
+      rows.push(["edgeRtt", e.clientTcpRtt === undefined ? t.t("edgeRttNone") : t.t("millis", { n: e.clientTcpRtt })]);
+    }
+    rows.push(["pageProtocol", nav?.nextHopProtocol || "–"]);
+    return el(
+      "div",
+      { class: "edge", attrs: { id: "hood-edge" } },
+      el("p", { class: "label", text: t.t("edgeHeading") }),
+      el(
+        "dl",
+        {},
+        ...rows.flatMap(([k, v]) => [
+          el("dt", { text: t.t(k) }),
+          el("dd", { dir: "ltr", text: v, attrs: { "data-edge": k } }),
+        ]),
+      ),
+      e === null && el("p", { class: "note", dir: "auto", text: t.t("edgeLocal") }),
     );
   }
 
@@ -150,7 +281,7 @@ export class HoodView {
     const f = this.chosen;
     if (f === null) return el("p", { text: t.t("hoodPick") });
     const out = f.dir === "out";
-    const steps = stackSteps(f.bytes, out);
+    const steps = stackSteps(f.bytes, out, f.http);
     const mask = out ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
     const rows = steps.map((s) =>
       el(
@@ -165,16 +296,34 @@ export class HoodView {
     return el(
       "div",
       { class: "stack" },
-      el("table", {}, el("tbody", {}, ...rows)),
       el(
         "p",
-        { dir: "auto" },
-        t.t("headerBytes", { hex: "" }),
-        el("code", { dir: "ltr", text: hex(wsHeader(f.bytes, mask)) }),
+        { class: "frame-size", dir: "auto" },
+        f.http
+          ? t.t("bodySize", { n: f.bytes, h: steps[1]!.added })
+          : t.t("frameSize", { n: f.bytes, h: wsHeaderBytes(f.bytes, out) }),
       ),
-      out ? el("p", { class: "note", text: t.t("maskNote") }) : null,
+      el("pre", { class: "payload", dir: "ltr", text: pretty(f.data) }),
+      el("table", {}, el("tbody", {}, ...rows)),
+      !f.http &&
+        el(
+          "p",
+          { dir: "auto" },
+          t.t("headerBytes", { hex: "" }),
+          el("code", { dir: "ltr", text: hex(wsHeader(f.bytes, mask)) }),
+        ),
+      !f.http && out && el("p", { class: "note", text: t.t("maskNote") }),
       el("p", { class: "note", text: t.t("linkNote") }),
     );
+  }
+}
+
+/** The payload whole, indented when it is JSON (a ping, or a proxy's page, is shown as it came). */
+function pretty(data: string): string {
+  try {
+    return JSON.stringify(JSON.parse(data), null, 2);
+  } catch {
+    return data;
   }
 }
 

@@ -35,8 +35,14 @@ export const TCP_HEADER_BYTES = 20;
 /** IPv4 without options (IPv6 would be 40). */
 export const IP_HEADER_BYTES = 20;
 
+/**
+ * About what one side of an HTTP exchange carries in headers (Chromium's fetch, or the Worker's
+ * answer, over HTTP/1.1): estimated, as the page cannot see the browser's own headers.
+ */
+export const HTTP_HEADER_BYTES = 350;
+
 export interface StackStep {
-  layer: "json" | "websocket" | "tcp" | "ip";
+  layer: "json" | "websocket" | "http" | "tcp" | "ip";
   /** Bytes this layer adds. */
   added: number;
   /** Bytes on the wire at this layer, everything above included. */
@@ -44,18 +50,17 @@ export interface StackStep {
   estimated: boolean;
 }
 
-/** One message down the stack (assumes it fits one TCP segment, as chat messages do). */
-export function stackSteps(payloadBytes: number, clientToServer: boolean): StackStep[] {
-  const ws = wsHeaderBytes(payloadBytes, clientToServer);
+/**
+ * One message down the stack (assumes it fits one TCP segment, as chat messages do): in a
+ * WebSocket frame, or (`http`) as an HTTP body under its headers.
+ */
+export function stackSteps(payloadBytes: number, clientToServer: boolean, http = false): StackStep[] {
+  const framing = http ? HTTP_HEADER_BYTES : wsHeaderBytes(payloadBytes, clientToServer);
+  const above = payloadBytes + framing;
   return [
     { layer: "json", added: payloadBytes, total: payloadBytes, estimated: false },
-    { layer: "websocket", added: ws, total: payloadBytes + ws, estimated: false },
-    { layer: "tcp", added: TCP_HEADER_BYTES, total: payloadBytes + ws + TCP_HEADER_BYTES, estimated: true },
-    {
-      layer: "ip",
-      added: IP_HEADER_BYTES,
-      total: payloadBytes + ws + TCP_HEADER_BYTES + IP_HEADER_BYTES,
-      estimated: true,
-    },
+    { layer: http ? "http" : "websocket", added: framing, total: above, estimated: http },
+    { layer: "tcp", added: TCP_HEADER_BYTES, total: above + TCP_HEADER_BYTES, estimated: true },
+    { layer: "ip", added: IP_HEADER_BYTES, total: above + TCP_HEADER_BYTES + IP_HEADER_BYTES, estimated: true },
   ];
 }

@@ -473,6 +473,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (member.role === "host") frame.knocks = this.knocks.list();
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
+    if (join.edge !== undefined) frame.edge = join.edge;
     // Who is removed is the host's to see: a member's welcome never carries it.
     if (member.role === "host") frame.removals = this.state.removals(frame.now);
     if (join.since === undefined || reset) {

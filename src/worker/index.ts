@@ -13,6 +13,7 @@ import { type PollRequest, bearer, parseJoinRequest, parsePollRequest } from "..
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
 import { closedUpgrade, refuseUpgrade } from "../room/handshake";
 import { readCapped } from "./capped-body";
+import { edgeOf } from "./edge";
 import { HttpError } from "./http-error";
 import { requirePassphrase, teacherPassphrase } from "./passphrase";
 import { jsonTranscript, markdownTranscript, parseTranscriptQuery, transcriptDisposition } from "./transcript";
@@ -71,6 +72,8 @@ app.get("/ws/:room/:client", async (c) => {
   refuseForeignOrigin(c);
   const join = parseJoinRequest(c.req.param("room"), c.req.param("client"), new URL(c.req.url).searchParams);
   if (typeof join === "string") return refuseUpgrade(join);
+  const edge = edgeOf(c.req.raw);
+  if (edge !== undefined) join.edge = edge;
   const forwarded = new Request(c.req.raw);
   forwarded.headers.set(JOIN_HEADER, encodeURIComponent(JSON.stringify(join)));
   return roomStub(c.env, join.room).fetch(forwarded);
@@ -197,6 +200,8 @@ function pollRequest(c: Context<App>): PollRequest {
     c.req.header("authorization"),
   );
   if (typeof req === "string") throw new HttpError(req);
+  const edge = edgeOf(c.req.raw);
+  if (edge !== undefined) req.edge = edge;
   return req;
 }
 

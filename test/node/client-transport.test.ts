@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Status } from "../../src/client/connection";
+import type { HttpExchange } from "../../src/client/exchange";
 import { PollConnection } from "../../src/client/poll-connection";
 import { TIMINGS } from "../../src/client/timings";
 import {
@@ -45,6 +46,7 @@ function fakeFetch() {
 }
 
 function pollConnection(mode: "long" | "poll", fetchImpl: typeof fetch, host?: string) {
+  const exchanges: HttpExchange[] = [];
   const statuses: Status[] = [];
   const frames: ServerFrame[] = [];
   const requests = { n: 0 };
@@ -58,11 +60,12 @@ function pollConnection(mode: "long" | "poll", fetchImpl: typeof fetch, host?: s
     onFrames: (f) => frames.push(...f),
     onStatus: (s) => statuses.push(s),
     onRequest: () => requests.n++,
+    onExchange: (x) => exchanges.push(x),
     fetchImpl,
     random: () => 0.5,
     ...(host !== undefined && { host }),
   });
-  return { conn, statuses, frames, requests };
+  return { conn, statuses, frames, requests, exchanges };
 }
 
 describe("the page over HTTP", () => {
@@ -80,6 +83,32 @@ describe("the page over HTTP", () => {
     conn.forgetHostKey();
     second.answer(200, { cursor: "c.2", frames: [] });
     expect((await f.next(3)).init.headers).toEqual({});
+    conn.leave();
+  });
+
+  it("reports each answered exchange for the teaching panel, the session and the host key redacted", async () => {
+    const f = fakeFetch();
+    const key = "k".repeat(43);
+    const { conn, exchanges } = pollConnection("long", f.impl, key);
+    conn.open();
+    (await f.next(1)).answer(200, { cursor: "c.1", frames: [welcome] });
+    await f.next(2);
+    conn.send({ type: "message", text: "hi", id: "m-1" });
+    (await f.next(3)).answer(200, { frames: [] });
+    await vi.waitFor(() => expect(exchanges).toHaveLength(2));
+    expect(exchanges.map((x) => [x.method, x.path, x.requestHeaders, x.status, x.requestBody])).toEqual([
+      ["GET", "/poll/demo/Sara?session=…&wait=0", [["Authorization", "Bearer …"]], 200, undefined],
+      [
+        "POST",
+        "/poll/demo/Sara?session=…",
+        [["Authorization", "Bearer …"]],
+        200,
+        '{"type":"message","text":"hi","id":"m-1"}',
+      ],
+    ]);
+    expect(JSON.parse(exchanges[0]!.body)).toEqual({ cursor: "c.1", frames: [welcome] });
+    expect(JSON.stringify(exchanges)).not.toContain(key);
+    expect(JSON.stringify(exchanges)).not.toContain("session-1234");
     conn.leave();
   });
 

@@ -3,6 +3,7 @@ import {
   IP_HEADER_BYTES,
   TCP_HEADER_BYTES,
   hex,
+  HTTP_HEADER_BYTES,
   stackSteps,
   wsHeader,
   wsHeaderBytes,
@@ -46,6 +47,16 @@ describe("one message down the stack", () => {
       ["websocket", 6, 46, false],
       ["tcp", TCP_HEADER_BYTES, 66, true],
       ["ip", IP_HEADER_BYTES, 86, true],
+    ]);
+  });
+
+  it("as an HTTP body: the HTTP headers in place of the frame header, estimated", () => {
+    const steps = stackSteps(40, false, true);
+    expect(steps.map((s) => [s.layer, s.added, s.total, s.estimated])).toEqual([
+      ["json", 40, 40, false],
+      ["http", HTTP_HEADER_BYTES, 40 + HTTP_HEADER_BYTES, true],
+      ["tcp", TCP_HEADER_BYTES, 60 + HTTP_HEADER_BYTES, true],
+      ["ip", IP_HEADER_BYTES, 80 + HTTP_HEADER_BYTES, true],
     ]);
   });
 });
