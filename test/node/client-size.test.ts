@@ -29,11 +29,14 @@ describe("the built page", () => {
   // the line cap, the phone layout, direction by content, the join origin and the tab census
   // took it to about 93 KB (about 25 KB of app.js gzipped), all of it in two languages.
   // 120 KB since the teacher's control (issue 18): the waiting room, the removed list, delete
-  // with undo, the pinned message, the transcript download and the dialogs that ask once.
-  it("is under 120 KB uncompressed, HTML + CSS + JS", () => {
+  // with undo, the pinned message, the transcript download and the dialogs that ask once took it
+  // to about 112 KB. 136 KB since the lesson on the projector (issue 19): presentation mode, the
+  // HTTP exchange and the edge in Under the hood took it to about 116 KB (about 30 KB of app.js
+  // gzipped); the fourth transport (SSE) and the race come next.
+  it("is under 136 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(120 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(136 * 1024);
   });
 
   it("leaves the QR code library to the projector's module", () => {
