@@ -122,7 +122,9 @@ describe.skipIf(!haveChromium)("the page in Chromium: the room's host", () => {
     await lock.click();
     // The button says the room's state, and every member sees the lock mark, labelled Locked.
     await expect.poll(() => lock.textContent(), PATIENCE).toBe("Locked · Unlock");
-    await expect.poll(() => notices(sara), PATIENCE).toEqual(["The host locked the room: newcomers wait until the host lets them in."]);
+    await expect
+      .poll(() => notices(sara), PATIENCE)
+      .toEqual(["The host locked the room: newcomers wait until the host lets them in."]);
     for (const page of [sara, teacher]) {
       expect(await mark(page).isVisible()).toBe(true);
       expect(await mark(page).innerText()).toContain("Locked");
