@@ -12,8 +12,8 @@ import { NodeClient } from "../support/node-client";
 import {
   allConfirmed,
   haveChromium,
+  hostRoom,
   log,
-  online,
   PATIENCE,
   pendingTexts,
   say,
@@ -37,12 +37,7 @@ describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
     const page = await ctx.newPage();
     page.on("dialog", (d) => void d.accept());
-    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
-    await page.locator("#name").fill(name);
-    await page.locator("#teacher").click();
-    await page.locator("#host-join").click();
-    await online(page);
-    return page;
+    return hostRoom(page, h.url, r, name);
   }
 
   /** True when `item` lies wholly inside the log's visible box (and the viewport). */

@@ -9,7 +9,17 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { NodeClient } from "../support/node-client";
-import { PATIENCE, allConfirmed, haveChromium, log, online, say, usePageHarness, users } from "../support/page-harness";
+import {
+  PATIENCE,
+  allConfirmed,
+  haveChromium,
+  hostRoom,
+  log,
+  online,
+  say,
+  usePageHarness,
+  users,
+} from "../support/page-harness";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -18,12 +28,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: state you can see, removal
   const { room, newContext, joined } = h;
 
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
-    const page = await ctx.newPage();
-    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
-    await page.locator("#name").fill(name);
-    await page.locator("#teacher").click();
-    await page.locator("#host-join").click();
-    await online(page);
+    const page = await hostRoom(await ctx.newPage(), h.url, r, name);
     await tools(page).waitFor(PATIENCE);
     return page;
   }

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { BrowserContext, Download, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { PATIENCE, haveChromium, log, online, say, texts, usePageHarness } from "../support/page-harness";
+import { PATIENCE, haveChromium, hostRoom, log, say, texts, usePageHarness } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the transcript on the page in Chromium", () => {
   const h = usePageHarness();
@@ -15,13 +15,7 @@ describe.skipIf(!haveChromium)("the transcript on the page in Chromium", () => {
 
   /** As the teacher: I'm the teacher, then Host this room as `name` (by id: the page may speak Persian). */
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
-    const page = await ctx.newPage();
-    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
-    await page.locator("#name").fill(name);
-    await page.locator("#teacher").click();
-    await page.locator("#host-join").click();
-    await online(page);
-    return page;
+    return hostRoom(await ctx.newPage(), h.url, r, name);
   }
 
   const content = async (d: Download) => readFile((await d.path())!, "utf8");

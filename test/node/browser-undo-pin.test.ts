@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { PATIENCE, haveChromium, log, online, say, texts, usePageHarness } from "../support/page-harness";
+import { PATIENCE, haveChromium, hostRoom, log, online, say, texts, usePageHarness } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin", () => {
   const h = usePageHarness();
@@ -13,13 +13,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin"
 
   /** As the teacher: Host this room as `name`. */
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {
-    const page = await ctx.newPage();
-    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
-    await page.locator("#name").fill(name);
-    await page.getByRole("button", { name: "I'm the teacher" }).click();
-    await page.getByRole("button", { name: "Host this room" }).click();
-    await online(page);
-    return page;
+    return hostRoom(await ctx.newPage(), h.url, r, name);
   }
 
   /** The projector view in the host's browser (it reads the kept key), with the messages shown. */

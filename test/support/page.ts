@@ -20,6 +20,19 @@ export async function enterRoom(page: Page, url: string, roomName: string, name:
   return page;
 }
 
+/**
+ * Opens the page at `url` and hosts `roomName` as `name`: "I'm the teacher", then "Host this
+ * room" (by id: the form may speak Persian), and waits until it is online.
+ */
+export async function hostRoom(page: Page, url: string, roomName: string, name: string): Promise<Page> {
+  await page.goto(`${url}/?room=${encodeURIComponent(roomName)}`);
+  await page.locator("#name").fill(name);
+  await page.locator("#teacher").click();
+  await page.locator("#host-join").click();
+  await online(page);
+  return page;
+}
+
 export const online = (page: Page) => page.locator('#status[data-state="online"]').waitFor(PATIENCE);
 
 /**

@@ -140,6 +140,17 @@ export async function hostedRoom(hostName = "Teacher") {
   return { room, key, host };
 }
 
+/** Sends texts from `who` (with ids) and waits until `everyone` has them; returns the messages. */
+export async function said(who: TestClient, texts: string[], everyone: TestClient[]): Promise<ChatMessage[]> {
+  for (const t of texts) who.say(t, crypto.randomUUID());
+  let got: ChatMessage[] = [];
+  for (const c of everyone) {
+    got = [];
+    for (const _ of texts) got.push(await c.skipTo("message"));
+  }
+  return got;
+}
+
 /** A refused join: one `error` frame with the code and a sentence, then the close (4000 + status). */
 export async function expectRefused(client: TestClient, code: string, closeCode: number): Promise<void> {
   const error = await client.error();

@@ -2,20 +2,8 @@ import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { roomStub } from "../../src/room/chat-room";
 import { PollClient, pollHeld } from "../support/poll-client";
-import type { ChatMessage } from "../../src/protocol";
 import { TEST_CONFIG } from "../support/test-vars";
-import { ORIGIN, type TestClient, expectRefused, hostedRoom, join, open, session } from "../support/worker-client";
-
-/** Sends texts from `who` and waits until `everyone` has them; returns the messages. */
-async function said(who: TestClient, texts: string[], everyone: TestClient[]): Promise<ChatMessage[]> {
-  for (const t of texts) who.say(t, crypto.randomUUID());
-  let got: ChatMessage[] = [];
-  for (const c of everyone) {
-    got = [];
-    for (const _ of texts) got.push(await c.skipTo("message"));
-  }
-  return got;
-}
+import { ORIGIN, expectRefused, hostedRoom, join, open, said, session } from "../support/worker-client";
 
 describe("delete", () => {
   it("tells everyone, leaves a tombstone for resends, and no later welcome or resume holds it", async () => {

@@ -6,22 +6,11 @@
  */
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type ChatMessage, LIMITS } from "../../src/protocol";
+import { LIMITS } from "../../src/protocol";
 import { roomStub } from "../../src/room/chat-room";
 import { PollClient } from "../support/poll-client";
 import { TEST_CONFIG } from "../support/test-vars";
-import { type TestClient, hostedRoom, join, session } from "../support/worker-client";
-
-/** Sends texts from `who` (with ids) and waits until `everyone` has them; returns the messages. */
-async function said(who: TestClient, texts: string[], everyone: TestClient[]): Promise<ChatMessage[]> {
-  for (const t of texts) who.say(t, crypto.randomUUID());
-  let got: ChatMessage[] = [];
-  for (const c of everyone) {
-    got = [];
-    for (const _ of texts) got.push(await c.skipTo("message"));
-  }
-  return got;
-}
+import { hostedRoom, join, said, session } from "../support/worker-client";
 
 /** A hosted room with Sara in it and three messages of hers. */
 async function roomWithThree() {
