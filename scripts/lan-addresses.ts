@@ -8,7 +8,7 @@
  * could not open it.
  */
 import type { NetworkInterfaceInfo } from "node:os";
-import { isLoopback } from "./lan-warning";
+import { isLoopback } from "../src/loopback";
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 

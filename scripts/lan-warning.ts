@@ -6,10 +6,7 @@
  * site's `<img src>` from the page). Such a class is a room that trusts everyone on its network.
  */
 
-/** Whether `ip` is this machine only (127.0.0.0/8, ::1, localhost): nothing sent to it leaves the machine. */
-export function isLoopback(ip: string): boolean {
-  return /^127\.\d+\.\d+\.\d+$/.test(ip) || ip === "::1" || ip === "[::1]" || ip === "localhost";
-}
+import { isLoopback } from "../src/loopback";
 
 /** The line `npm run serve` prints when bound to `ip` over http, or null when it is this machine only. */
 export function lanWarning(ip: string): string | null {

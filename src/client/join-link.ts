@@ -24,9 +24,5 @@ export function joinOrigins(): Promise<JoinOrigins> {
 export const roomJoinLink = async (room: string): Promise<string> =>
   joinLink((await joinOrigins()).publicUrl ?? location.origin, room);
 
-/**
- * Whether a link on `hostname` (`URL.hostname`) opens only on this machine: loopback
- * (`localhost`, 127.0.0.0/8, `[::1]`) or `0.0.0.0`, which no phone can reach.
- */
-export const onlyHere = (hostname: string): boolean =>
-  /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0|\[::\])$/i.test(hostname);
+/** Whether a link on `hostname` (`URL.hostname`) opens only on this machine (loopback or `0.0.0.0`). */
+export { onlyHere } from "../loopback";
