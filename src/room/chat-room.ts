@@ -71,6 +71,8 @@ import { RoomState } from "./room-state";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
 export const JOIN_HEADER = "x-roomcast-join";
+/** The hosts get the waiting room's list at most this often (the latest one). */
+const KNOCKS_SPACING_MS = 250;
 /** While sockets remain, the alarm looks for dead ones this often. */
 const SWEEP_MS = 30_000;
 const DAY_MS = 86_400_000;
@@ -100,6 +102,8 @@ export class ChatRoom extends DurableObject<Env> {
   private refusals!: Refusals;
   /** The waiting room of a locked room, in memory only: a knock writes nothing. */
   private readonly knocks = new Knocks(() => this.knocksChanged());
+  private knocksHeld: ReturnType<typeof setTimeout> | undefined;
+  private knocksDirty = false;
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   /** Per person, in memory (a hibernation refills them): see limits.ts. */
@@ -393,9 +397,23 @@ export class ChatRoom extends DurableObject<Env> {
     this.knocksChanged();
   }
 
-  /** The hosts, on either transport, get the whole list whenever it changes. */
+  /**
+   * The hosts, on either transport, get the whole list when it changes: at once, then at most once
+   * per `KNOCKS_SPACING_MS` (the latest list), so a script knocking from a thousand fresh sessions
+   * costs each host a few lists a second, not a thousand. In memory, like the knocks themselves.
+   */
   private knocksChanged(): void {
+    if (this.knocksHeld !== undefined) {
+      this.knocksDirty = true;
+      return;
+    }
     this.fanout.broadcast({ type: "knocks", knocks: this.knocks.list() }, { to: "hosts" });
+    this.knocksHeld = setTimeout(() => {
+      this.knocksHeld = undefined;
+      if (!this.knocksDirty) return;
+      this.knocksDirty = false;
+      this.knocksChanged();
+    }, KNOCKS_SPACING_MS);
   }
 
   /**

@@ -111,8 +111,7 @@ describe("a knock", () => {
 
   it("keeps the newest 50", async () => {
     const { room, key, host } = await lockedRoom();
-    // A host on a socket gets the list 51 times here, more than this test deployment's unacked
-    // bytes: it leaves, and a host joining afterwards reads the list in its welcome.
+    // A host joining afterwards reads the list in its welcome.
     await host.close();
     for (let i = 0; i < 51; i++) await knock(room, `k${i}`, session());
     const list = (await join(room, "Teacher", { host: key })).welcome.knocks ?? [];
@@ -120,6 +119,18 @@ describe("a knock", () => {
     expect(list.map((k) => k.name)).not.toContain("k0");
     expect(list.map((k) => k.name)).toContain("k50");
     expect(new Set(list.map((k) => k.id)).size).toBe(50);
+  });
+
+  it("floods no host: a burst of knocks is a few lists (at most one per 250 ms), the last one whole", async () => {
+    const { room, host } = await lockedRoom();
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => knock(room, `k${i}`, session())));
+    const elapsed = Date.now() - started;
+    expect(await knocksOf(host, 40)).toHaveLength(40);
+    const lists = knocksIn(host.frames).length;
+    // One at once, then at most one per 250 ms while they came, and the held one after them.
+    expect(lists).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 250));
+    expect(lists).toBeLessThan(40);
   });
 
   it("lapses 20 s after its last retry, and the hosts get the new list then", async () => {
