@@ -31,7 +31,9 @@ export class SseConnection extends PollConnection {
 
   protected override async loop(): Promise<void> {
     this.options.onRequest?.();
-    if (this.options.host !== undefined || this.viaFetch || typeof EventSource === "undefined") {
+    // A knock at a locked room is answered 423 again and again: only `fetch` reads that.
+    const fetchIt = this.options.host !== undefined || this.viaFetch || this.status.kind === "knocking";
+    if (fetchIt || typeof EventSource === "undefined") {
       this.viaFetch = false;
       return this.readWithFetch(this.streamUrl());
     }

@@ -109,6 +109,23 @@ describe("refusals, before the stream starts, as HTTP statuses", () => {
   });
 });
 
+describe("the waiting room, on a stream", () => {
+  it("a locked-out stream knocks (423 room_locked); let in, its next stream is welcomed", async () => {
+    const { room, host } = await hostedRoom();
+    host.send({ type: "lock", locked: true });
+    await host.skipTo("settings");
+    const sara = new SseClient(room, "Sara");
+    expect(await sara.refused()).toMatchObject({ status: 423, code: "room_locked" });
+    const knocks = await host.skipTo("knocks");
+    expect(knocks.knocks.map((k) => k.name)).toEqual(["Sara"]);
+    host.send({ type: "let_in", knock: knocks.knocks[0]!.id });
+    await host.skipTo("knocks");
+    const stream = await sara.join();
+    expect((await host.skipTo("presence")).joined.map((u) => u.name)).toEqual(["Sara"]);
+    await stream.cancel();
+  });
+});
+
 describe("endings after the stream started: an error event, then the stream's end", () => {
   it("removal ends the stream (removed), and a new stream is refused 403", async () => {
     const { room, host } = await hostedRoom();
