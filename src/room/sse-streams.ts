@@ -5,7 +5,7 @@
  * index, like a long poll that is never answered: on every flush it writes what followed as
  * events, each with the poll cursor after it as its `id:`. At most one write is in flight per
  * stream (the next waits for it): a reader that stops reading makes the room hold nothing but
- * its index, and once the feed has dropped what it had not read, its stream ends (its next
+ * its index, and once the feed no longer keeps what it had not read, its stream ends (its next
  * connection gets a fresh welcome). workerd tells a streamed response nothing when its client
  * goes: every write that resolves counts as the member being answered, a comment keeps a quiet
  * stream written to, and a member whose writes stop resolving leaves `POLL_TIMEOUT_SECONDS` later.
@@ -24,7 +24,6 @@ export interface StreamParts {
 }
 
 interface Stream {
-  session: string;
   parts: StreamParts;
   writer: WritableStreamDefaultWriter<Uint8Array>;
   /** The feed index the next event comes from. */
@@ -49,11 +48,10 @@ export class SseStreams {
    * A stream for the member of `key`, reading the feed from `next`, that starts with `first`
    * (a welcome, or nothing); another stream of the same name ends first, with no leave.
    */
-  start(key: string, session: string, parts: StreamParts, next: number, first: string): ReadableStream<Uint8Array> {
+  start(key: string, parts: StreamParts, next: number, first: string): ReadableStream<Uint8Array> {
     this.end(key, null);
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const stream: Stream = {
-      session,
       parts,
       writer: writable.getWriter(),
       next,
@@ -65,10 +63,6 @@ export class SseStreams {
     // A resume with nothing new still writes at once (a comment): every write is a sign of life.
     this.write(stream, first === "" ? ":\n\n" : first);
     return readable;
-  }
-
-  has(key: string): boolean {
-    return this.open.has(key);
   }
 
   /** For tests: what the room holds for the stream of `key` that its reader has not taken. */
@@ -101,11 +95,11 @@ export class SseStreams {
   private pump(s: Stream): void {
     if (s.closed) return;
     // Behind past what the feed keeps (its reader stopped reading): it cannot go on without a gap.
-    if (!s.parts.feed.keeps(s.next)) return this.drop(s);
+    if (!s.parts.feed.keeps(s.next)) return this.cutOff(s);
     const reader = s.parts.reader();
     if (s.pending > 0 || reader === null) return;
     const got = s.parts.feed.read(s.next, reader);
-    if (!got.known) return this.drop(s);
+    if (!got.known) return this.cutOff(s);
     if (got.frames.length === 0) {
       s.next = got.next;
       return;
@@ -134,7 +128,7 @@ export class SseStreams {
   }
 
   /** Ends a stream whose reader fell behind; its member stays until it reconnects or times out. */
-  private drop(s: Stream): void {
+  private cutOff(s: Stream): void {
     this.forget(s);
     s.writer.abort().catch(() => undefined);
   }

@@ -45,5 +45,5 @@ function start(room: SseContext, key: string, session: string, next: number, fir
     return p === null || p.session !== session ? null : pollerReader(p);
   };
   const parts = { feed: room.feed, reader, answered: (at: number) => room.pollers.answered(key, at) };
-  return room.streams.start(key, session, parts, next, first);
+  return room.streams.start(key, parts, next, first);
 }
