@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { ChatRoom, roomStub } from "../../src/room/chat-room";
+import { PollClient, messagesIn } from "../support/poll-client";
 import { SseClient, type SseStream } from "../support/sse-client";
 import { TEST_CONFIG } from "../support/test-vars";
 import { hostedRoom, join, session, uniqueRoom } from "../support/worker-client";
@@ -162,6 +163,23 @@ describe("endings after the stream started: an error event, then the stream's en
     const stream = await new SseClient(room, "Ali", { session: s }).join();
     expect(await socket.error()).toMatchObject({ code: "replaced" });
     expect((await socket.closed).code).toBe(4001);
+    await stream.cancel();
+  });
+
+  it("a stream and polls of the same name and session are one member: no presence change either way", async () => {
+    const room = uniqueRoom();
+    const sara = await join(room, "Sara");
+    const s = session();
+    const poller = new PollClient(room, "Ali", { session: s });
+    await poller.join();
+    await sara.presence();
+    const stream = await new SseClient(room, "Ali", { session: s }).open();
+    expect((await stream.nextOf("welcome")).users.map((u) => u.name)).toEqual(["Sara", "Ali"]);
+    sara.say("to both");
+    expect((await stream.skipTo("message")).text).toBe("to both");
+    expect(messagesIn(await poller.frames((f) => messagesIn(f).length === 1))).toEqual(["to both"]);
+    await sara.message();
+    expect(sara.unread).toEqual([]);
     await stream.cancel();
   });
 
