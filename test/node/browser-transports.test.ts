@@ -83,6 +83,10 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
     await sara.getByRole("radio", { name: "Server-Sent Events" }).check();
     await sara.locator("#status", { hasText: "Online over Server-Sent Events" }).waitFor(PATIENCE);
     expect(streams).toEqual(["eventsource"]);
+    // The hood shows the stream's opening as the latest exchange (an EventSource reads no header).
+    const request = sara.locator("#hood-exchange pre.request");
+    await expect.poll(() => request.textContent(), PATIENCE).toMatch(/^GET \/sse\/t-[a-z0-9]+\/Sara\?session=…/);
+    expect(await sara.locator("#hood-exchange pre.response").textContent()).toMatch(/^200 OK/);
     await say(ali, "to the stream");
     await allConfirmed(ali);
     await expect.poll(() => texts(sara), PATIENCE).toEqual(["to the stream"]);
