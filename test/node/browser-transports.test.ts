@@ -1,6 +1,15 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { haveChromium, online, say, allConfirmed, texts, usePageHarness, PATIENCE } from "../support/page-harness";
+import {
+  haveChromium,
+  hostRoom,
+  online,
+  say,
+  allConfirmed,
+  texts,
+  usePageHarness,
+  PATIENCE,
+} from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page over HTTP", () => {
   const h = usePageHarness();
@@ -101,13 +110,7 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
 
   it("a host's tab on Server-Sent Events reads with fetch (its key in Authorization), stays host, and removes a member on a stream", async () => {
     const room = h.room();
-    const teacher = await (await h.newContext()).newPage();
-    teacher.on("dialog", (d) => void d.accept());
-    await teacher.goto(`${h.url}/?room=${encodeURIComponent(room)}`);
-    await teacher.locator("#name").fill("Teacher");
-    await teacher.getByRole("button", { name: "I'm the teacher" }).click();
-    await teacher.getByRole("button", { name: "Host this room" }).click();
-    await online(teacher);
+    const teacher = await hostRoom(await (await h.newContext()).newPage(), h.url, room, "Teacher");
     const kinds: string[] = [];
     teacher.on("request", (r) => {
       if (new URL(r.url()).pathname.startsWith("/sse/"))
