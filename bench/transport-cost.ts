@@ -2,8 +2,8 @@
  * @module
  * `npm run bench:transports`: what one chat message costs a receiver on each transport, measured
  * on the wire (TCP bytes both ways, headers included) against `npm run serve`: a WebSocket
- * member, a long poller and a poller (`wait=0` every 2 s) in one room, while one member sends a
- * message every 500 ms. The WebSocket clients offer `permessage-deflate` as browsers do (the room
+ * member, a Server-Sent Events stream, a long poller and a poller (`wait=0` every 2 s) in one
+ * room, while one member sends a message every 500 ms (`--quick`: 6 messages instead of 30). The WebSocket clients offer `permessage-deflate` as browsers do (the room
  * declines it). Prints a markdown table: requests, bytes and delay per message.
  */
 import http from "node:http";
@@ -12,7 +12,7 @@ import WebSocket from "ws";
 import { type ClientMessage, LIMITS, type PollAnswer, type ServerFrame, parseServerData } from "../src/protocol";
 import { startServe } from "../test/support/serve";
 
-const MESSAGES = 30;
+const MESSAGES = process.argv.includes("--quick") ? 6 : 30;
 const EVERY_MS = 500;
 const ROOM = `cost-${Date.now().toString(36)}`;
 
@@ -68,6 +68,28 @@ async function main(): Promise<void> {
     wsClient.on("message", (d) => seen(ws, parseServerData(d.toString())));
     await new Promise((r) => wsClient.once("open", r));
 
+    // One GET held open for the whole run; its events parsed as they arrive.
+    const sse = receiver("Server-Sent Events");
+    const sseAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    sse.requests = 1;
+    const sseReq = http.get(
+      `${base}/sse/${ROOM}/Stream?session=bench-sse-${Date.now().toString(36)}`,
+      { agent: sseAgent, headers: { Accept: "text/event-stream" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+          for (let cut = text.indexOf("\n\n"); cut >= 0; cut = text.indexOf("\n\n")) {
+            const data = /^data: (.*)$/m.exec(text.slice(0, cut))?.[1];
+            if (data !== undefined) seen(sse, [JSON.parse(data) as ServerFrame]);
+            text = text.slice(cut + 2);
+          }
+        });
+      },
+    );
+    sseReq.on("socket", (s: Socket) => sse.sockets.add(s));
+
     const pollers = [receiver("Long polling"), receiver("Polling (every 2 s)")];
     let running = true;
     const loops = pollers.map(async (r, i) => {
@@ -87,7 +109,7 @@ async function main(): Promise<void> {
     });
     // Everyone in, and a quiet moment, before counting.
     await new Promise((r) => setTimeout(r, 3000));
-    const all = [ws, ...pollers];
+    const all = [ws, sse, ...pollers];
     const start = all.map((r) => ({ bytes: r.bytes(), requests: r.requests }));
     for (let k = 0; k < MESSAGES; k++) {
       sender.send(JSON.stringify({ type: "message", text: `t=${Date.now()}` } satisfies ClientMessage));
@@ -109,6 +131,8 @@ async function main(): Promise<void> {
     running = false;
     sender.close();
     wsClient.close();
+    sseReq.destroy();
+    sseAgent.destroy();
     process.stdout.write(
       `What one message costs a receiver, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ` +
         `npm run serve on 127.0.0.1, ${MESSAGES} messages at one per ${EVERY_MS} ms; bytes are TCP payload both ways, headers included.\n\n` +

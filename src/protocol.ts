@@ -49,7 +49,9 @@ export const LIMITS = {
   pollMinIntervalMs: 100,
   /** ...and at least this often when it has frames, however many poll (10 ms per poller up to here). */
   pollMaxSpacingMs: 500,
-  /** A poll cursor as the room hands it out. */
+  /** Server-Sent Events: a comment this often keeps the stream written to (and its member in). */
+  sseCommentMs: 15_000,
+  /** A poll cursor as the room hands it out (also each SSE event's `id:`). */
   cursorPattern: /^[A-Za-z0-9_-]{1,64}\.\d{1,15}$/,
   /** A one-time host link is exchanged for the key within this many minutes, once. */
   hostLinkMinutes: 10,

@@ -30,6 +30,7 @@ const en = {
   // Transports (the course's history, live)
   transport: "Transport",
   transportWs: "WebSocket",
+  transportSse: "Server-Sent Events",
   transportLong: "Long polling",
   transportPoll: "Polling (every 2 s)",
   fellBack:
@@ -41,6 +42,7 @@ const en = {
   statMessages: "Messages received",
   statDelay: "Delay, stamp to screen (median)",
   millis: "{n} ms",
+  overSse: "Online over Server-Sent Events",
   overLong: "Online over long polling",
   overPoll: "Online over polling",
   reconnecting: "Connection lost ({why}). Reconnecting in {n} s…",
@@ -256,6 +258,7 @@ const fa: Record<Key, string> = {
   // ترابری‌ها
   transport: "روش ارتباط",
   transportWs: "وب‌سوکت",
+  transportSse: "رویدادهای سرور (Server-Sent Events)",
   transportLong: "Long polling",
   transportPoll: "Polling (هر ۲ ثانیه)",
   fellBack: "وب‌سوکت از این شبکه نمی‌گذرد، پس این زبانه خودش به long polling رفت؛ هر وقت بگذرد برمی‌گردد.",
@@ -266,6 +269,7 @@ const fa: Record<Key, string> = {
   statMessages: "پیام‌های دریافتی",
   statDelay: "تأخیر از مُهر تا صفحه (میانه)",
   millis: "{n} میلی‌ثانیه",
+  overSse: "آنلاین با رویدادهای سرور (SSE)",
   overLong: "آنلاین با long polling",
   overPoll: "آنلاین با polling",
   reconnecting: "اتصال قطع شد ({why}). اتصال دوباره تا {n} ثانیه دیگر…",

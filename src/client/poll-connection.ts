@@ -34,18 +34,18 @@ export interface PollConnectionOptions extends Omit<ConnectionOptions, "WebSocke
 export class PollConnection {
   status: Status = { kind: "connecting" };
   readonly extensions = "";
-  private cursor: string | undefined;
-  private attempt = 0;
-  private stopped = false;
-  private running = false;
-  private abort: AbortController | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  protected cursor: string | undefined;
+  protected attempt = 0;
+  protected stopped = false;
+  protected running = false;
+  protected abort: AbortController | null = null;
+  protected timer: ReturnType<typeof setTimeout> | undefined;
   /** `join_busy` refusals in a row. */
   private busyAttempt = 0;
 
-  constructor(private readonly options: PollConnectionOptions) {}
+  constructor(protected readonly options: PollConnectionOptions) {}
 
-  private get fetch(): typeof fetch {
+  protected get fetch(): typeof fetch {
     return this.options.fetchImpl ?? fetch.bind(globalThis);
   }
 
@@ -99,7 +99,7 @@ export class PollConnection {
     this.setStatus({ kind: "left" });
   }
 
-  private async loop(): Promise<void> {
+  protected async loop(): Promise<void> {
     while (!this.stopped) {
       const wait = this.options.mode === "long" && this.cursor !== undefined ? LIMITS.pollMaxWaitSeconds : 0;
       const query: Record<string, string | undefined> = { cursor: this.cursor, wait: String(wait) };
@@ -174,7 +174,7 @@ export class PollConnection {
     return null;
   }
 
-  private deliver(frames: ServerFrame[]): void {
+  protected deliver(frames: ServerFrame[]): void {
     if (frames.some((f) => f.type === "welcome")) {
       this.attempt = 0;
       this.busyAttempt = 0;
@@ -184,7 +184,7 @@ export class PollConnection {
   }
 
   /** An HTTP refusal or ending: final like the WebSocket's refusals, or a retry. */
-  private ended(code: string, retryAfterMs?: number): void {
+  protected ended(code: string, retryAfterMs?: number): void {
     if (code === "join_busy") {
       const delay = busyDelay(retryAfterMs ?? 1000, this.busyAttempt++, this.options.random);
       this.setStatus({ kind: "busy", at: Date.now() + delay });
@@ -222,7 +222,7 @@ export class PollConnection {
     this.dropped();
   }
 
-  private dropped(): void {
+  protected dropped(): void {
     const delay = reconnectDelay(this.attempt++, this.options.random);
     this.setStatus({ kind: "reconnecting", at: Date.now() + delay, why: "dropped" });
     clearTimeout(this.timer);
@@ -232,7 +232,7 @@ export class PollConnection {
     }, delay);
   }
 
-  private setStatus(s: Status): void {
+  protected setStatus(s: Status): void {
     this.status = s;
     this.options.onStatus(s);
   }

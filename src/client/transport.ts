@@ -1,6 +1,6 @@
 /**
  * @module
- * Which way the page talks to the room: the WebSocket, long polling or plain polling, behind one
+ * Which way the page talks to the room: the WebSocket, Server-Sent Events, long polling or plain polling, behind one
  * face (`open`, `send`, `status`…) so the chat does not care. After three attempts in a row that
  * end before a `welcome` (refusals excluded) while the server answers plain HTTP, WebSockets are
  * blocked on the way: it falls back to long polling by itself and probes `/ws-probe` now and then;
@@ -12,9 +12,10 @@
 import type { ClientFrame } from "../protocol";
 import { Connection, type ConnectionOptions, type Status } from "./connection";
 import { PollConnection } from "./poll-connection";
+import { SseConnection } from "./sse-connection";
 import { TIMINGS } from "./timings";
 
-export type TransportKind = "websocket" | "long" | "poll";
+export type TransportKind = "websocket" | "sse" | "long" | "poll";
 
 /** Failed attempts in a row (no welcome) before the page falls back to long polling. */
 export const FALLBACK_AFTER = 3;
@@ -139,17 +140,20 @@ export class Transport {
     const o = this.options;
     const onStatus = (s: Status) => this.statusOf(connection, s);
     const onWire = (dir: "in" | "out", data: string) => o.onWire?.(dir, data, kind);
+    const http = {
+      ...o,
+      onWire,
+      base: o.httpBase,
+      mode: kind === "poll" ? "poll" : "long",
+      onStatus,
+      ...(o.fetchImpl !== undefined && { fetchImpl: o.fetchImpl }),
+    } as const;
     const connection: RoomConnection =
       kind === "websocket"
         ? new Connection({ ...o, onStatus, onWire })
-        : new PollConnection({
-            ...o,
-            onWire,
-            base: o.httpBase,
-            mode: kind === "long" ? "long" : "poll",
-            onStatus,
-            ...(o.fetchImpl !== undefined && { fetchImpl: o.fetchImpl }),
-          });
+        : kind === "sse"
+          ? new SseConnection(http)
+          : new PollConnection(http);
     return connection;
   }
 

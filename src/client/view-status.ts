@@ -10,6 +10,9 @@ import type { TransportKind } from "./transport";
 import { el } from "./dom";
 import type { I18n, Key } from "./i18n";
 
+/** What "Online" says on each transport but the WebSocket. */
+const OVER: Partial<Record<TransportKind, Key>> = { sse: "overSse", long: "overLong", poll: "overPoll" };
+
 export class StatusView {
   private status: Status = { kind: "left" };
   private transport: TransportKind = "websocket";
@@ -55,9 +58,7 @@ export class StatusView {
         return this.show(t.t("connecting"));
       case "online":
         this.root.dataset.transport = this.transport;
-        return this.show(
-          t.t(this.transport === "long" ? "overLong" : this.transport === "poll" ? "overPoll" : "statusOnline"),
-        );
+        return this.show(t.t(OVER[this.transport] ?? "statusOnline"));
       case "reconnecting": {
         const n = Math.max(0, Math.ceil((s.at - Date.now()) / 1000));
         const known = `why_${s.why}`;

@@ -13,6 +13,7 @@ import type { TransportKind } from "./transport";
 
 const KINDS: [TransportKind, Key][] = [
   ["websocket", "transportWs"],
+  ["sse", "transportSse"],
   ["long", "transportLong"],
   ["poll", "transportPoll"],
 ];

@@ -64,7 +64,9 @@ import { type ModerationContext, moderate } from "./moderation";
 import { nameKey, nameLook } from "./name-key";
 import { Feed } from "./feed";
 import { Pollers, pollerMember, pollerOccupant } from "./pollers";
-import { type PollContext, type PollReply, poll, pollPost } from "./polling";
+import { type PollReply, poll, pollPost } from "./polling";
+import { type SseContext, openStream } from "./sse";
+import { SseStreams } from "./sse-streams";
 import { RoomLimits } from "./limits";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
@@ -97,6 +99,8 @@ export class ChatRoom extends DurableObject<Env> {
   /** Members on HTTP, and what they read: every flushed frame, numbered, with its audience (in memory). */
   private pollers!: Pollers;
   private feed!: Feed;
+  /** The Server-Sent Events streams open now (their members are pollers): in memory, they keep the room awake. */
+  private readonly streams: SseStreams;
   private hostLinks!: HostLinks;
   /** Who the host refused from the waiting room (stored: the host's act). */
   private refusals!: Refusals;
@@ -113,6 +117,8 @@ export class ChatRoom extends DurableObject<Env> {
     super(ctx, env);
     this.config = readConfig(env);
     this.limits = new RoomLimits(this.config);
+    // Often enough that a quiet stream's member never reaches its timeout (`POLL_TIMEOUT_SECONDS`).
+    this.streams = new SseStreams(() => Math.min(LIMITS.sseCommentMs, (this.config.pollTimeoutSeconds * 1000) / 3));
     // Answered by the runtime without waking the room; the time is our heartbeat.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.open();
@@ -143,11 +149,22 @@ export class ChatRoom extends DurableObject<Env> {
     room.knocks.age(ms, Date.now());
   }
 
+  /** For tests: every poller (and stream's member) as if last answered `ms` ago, as after a client went. */
+  static agePollersForTests(room: ChatRoom, ms: number): void {
+    room.ctx.storage.sql.exec("UPDATE pollers SET answeredAt = ?", Date.now() - ms);
+    room.pollers.reload();
+  }
+
+  /** For tests: the bytes written to that name's open stream that its reader has not taken (null: no stream). */
+  static ssePendingForTests(room: ChatRoom, name: string): number | null {
+    return room.streams.pendingBytes(nameKey(name));
+  }
+
   /**
    * The room's parts for its modules, read through getters (an expiry rebuilds them) and its
    * steps as functions: what `ModerationContext` and `PollContext` ask for, and no more.
    */
-  private context(): ModerationContext & PollContext {
+  private context(): ModerationContext & SseContext {
     const room = this;
     return {
       get config() {
@@ -167,6 +184,9 @@ export class ChatRoom extends DurableObject<Env> {
       },
       get feed() {
         return room.feed;
+      },
+      get streams() {
+        return room.streams;
       },
       occupants: () => this.occupants(),
       end: (o, code, closeCode) => this.end(o, code, closeCode),
@@ -204,6 +224,7 @@ export class ChatRoom extends DurableObject<Env> {
           if (this.pollers.all().length === 0) return;
           for (const f of frames()) this.feed.append(f.json, f.audience);
           this.pollers.wake();
+          this.streams.wake();
         },
         readerOf: socketReader,
       },
@@ -608,6 +629,11 @@ export class ChatRoom extends DurableObject<Env> {
     return poll(this.parts, req);
   }
 
+  /** `GET /sse/:room/:client`: joins, resumes or reads from a cursor, as one stream of events (see sse.ts). */
+  sse(req: PollRequest): Promise<{ stream: ReadableStream<Uint8Array> } | { end: PollEndCode; retryAfterMs?: number }> {
+    return openStream(this.parts, req);
+  }
+
   /** `POST /poll/:room/:client`: one client frame from a poller. */
   pollPost(req: PollRequest, body: string): Promise<PollPostAnswer | { end: PollEndCode | "not_joined" }> {
     return pollPost(this.parts, req, body);
@@ -645,6 +671,7 @@ export class ChatRoom extends DurableObject<Env> {
   private end(o: Occupant, code: ErrorCode, closeCode: number, announce = true): void {
     if (o.ws !== null) return this.endSocket(o.ws, code, closeCode, announce);
     this.pollers.remove(o.key, isPollEnd(code) ? code : null);
+    this.streams.end(o.key, code);
     const now = Date.now();
     this.state.touch(now);
     if (!announce) return;

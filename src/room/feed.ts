@@ -17,7 +17,8 @@ interface Entry {
 }
 
 export type Read =
-  | { known: true; frames: string[]; next: number }
+  /** `indices`: each frame's index in the log (its cursor is the index after it). */
+  | { known: true; frames: string[]; indices: number[]; next: number }
   /** Unknown cursor: another instance's, or older than what the log keeps. */
   | { known: false };
 
@@ -51,15 +52,23 @@ export class Feed {
     return Number.isSafeInteger(index) && index >= 0 && index <= this.head ? index : null;
   }
 
+  /** Whether what follows `index` is all still here (a reader there can go on without a gap). */
+  keeps(index: number): boolean {
+    return index >= (this.entries[0]?.index ?? this.head);
+  }
+
   /** The frames after `index` that reach `reader` (entries are consecutive: no search needed). */
   read(index: number, reader: Reader): Read {
     const first = this.entries[0]?.index ?? this.head;
     if (index < first) return { known: false };
     const frames: string[] = [];
+    const indices: number[] = [];
     for (let i = index - first; i < this.entries.length; i++) {
       const e = this.entries[i]!;
-      if (reaches(e.audience, reader)) frames.push(e.json);
+      if (!reaches(e.audience, reader)) continue;
+      frames.push(e.json);
+      indices.push(e.index);
     }
-    return { known: true, frames, next: this.head };
+    return { known: true, frames, indices, next: this.head };
   }
 }

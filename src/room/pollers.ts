@@ -94,6 +94,11 @@ export class Pollers {
     return this.cache;
   }
 
+  /** The table was written behind its back (tests age its rows): read it again. */
+  reload(): void {
+    this.cache = null;
+  }
+
   get(key: string): Poller | null {
     return this.all().find((p) => p.key === key) ?? null;
   }

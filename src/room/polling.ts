@@ -41,7 +41,8 @@ export interface PollContext {
 }
 
 /** `retryAfterMs`: with `join_busy`, when the room takes a new join again. */
-type Ended = { end: PollEndCode; retryAfterMs?: number };
+export type PollEnded = { end: PollEndCode; retryAfterMs?: number };
+type Ended = PollEnded;
 
 /** A poll's answer as the room hands it to the Worker: the frames already as JSON text. */
 export interface PollReply {

@@ -227,6 +227,31 @@ app.post("/poll/:room/:client", async (c) => {
   return c.json(answer);
 });
 
+/**
+ * Receive as Server-Sent Events: the welcome (or, from a cursor this room knows, what followed
+ * it), then every frame as it comes, each event's `id:` its cursor. A reconnect's
+ * `Last-Event-ID` is the newest cursor it read, and wins over `?cursor=`. Refusals are statuses,
+ * before the stream starts; endings after it are an error event and the stream's end.
+ */
+app.get("/sse/:room/:client", async (c) => {
+  const req = pollRequest(c);
+  const last = c.req.header("last-event-id");
+  if (last !== undefined && last !== "") {
+    if (!LIMITS.cursorPattern.test(last)) throw new HttpError("bad_request");
+    req.cursor = last;
+  }
+  const answer = await roomStub(c.env, req.room).sse(req);
+  if ("end" in answer) throw new HttpError(answer.end, {}, answer.retryAfterMs);
+  return new Response(answer.stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      // A proxy that buffers (nginx) would hold every event until the stream ends.
+      "x-accel-buffering": "no",
+    },
+  });
+});
+
 /** Whether WebSockets pass here: upgrades and closes at once (1000), joining no room. */
 app.get("/ws-probe", (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {

@@ -1,6 +1,15 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { haveChromium, online, say, allConfirmed, texts, usePageHarness, PATIENCE } from "../support/page-harness";
+import {
+  haveChromium,
+  hostRoom,
+  online,
+  say,
+  allConfirmed,
+  texts,
+  usePageHarness,
+  PATIENCE,
+} from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page over HTTP", () => {
   const h = usePageHarness();
@@ -41,7 +50,7 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
         return { top: box.top, bottom: box.bottom, radioMid: (radio.top + radio.bottom) / 2, radioWidth: radio.width };
       }),
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     rows.forEach((r, i) => {
       expect(r.radioMid).toBeGreaterThan(r.top);
       expect(r.radioMid).toBeLessThan(r.bottom);
@@ -69,6 +78,58 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
     await expect.poll(() => texts(sara), PATIENCE).toEqual(sent);
     // Nobody left or joined on the way: Ali's log has no presence lines about Sara after joining.
     expect(await ali.locator(".system", { hasText: "Sara left" }).count()).toBe(0);
+  });
+
+  it("switches a tab to Server-Sent Events (an EventSource, sending by POST): it sends and receives with a WebSocket tab", async () => {
+    const room = h.room();
+    const sara = await h.joined(await h.newContext(), room, "Sara");
+    const ali = await h.joined(await h.newContext(), room, "Ali");
+    const streams: string[] = [];
+    sara.on("request", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/sse/")) streams.push(r.resourceType());
+    });
+    await sara.getByRole("button", { name: "Under the hood" }).click();
+    await sara.getByRole("radio", { name: "Server-Sent Events" }).check();
+    await sara.locator("#status", { hasText: "Online over Server-Sent Events" }).waitFor(PATIENCE);
+    expect(streams).toEqual(["eventsource"]);
+    // The hood shows the stream's opening as the latest exchange (an EventSource reads no header).
+    const request = sara.locator("#hood-exchange pre.request");
+    await expect.poll(() => request.textContent(), PATIENCE).toMatch(/^GET \/sse\/t-[a-z0-9]+\/Sara\?session=…/);
+    expect(await sara.locator("#hood-exchange pre.response").textContent()).toMatch(/^200 OK/);
+    await say(ali, "to the stream");
+    await allConfirmed(ali);
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["to the stream"]);
+    await say(sara, "from the stream's tab");
+    await allConfirmed(sara);
+    await expect.poll(() => texts(ali), PATIENCE).toEqual(["to the stream", "from the stream's tab"]);
+    // One stream for all of it, and nobody left or joined on the way.
+    expect(streams).toEqual(["eventsource"]);
+    expect(await ali.locator(".system", { hasText: "Sara left" }).count()).toBe(0);
+    expect(Number(await sara.locator('[data-stat="statMessages"]').textContent())).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a host's tab on Server-Sent Events reads with fetch (its key in Authorization), stays host, and removes a member on a stream", async () => {
+    const room = h.room();
+    const teacher = await hostRoom(await (await h.newContext()).newPage(), h.url, room, "Teacher");
+    const kinds: string[] = [];
+    teacher.on("request", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/sse/"))
+        kinds.push(`${r.resourceType()} ${r.headers().authorization ? "key" : "no key"}`);
+    });
+    await teacher.getByRole("button", { name: "Under the hood" }).click();
+    await teacher.getByRole("radio", { name: "Server-Sent Events" }).check();
+    await teacher.locator("#status", { hasText: "Online over Server-Sent Events" }).waitFor(PATIENCE);
+    expect(kinds).toEqual(["fetch key"]);
+    const sara = await h.joined(await h.newContext(), room, "Sara");
+    await sara.getByRole("button", { name: "Under the hood" }).click();
+    await sara.getByRole("radio", { name: "Server-Sent Events" }).check();
+    await sara.locator("#status", { hasText: "Online over Server-Sent Events" }).waitFor(PATIENCE);
+    await teacher.getByRole("button", { name: "Remove Sara" }).click();
+    await teacher.getByRole("dialog").getByRole("button", { name: "Remove Sara" }).click();
+    await expect
+      .poll(() => sara.getByRole("alert").textContent(), PATIENCE)
+      .toBe("The host removed you from this room.");
+    expect(await sara.locator("#status").getAttribute("data-state")).toBe("left");
   });
 
   // Last: it restarts the server.
