@@ -387,7 +387,7 @@ describe("Fanout", () => {
     const log = new Feed(1 << 20);
     log.append(JSON.stringify({ type: "typing", from: "Ali" }), { to: "all", except: "ali" });
     const read = (id: string) => log.read(0, { id, key: id, role: "member" });
-    expect(read("ali")).toEqual({ known: true, frames: [], next: 1 });
+    expect(read("ali")).toEqual({ known: true, frames: [], indices: [], next: 1 });
     expect(read("sara")).toMatchObject({ known: true, frames: [expect.stringContaining("Ali")] });
   });
 });
