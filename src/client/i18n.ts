@@ -233,6 +233,8 @@ const en = {
   edgeLocal: "A local server: the data centre and the edge's round trip appear when deployed on Cloudflare.",
   // The projector view (its other strings are in PROJECTOR_STRINGS, below)
   pjLoadFailed: "The projector view did not load. Reload the page.",
+  compareTransports: "Compare transports",
+  raceLoadFailed: "Compare transports did not load. Reload the page.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -458,6 +460,8 @@ const fa: Record<Key, string> = {
   pageProtocol: "این صفحه با این پروتکل بارگذاری شد",
   edgeLocal: "سرور محلی است: مرکز داده و رفت‌وبرگشت لبه پس از استقرار روی Cloudflare نمایش داده می‌شوند.",
   pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
+  compareTransports: "مقایسهٔ روش‌های انتقال",
+  raceLoadFailed: "مقایسهٔ روش‌های انتقال بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };

@@ -1,0 +1,181 @@
+/**
+ * @module
+ * How each lane of the race reaches the room, as a watcher with the host key: a WebSocket
+ * (`/ws/:room/~watch?host=`, a browser cannot set a socket's headers), or HTTP
+ * (`/poll/:room/~watch`, the key in `Authorization`), long polling or polling every
+ * `TIMINGS.pollEveryMs`. Each feeds its `Lane`. Bytes: a WebSocket frame's payload is measured
+ * (the page reads it) and its header computed (RFC 6455); an HTTP body is measured (Resource
+ * Timing's `encodedBodySize` where an entry comes, else its text's bytes); request and response
+ * headers are estimated (the page cannot see the browser's own), the response's from the headers
+ * the page can read. A lane that breaks says why, and tries again (a refusal ends it).
+ */
+import { LIMITS, type ServerFrame, parseServerData, randomId, utf8ByteLength } from "../protocol";
+import type { Lane } from "./race-lane";
+import { TIMINGS } from "./timings";
+import { HTTP_HEADER_BYTES, wsHeaderBytes } from "./wire-math";
+
+/** About what the 101 answer carries (status line, Upgrade, Connection, Sec-WebSocket-Accept). */
+const UPGRADE_ANSWER_BYTES = 160;
+/** The watcher pings as the projector does, well inside the room's heartbeat. */
+const PING_EVERY_MS = 20_000;
+/** A broken lane tries again after this long. */
+const RETRY_MS = 2000;
+/** Refusals: the lane stops (another key, or the room's watchers are full). */
+const FINAL = new Set(["host_key_invalid", "too_many_watchers", "invalid_room", "bad_request"]);
+
+export interface WireOptions {
+  room: string;
+  key: string;
+  lane: Lane;
+}
+
+/** Closes the lane's connection for good. */
+export type Stop = () => void;
+
+export function openWebSocket(o: WireOptions): Stop {
+  let ws: WebSocket | null = null;
+  let stopped = false;
+  let ping: ReturnType<typeof setInterval> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let ending: string | null = null;
+  const connect = () => {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${scheme}://${location.host}/ws/${encodeURIComponent(o.room)}/~watch?host=${o.key}`;
+    ending = null;
+    o.lane.tick(Date.now(), true);
+    o.lane.bytes("up", HTTP_HEADER_BYTES + url.length, true);
+    const socket = new WebSocket(url);
+    ws = socket;
+    socket.onopen = () => {
+      o.lane.bytes("down", UPGRADE_ANSWER_BYTES, true);
+      ping = setInterval(() => send("ping"), PING_EVERY_MS);
+    };
+    socket.onmessage = (e) => {
+      if (typeof e.data !== "string") return;
+      const at = Date.now();
+      const n = utf8ByteLength(e.data);
+      o.lane.tick(at, false);
+      o.lane.bytes("down", n, false);
+      o.lane.bytes("down", wsHeaderBytes(n, false), true);
+      if (e.data === "pong") return;
+      let frames: ServerFrame[];
+      try {
+        frames = parseServerData(e.data);
+      } catch {
+        return;
+      }
+      for (const f of frames) if (f.type === "error") ending = f.code;
+      o.lane.frames(frames, at);
+      if (frames.some((f) => f.type === "welcome")) o.lane.broke(null);
+    };
+    socket.onclose = (e) => {
+      clearInterval(ping);
+      if (stopped) return;
+      const why = ending ?? String(e.code);
+      const final = FINAL.has(why);
+      o.lane.broke(why, final);
+      if (!final) retry = setTimeout(connect, RETRY_MS);
+    };
+  };
+  const send = (data: string) => {
+    if (ws?.readyState !== WebSocket.OPEN) return;
+    ws.send(data);
+    const n = utf8ByteLength(data);
+    o.lane.tick(Date.now(), false);
+    o.lane.bytes("up", n, false);
+    o.lane.bytes("up", wsHeaderBytes(n, true), true);
+  };
+  connect();
+  return () => {
+    stopped = true;
+    clearInterval(ping);
+    clearTimeout(retry);
+    ws?.close(1000, "stop");
+  };
+}
+
+/** Bodies counted from their text, per URL, until Resource Timing's entry for it measures them. */
+export class BodyMeter {
+  private readonly pending = new Map<string, number[]>();
+
+  constructor(private readonly lane: Lane) {}
+
+  /** A body of `n` bytes was read from `url`: counted now as measured (the page read it). */
+  read(url: string, n: number): void {
+    this.lane.bytes("down", n, false);
+    const list = this.pending.get(url) ?? [];
+    list.push(n);
+    this.pending.set(url, list);
+  }
+
+  /** Resource Timing's entry for `url`: its `encodedBodySize` (compressed, maybe) replaces the text's bytes. */
+  entry(url: string, encodedBodySize: number): void {
+    const list = this.pending.get(url);
+    const counted = list?.shift();
+    if (list !== undefined && list.length === 0) this.pending.delete(url);
+    if (counted === undefined || encodedBodySize <= 0) return;
+    this.lane.bytes("down", encodedBodySize - counted, false);
+  }
+}
+
+export function openHttp(o: WireOptions & { mode: "long" | "poll"; meter: BodyMeter }): Stop {
+  const session = randomId();
+  let cursor: string | undefined;
+  let stopped = false;
+  const abort = new AbortController();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const loop = async () => {
+    while (!stopped) {
+      const wait = o.mode === "long" && cursor !== undefined ? LIMITS.pollMaxWaitSeconds : 0;
+      const url = new URL(`/poll/${encodeURIComponent(o.room)}/~watch`, location.href);
+      url.searchParams.set("session", session);
+      if (cursor !== undefined) url.searchParams.set("cursor", cursor);
+      url.searchParams.set("wait", String(wait));
+      const href = url.href;
+      o.lane.tick(Date.now(), true);
+      // The request line, the key's header and the browser's own headers (estimated).
+      o.lane.bytes("up", HTTP_HEADER_BYTES + href.length + o.key.length + 22, true);
+      let ok = false;
+      try {
+        const res = await fetch(href, {
+          headers: { Authorization: `Bearer ${o.key}` },
+          cache: "no-store",
+          signal: abort.signal,
+        });
+        const text = await res.text();
+        const at = Date.now();
+        let headerBytes = `HTTP/1.1 ${res.status} ${res.statusText}\r\n\r\n`.length;
+        for (const [k, v] of res.headers) headerBytes += k.length + v.length + 4;
+        o.lane.bytes("down", headerBytes, true);
+        o.meter.read(href, utf8ByteLength(text));
+        if (res.ok) {
+          const answer = JSON.parse(text) as { cursor: string; frames: ServerFrame[] };
+          cursor = answer.cursor;
+          o.lane.frames(answer.frames, at);
+          o.lane.broke(null);
+          ok = true;
+        } else {
+          let code = String(res.status);
+          try {
+            code = (JSON.parse(text) as { error: { code: string } }).error.code;
+          } catch {
+            // A proxy's page: its status says enough.
+          }
+          const final = FINAL.has(code);
+          o.lane.broke(code, final);
+          if (final) return;
+        }
+      } catch {
+        if (stopped) return;
+        o.lane.broke("network");
+      }
+      if (!ok) await sleep(RETRY_MS);
+      else if (o.mode === "poll") await sleep(TIMINGS.pollEveryMs);
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+    abort.abort();
+  };
+}
