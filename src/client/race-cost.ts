@@ -62,6 +62,9 @@ export function hourCost(kind: LaneKind, seen: Observed, students: number): Hour
   let workerRequests: number;
   let roomRequests: number;
   let awakeSeconds: number;
+  // A lane that holds one connection (a socket, a stream) makes one request to open it, and one
+  // for every reconnect it saw: a short look must not bill its one open as if it came each minute.
+  const connects = 1 + Math.max(0, seen.requests - 1) / hours;
   if (kind === "websocket") {
     // Each student connects once (reconnects aside) and sends over the socket: the room's
     // messages, an ack per `ackEveryMessages` received, a ping every 30 s.
@@ -69,12 +72,12 @@ export function hourCost(kind: LaneKind, seen: Observed, students: number): Hour
       messagesPerHour +
       (students * messagesPerHour) / LIMITS.ackEveryMessages +
       (students * 3600 * 1000) / LIMITS.pingEveryMs;
-    workerRequests = students;
-    roomRequests = students + incoming / PRICING.wsMessagesPerRequest + SWEEPS_PER_HOUR;
+    workerRequests = students * connects;
+    roomRequests = workerRequests + incoming / PRICING.wsMessagesPerRequest + SWEEPS_PER_HOUR;
     awakeSeconds = Math.min(3600, (messagesPerHour + SWEEPS_PER_HOUR) * AWAKE_PER_WAKE_S);
   } else {
-    // Every student's tab polls as this lane did; every message sent is a POST.
-    const perStudent = seen.requests / hours;
+    // Every student's tab polls (or streams) as this lane did; every message sent is a POST.
+    const perStudent = kind === "sse" ? connects : seen.requests / hours;
     workerRequests = students * perStudent + messagesPerHour;
     roomRequests = workerRequests;
     awakeSeconds = 3600;

@@ -10,13 +10,14 @@ const en = {
   intro:
     "One tab follows the room over each transport at once, as a watcher (not a student: no name, not counted). Send messages from another tab and watch them arrive.",
   legend:
-    "Time runs left to right (the last minute). A tick is one HTTP request or WebSocket frame; a dot is a message, as high as its delay.",
+    "Time runs left to right (the last minute). A tick is one HTTP request, WebSocket frame or event on the stream; a dot is a message, as high as its delay.",
   websocket: "WebSocket",
   sse: "Server-Sent Events",
   long: "Long polling",
   poll: "Polling every {s} s",
   requests: "HTTP requests",
   frames: "WebSocket frames",
+  events: "Events on the stream",
   up: "Bytes up (page → server)",
   down: "Bytes down (server → page)",
   estimated: "{n} of them estimated",
@@ -54,13 +55,14 @@ const fa: Record<RaceKey, string> = {
   intro:
     "یک زبانه هم‌زمان از هر روش انتقال اتاق را دنبال می‌کند، در نقش تماشاگر (نه دانش‌آموز: بی‌نام و شمرده‌نشده). از زبانهٔ دیگری پیام بفرستید و رسیدنشان را ببینید.",
   legend:
-    "زمان از چپ به راست می‌گذرد (دقیقهٔ آخر). هر خط کوتاه یک درخواست HTTP یا یک فریم وب‌سوکت است؛ هر نقطه یک پیام، به بلندی تأخیرش.",
+    "زمان از راست به چپ می‌گذرد (دقیقهٔ آخر). هر خط کوتاه یک درخواست HTTP، یک فریم وب‌سوکت یا یک رویداد جریان است؛ هر نقطه یک پیام، به بلندی تأخیرش.",
   websocket: "وب‌سوکت",
   sse: "رویدادهای فرستاده از سرور (SSE)",
   long: "نظرسنجی طولانی",
   poll: "نظرسنجی هر {s} ثانیه",
   requests: "درخواست‌های HTTP",
   frames: "فریم‌های وب‌سوکت",
+  events: "رویدادهای جریان",
   up: "بایت‌های رفت (صفحه ← سرور)",
   down: "بایت‌های برگشت (سرور ← صفحه)",
   estimated: "{n} از آن‌ها تخمینی",

@@ -3,7 +3,8 @@
  * How each lane of the race reaches the room, as a watcher with the host key: a WebSocket
  * (`/ws/:room/~watch?host=`, a browser cannot set a socket's headers), or HTTP
  * (`/poll/:room/~watch`, the key in `Authorization`), long polling or polling every
- * `TIMINGS.pollEveryMs`. Each feeds its `Lane`. Bytes: a WebSocket frame's payload is measured
+ * `TIMINGS.pollEveryMs`, or Server-Sent Events (`/sse/:room/~watch`, read with `fetch` and a
+ * stream reader: `EventSource` cannot send the key in a header). Each feeds its `Lane`. Bytes: a WebSocket frame's payload is measured
  * (the page reads it) and its header computed (RFC 6455); an HTTP body is measured (Resource
  * Timing's `encodedBodySize` where an entry comes, else its text's bytes); request and response
  * headers are estimated (the page cannot see the browser's own), the response's from the headers
@@ -115,6 +116,100 @@ export class BodyMeter {
     if (list !== undefined && list.length === 0) this.pending.delete(url);
     if (counted === undefined || encodedBodySize <= 0) return;
     this.lane.bytes("down", encodedBodySize - counted, false);
+  }
+}
+
+/**
+ * The SSE lane: one request, then an event per frame (each a tick, as a WebSocket frame is). The
+ * body's bytes are measured as they arrive (Resource Timing has the entry only once a stream
+ * ends); a stream that ends or fails is opened again with `Last-Event-ID`, resuming with no gap.
+ */
+export function openSse(o: WireOptions): Stop {
+  const session = randomId();
+  let lastId: string | undefined;
+  let stopped = false;
+  const abort = new AbortController();
+  const loop = async () => {
+    while (!stopped) {
+      const url = new URL(`/sse/${encodeURIComponent(o.room)}/~watch`, location.href);
+      url.searchParams.set("session", session);
+      const headers: Record<string, string> = { Authorization: `Bearer ${o.key}`, Accept: "text/event-stream" };
+      if (lastId !== undefined) headers["Last-Event-ID"] = lastId;
+      o.lane.tick(Date.now(), true);
+      o.lane.bytes("up", HTTP_HEADER_BYTES + url.href.length + o.key.length + 22, true);
+      let why = "network";
+      try {
+        const res = await fetch(url.href, { headers, cache: "no-store", signal: abort.signal });
+        let headerBytes = `HTTP/1.1 ${res.status} ${res.statusText}\r\n\r\n`.length;
+        for (const [k, v] of res.headers) headerBytes += k.length + v.length + 4;
+        o.lane.bytes("down", headerBytes, true);
+        if (!res.ok || res.body === null) {
+          why = String(res.status);
+          try {
+            why = ((await res.json()) as { error: { code: string } }).error.code;
+          } catch {
+            // A proxy's page: its status says enough.
+          }
+          const final = FINAL.has(why);
+          o.lane.broke(why, final);
+          if (final) return;
+        } else {
+          why = await readEvents(res.body, o.lane, (id) => {
+            lastId = id;
+          });
+          if (stopped) return;
+          const final = FINAL.has(why);
+          o.lane.broke(why, final);
+          if (final) return;
+        }
+      } catch {
+        if (stopped) return;
+        o.lane.broke(why);
+      }
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+    abort.abort();
+  };
+}
+
+/** Reads events until the stream ends; returns why it ended (an error event's code, or "closed"). */
+async function readEvents(body: ReadableStream<Uint8Array>, lane: Lane, id: (id: string) => void): Promise<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  let ending = "network";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return ending === "network" ? "closed" : ending;
+    lane.bytes("down", value.byteLength, false);
+    buffered += decoder.decode(value, { stream: true });
+    let cut = buffered.indexOf("\n\n");
+    while (cut >= 0) {
+      const block = buffered.slice(0, cut);
+      buffered = buffered.slice(cut + 2);
+      cut = buffered.indexOf("\n\n");
+      const at = Date.now();
+      lane.tick(at, false);
+      const data: string[] = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("id: ")) id(line.slice(4));
+        else if (line.startsWith("data: ")) data.push(line.slice(6));
+      }
+      if (data.length === 0) continue;
+      let frames: ServerFrame[];
+      try {
+        frames = parseServerData(data.join("\n"));
+      } catch {
+        continue;
+      }
+      for (const f of frames) if (f.type === "error") ending = f.code;
+      lane.frames(frames, at);
+      lane.broke(null);
+    }
   }
 }
 

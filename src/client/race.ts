@@ -3,7 +3,8 @@
  * "Compare transports" (`/?room=<room>&view=race`), opened by the host from the host's tools in a
  * new tab, built as its own module (public/race.js) that app.js loads for this view only. One tab
  * follows the room over each transport at once, each lane a watcher with the host key this
- * browser keeps (never in the URL): WebSocket, long polling and polling every 2 s. Per lane, live
+ * browser keeps (never in the URL): WebSocket, Server-Sent Events, long polling and polling
+ * every 2 s. Per lane, live
  * and never reset: a strip of the last minute (a tick per HTTP request or WebSocket frame, a dot
  * per message at its delay), requests, bytes each way (estimated parts marked), messages, delay
  * p50 and max, and what an hour of the class would cost on Cloudflare (race-cost.ts). Below the
@@ -15,7 +16,7 @@ import type { I18n } from "./i18n";
 import { type HourCost, type LaneKind, PRICING, hourCost } from "./race-cost";
 import { Lane, type LaneCounts, RoomClock, STRIP_MS } from "./race-lane";
 import { type RaceKey, raceText } from "./race-strings";
-import { BodyMeter, type Stop, openHttp, openWebSocket } from "./race-wires";
+import { BodyMeter, type Stop, openHttp, openSse, openWebSocket } from "./race-wires";
 import { TIMINGS } from "./timings";
 
 export interface RaceOptions {
@@ -79,7 +80,7 @@ export class Race {
     costHead.append(this.label("span", "students"));
     page.append(costHead, this.label("p", "costNote", "note race-cost-note"));
     const clock = new RoomClock();
-    const kinds: LaneKind[] = ["websocket", "long", "poll"];
+    const kinds: LaneKind[] = ["websocket", "sse", "long", "poll"];
     for (const kind of kinds) {
       const row = this.lane(kind, room, o.key, clock);
       lanes.append(row.section);
@@ -124,11 +125,13 @@ export class Race {
     const stats = el("dl", { class: "race-stats" });
     const cost = el("dl", { class: "race-cost" });
     section.append(el("h3", {}), strip, stats, cost);
-    const meter = kind === "websocket" ? null : new BodyMeter(lane);
+    const meter = kind === "long" || kind === "poll" ? new BodyMeter(lane) : null;
     const stop =
       kind === "websocket"
         ? openWebSocket({ room, key, lane })
-        : openHttp({ room, key, lane, mode: kind === "long" ? "long" : "poll", meter: meter! });
+        : kind === "sse"
+          ? openSse({ room, key, lane })
+          : openHttp({ room, key, lane, mode: kind, meter: meter! });
     const row: Row = { lane, kind, section, canvas, state, stats, cost, meter, stop, startedAt: Date.now() };
     // What a test (and a curious teacher's devtools) reads, kept current with every change.
     lane.onChange = () => this.mark(row);
@@ -214,14 +217,18 @@ export class Race {
     const bytes = (n: number, est: number) =>
       est === 0 ? this.t("bytes", { n }) : `${this.t("bytes", { n })} (≈ ${this.t("estimated", { n: est })})`;
     const rows: [RaceKey, string][] = [
-      row.kind === "websocket" ? ["frames", this.o.i18n.num(c.frames)] : ["requests", this.o.i18n.num(c.requests)],
+      row.kind === "websocket"
+        ? ["frames", this.o.i18n.num(c.frames)]
+        : row.kind === "sse"
+          ? ["events", this.o.i18n.num(c.frames)]
+          : ["requests", this.o.i18n.num(c.requests)],
       ["up", bytes(c.up, c.upEstimated)],
       ["down", bytes(c.down, c.downEstimated)],
       ["messages", this.o.i18n.num(c.messages)],
       ["p50", ms(c.p50)],
       ["max", ms(c.messages === 0 ? null : c.maxDelay)],
     ];
-    if (row.kind === "websocket") rows.splice(1, 0, ["requests", this.o.i18n.num(c.requests)]);
+    if (row.kind === "websocket" || row.kind === "sse") rows.splice(1, 0, ["requests", this.o.i18n.num(c.requests)]);
     replaceRows(
       row.stats,
       rows.map(([k, v]) => [this.t(k), v, k]),

@@ -71,7 +71,7 @@ import { RoomLimits } from "./limits";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
 import { Watchers } from "./watchers";
-import { type WatchContext, watch, watchPost } from "./watching";
+import { type WatchContext, watch, watchPost, watchStream, watchStreamKey } from "./watching";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
 export const JOIN_HEADER = "x-roomcast-join";
@@ -111,7 +111,10 @@ export class ChatRoom extends DurableObject<Env> {
   private knocksHeld: ReturnType<typeof setTimeout> | undefined;
   private knocksDirty = false;
   /** Watchers over HTTP (the race's lanes), in memory only: not users, nothing stored. */
-  private readonly watchers = new Watchers(() => this.config.pollTimeoutSeconds * 1000);
+  private readonly watchers = new Watchers(
+    () => this.config.pollTimeoutSeconds * 1000,
+    (session, end) => this.streams.end(watchStreamKey(session), end),
+  );
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   /** Per person, in memory (a hibernation refills them): see limits.ts. */
@@ -658,6 +661,13 @@ export class ChatRoom extends DurableObject<Env> {
   /** `GET /poll/:room/~watch`: a watcher over HTTP (see watching.ts). */
   watch(req: PollRequest): Promise<PollReply | { end: PollEndCode; retryAfterMs?: number }> {
     return watch(this.parts, req);
+  }
+
+  /** `GET /sse/:room/~watch`: a watcher as one stream of events (see watching.ts). */
+  watchSse(
+    req: PollRequest,
+  ): Promise<{ stream: ReadableStream<Uint8Array> } | { end: PollEndCode; retryAfterMs?: number }> {
+    return watchStream(this.parts, req);
   }
 
   /** `POST /poll/:room/~watch`: answered `not_host` (or `host_key_invalid`). */

@@ -4,7 +4,8 @@
  * reads the room's feed like a poller but is not a user: no name, no presence, no row in storage.
  * It lives in memory only (a room that restarts forgets it, and its next poll, with a cursor the
  * new feed does not know, is welcomed anew), and leaves `POLL_TIMEOUT_SECONDS` after its last
- * answer unless a poll of it is held. Each is named by its `session` (one per lane).
+ * answer unless a poll of it is held (an open stream, `/sse/:room/~watch`, is answered at every
+ * write). Each is named by its `session` (one per lane).
  */
 import type { PollEndCode } from "../protocol";
 import type { HeldOutcome } from "./pollers";
@@ -20,7 +21,11 @@ export class Watchers {
   private readonly watchers = new Map<string, HttpWatcher>();
   private readonly held = new Map<string, (outcome: HeldOutcome) => void>();
 
-  constructor(private readonly timeoutMs: () => number) {}
+  constructor(
+    private readonly timeoutMs: () => number,
+    /** A watcher left (`end`: why, when it was ended): its stream, if any, ends too. */
+    private readonly gone: (session: string, end: PollEndCode | null) => void = () => {},
+  ) {}
 
   get(session: string): HttpWatcher | null {
     return this.watchers.get(session) ?? null;
@@ -38,7 +43,10 @@ export class Watchers {
   /** The watchers still here at `now` (the quiet ones, with no poll held, are let go first). */
   count(now: number): number {
     for (const [session, w] of this.watchers)
-      if (now - w.answeredAt > this.timeoutMs() && !this.held.has(session)) this.watchers.delete(session);
+      if (now - w.answeredAt > this.timeoutMs() && !this.held.has(session)) {
+        this.watchers.delete(session);
+        this.gone(session, null);
+      }
     return this.watchers.size;
   }
 
@@ -56,6 +64,7 @@ export class Watchers {
     const answer = this.held.get(session);
     this.held.delete(session);
     answer?.({ end });
+    this.gone(session, end);
   }
 
   /** Holds a poll until `wake` or the end; a newer poll of the same watcher answers the older one. */

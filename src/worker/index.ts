@@ -242,7 +242,8 @@ app.get("/sse/:room/:client", async (c) => {
     if (!LIMITS.cursorPattern.test(last)) throw new HttpError("bad_request");
     req.cursor = last;
   }
-  const answer = await roomStub(c.env, req.room).sse(req);
+  const stub = roomStub(c.env, req.room);
+  const answer = await (req.watcher ? stub.watchSse(req) : stub.sse(req));
   if ("end" in answer) throw new HttpError(answer.end, {}, answer.retryAfterMs);
   return new Response(answer.stream, {
     headers: {

@@ -1,6 +1,7 @@
 /**
  * "Compare transports" in Chromium: the host opens it from the host's tools (a new tab, no key in
- * its address), and one tab follows the room over every lane while the teacher writes in another:
+ * its address), and one tab follows the room over every lane (WebSocket, SSE, long polling,
+ * polling) while the teacher writes in another:
  * every lane delivers the same messages in the same order, polling's worst delay is above long
  * polling's, and no counter ever goes back. And a student's own transport switch keeps each
  * transport's counters.
@@ -11,7 +12,7 @@ import { PATIENCE, allConfirmed, haveChromium, online, say, usePageHarness } fro
 
 /** Polling asks this often here (2 s in class): long enough to tell from long polling, short to wait. */
 const POLL_EVERY_MS = 800;
-const LANES = ["websocket", "long", "poll"] as const;
+const LANES = ["websocket", "sse", "long", "poll"] as const;
 
 describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
   const h = usePageHarness();
@@ -77,7 +78,7 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
     await race.goto(opened!);
     await race.getByRole("heading", { name: `Compare transports · ${r}` }).waitFor(PATIENCE);
     // Every lane welcomed (its "Connecting…" gone) before the first message.
-    await expect.poll(() => race.locator(".race-state").allTextContents(), PATIENCE).toEqual(["", "", ""]);
+    await expect.poll(() => race.locator(".race-state").allTextContents(), PATIENCE).toEqual(["", "", "", ""]);
 
     // The watchers are no one in the room.
     const snapshot = (await (await fetch(`${h.url}/api/rooms/${r}`)).json()) as { users: { name: string }[] };
@@ -92,10 +93,11 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
       await allConfirmed(teacher);
     };
     for (const text of ["one", "two", "three"]) await sendAfterPoll(text);
-    await expect.poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE).toEqual([3, 3, 3]);
+    await expect.poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE).toEqual([3, 3, 3, 3]);
     const first = await lanes(race);
     // The same seqs, in the same order, on every lane.
     expect(first.websocket.seqs.split(",")).toHaveLength(3);
+    expect(first.sse.seqs).toBe(first.websocket.seqs);
     expect(first.long.seqs).toBe(first.websocket.seqs);
     expect(first.poll.seqs).toBe(first.websocket.seqs);
     await expect
@@ -105,6 +107,7 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
     expect(first.poll.max).toBeGreaterThan(first.long.max);
     expect(first.poll.max).toBeGreaterThan(POLL_EVERY_MS / 2);
     expect(first.websocket.requests).toBe(1);
+    expect(first.sse.requests).toBe(1);
     for (const kind of LANES) {
       expect(first[kind].up, kind).toBeGreaterThan(0);
       expect(first[kind].down, kind).toBeGreaterThan(0);
@@ -114,13 +117,14 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
     await expect.poll(() => cost.textContent(), PATIENCE).toMatch(/^[\d,]+ \(free plan: 100,000 a day\)$/);
 
     await sendAfterPoll("four");
-    await expect.poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE).toEqual([4, 4, 4]);
+    await expect.poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE).toEqual([4, 4, 4, 4]);
     const later = await lanes(race);
     for (const kind of LANES) {
       for (const k of ["requests", "frames", "up", "down", "max"] as const)
         expect(later[kind][k], `${kind} ${k}`).toBeGreaterThanOrEqual(first[kind][k]);
       expect(later[kind].seqs.startsWith(first[kind].seqs), kind).toBe(true);
     }
+    expect(later.sse.seqs).toBe(later.websocket.seqs);
     expect(later.long.seqs).toBe(later.websocket.seqs);
     expect(later.poll.seqs).toBe(later.websocket.seqs);
     expect(teacher.url()).toBe(`${h.url}/?room=${r}`);

@@ -30,4 +30,14 @@ describe("what an hour of a class costs, per transport", () => {
     expect(long.gbSeconds).toBe(poll.gbSeconds);
     expect(ws.dollars).toBeLessThan(long.dollars);
   });
+
+  it("a stream: one request to open it an hour (and one per reconnect seen), the room awake all hour", () => {
+    const minute = { seconds: 60, messages: 2 };
+    const once = hourCost("sse", { ...minute, requests: 1 }, 300);
+    // A minute's look with its one open is not 60 opens an hour.
+    expect(once.workerRequests).toBe(300 + 120);
+    expect(once.gbSeconds).toBeCloseTo(3600 * PRICING.roomGb);
+    const reconnected = hourCost("sse", { ...minute, requests: 2 }, 300);
+    expect(reconnected.workerRequests).toBe(300 * 61 + 120);
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { LIMITS, type WelcomeFrame } from "../../src/protocol";
 import { ChatRoom, roomStub } from "../../src/room/chat-room";
 import { PollClient, messagesIn } from "../support/poll-client";
+import { SseClient } from "../support/sse-client";
 import { TEST_CONFIG } from "../support/test-vars";
 import { ORIGIN, expectRefused, hostedRoom, join, open } from "../support/worker-client";
 
@@ -123,5 +124,38 @@ describe("a watcher over HTTP (/poll/:room/~watch)", () => {
     const answer = await held;
     expect(answer.status).toBe(403);
     expect(answer.body).toMatchObject({ error: { code: "host_key_invalid" } });
+  });
+
+  it("over Server-Sent Events (/sse/:room/~watch): a welcome event, then what everyone reads, counted among the 8", async () => {
+    const { room, key, host } = await hostedRoom();
+    const none = await new SseClient(room, "~watch", { host: "C".repeat(43) }).fetch();
+    expect(none.status).toBe(403);
+    expect(await none.json()).toMatchObject({ error: { code: "host_key_invalid" } });
+    const sse = new SseClient(room, "~watch", { host: key });
+    const stream = await sse.open();
+    const welcome = (await stream.nextOf("welcome")) as WelcomeFrame;
+    expect(welcome.users.map((u) => u.name)).toEqual(["Teacher"]);
+    host.say("streamed");
+    expect(await stream.nextOf("message")).toMatchObject({ text: "streamed" });
+    expect(await users(room)).toEqual(["Teacher"]);
+    // A reconnect from its last id resumes with no welcome.
+    const lastId = stream.lastId;
+    await stream.cancel();
+    host.say("while away");
+    const again = await sse.open({ lastEventId: lastId! });
+    expect(await again.nextOf("message")).toMatchObject({ text: "while away" });
+    expect(again.events.map((e) => e.frame.type)).not.toContain("welcome");
+    // It holds a seat: seven more fill the room's watchers.
+    for (let i = 1; i < LIMITS.watchersMax; i++) await watcher(room, key).join();
+    const extra = await new SseClient(room, "~watch", { host: key }).fetch();
+    expect(extra.status).toBe(503);
+    expect(await extra.json()).toMatchObject({ error: { code: "too_many_watchers" } });
+    // The room's key given up: the stream ends with host_key_invalid.
+    await SELF.fetch(`${ORIGIN}/api/rooms/${room}/host`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(await again.nextOf("error")).toMatchObject({ code: "host_key_invalid" });
+    await again.end();
   });
 });
