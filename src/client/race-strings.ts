@@ -20,7 +20,7 @@ const en = {
   events: "Events on the stream",
   up: "Bytes up (page → server)",
   down: "Bytes down (server → page)",
-  estimated: "{n} of them estimated",
+  estimated: "{n} estimated",
   messages: "Messages delivered",
   p50: "Delay p50",
   max: "Delay max",
@@ -40,6 +40,7 @@ const en = {
   gbs: "{n} GB-s",
   freeDay: "free plan: {n} a day",
   dollars: "about US$ {n} at paid rates",
+  underCent: "under US$ 0.01 at paid rates",
   costNote:
     "An estimate from what this lane measured, on Cloudflare's published pricing as read on 2026-12-01 (see the README). A hibernating WebSocket room sleeps between messages; a held long poll or a poll every 2 s keeps it awake.",
   noKey:
@@ -65,7 +66,7 @@ const fa: Record<RaceKey, string> = {
   events: "رویدادهای جریان",
   up: "بایت‌های رفت (صفحه ← سرور)",
   down: "بایت‌های برگشت (سرور ← صفحه)",
-  estimated: "{n} از آن‌ها تخمینی",
+  estimated: "{n} تخمینی",
   messages: "پیام‌های رسیده",
   p50: "میانهٔ تأخیر",
   max: "بیشترین تأخیر",
@@ -85,6 +86,7 @@ const fa: Record<RaceKey, string> = {
   gbs: "{n} گیگابایت‌ثانیه",
   freeDay: "طرح رایگان: {n} در روز",
   dollars: "حدود {n} دلار با نرخ‌های پولی",
+  underCent: "کمتر از ۰٫۰۱ دلار با نرخ‌های پولی",
   costNote:
     "تخمینی است از آنچه این مسیر اندازه گرفت، با قیمت‌های منتشرشدهٔ Cloudflare که در ۱۰ آذر ۱۴۰۵ (۲۰۲۶-۱۲-۰۱) خوانده شد (README را ببینید). اتاق وب‌سوکتِ به‌خواب‌رفته میان پیام‌ها می‌خوابد؛ نظرسنجی طولانیِ نگه‌داشته یا نظرسنجی هر ۲ ثانیه آن را بیدار نگه می‌دارد.",
   noKey:

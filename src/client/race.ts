@@ -29,7 +29,7 @@ export interface RaceOptions {
 
 /** Redraw this often: the strips move with time even when nothing arrives. */
 const DRAW_MS = 250;
-const STRIP_W = 720;
+/** The strip's height in CSS pixels; its width is the lane's. */
 const STRIP_H = 96;
 /** Dots above this delay are drawn at the top (the number says the rest). */
 const STRIP_MAX_DELAY_MS = 3000;
@@ -119,7 +119,7 @@ export class Race {
   private lane(kind: LaneKind, room: string, key: string, clock: RoomClock): Row {
     const lane = new Lane(kind, clock);
     const section = el("section", { class: "race-lane", attrs: { "data-lane": kind } });
-    const canvas = el("canvas", { class: "race-strip", attrs: { width: String(STRIP_W), height: String(STRIP_H) } });
+    const canvas = el("canvas", { class: "race-strip", attrs: { "aria-hidden": "true" } });
     const state = el("p", { class: "race-state", attrs: { role: "status" } });
     const strip = el("div", { class: "race-strip-box" }, canvas, state);
     const stats = el("dl", { class: "race-stats" });
@@ -171,6 +171,14 @@ export class Race {
     const c = row.lane.counts;
     const g = row.canvas.getContext("2d");
     if (g === null) return;
+    // Drawn at the size it is shown, in device pixels: sharp on a projector.
+    const dpr = window.devicePixelRatio || 1;
+    const STRIP_W = Math.max(1, row.canvas.clientWidth);
+    if (row.canvas.width !== Math.round(STRIP_W * dpr) || row.canvas.height !== Math.round(STRIP_H * dpr)) {
+      row.canvas.width = Math.round(STRIP_W * dpr);
+      row.canvas.height = Math.round(STRIP_H * dpr);
+    }
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
     const style = getComputedStyle(row.canvas);
     const ink = style.color;
     g.clearRect(0, 0, STRIP_W, STRIP_H);
@@ -215,7 +223,9 @@ export class Race {
     const c: LaneCounts = row.lane.counts;
     const ms = (n: number | null) => (n === null ? this.t("none") : this.t("ms", { n: Math.round(n) }));
     const bytes = (n: number, est: number) =>
-      est === 0 ? this.t("bytes", { n }) : `${this.t("bytes", { n })} (≈ ${this.t("estimated", { n: est })})`;
+      est === 0
+        ? this.t("bytes", { n })
+        : `${this.t("bytes", { n })} (≈ ${this.t("estimated", { n: this.t("bytes", { n: est }) })})`;
     const rows: [RaceKey, string][] = [
       row.kind === "websocket"
         ? ["frames", this.o.i18n.num(c.frames)]
@@ -249,7 +259,11 @@ export class Race {
         `${this.t("gbs", { n: Math.round(cost.gbSeconds) })} (${this.t("freeDay", { n: this.t("gbs", { n: PRICING.durationFreePerDay }) })})`,
         "duration",
       ],
-      ["", this.t("dollars", { n: Math.round(cost.dollars * 100) / 100 }), "dollars"],
+      [
+        "",
+        cost.dollars < 0.01 ? this.t("underCent") : this.t("dollars", { n: Math.round(cost.dollars * 100) / 100 }),
+        "dollars",
+      ],
     ]);
   }
 

@@ -93,7 +93,9 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
       await allConfirmed(teacher);
     };
     for (const text of ["one", "two", "three"]) await sendAfterPoll(text);
-    await expect.poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE).toEqual([3, 3, 3, 3]);
+    await expect
+      .poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE)
+      .toEqual([3, 3, 3, 3]);
     const first = await lanes(race);
     // The same seqs, in the same order, on every lane.
     expect(first.websocket.seqs.split(",")).toHaveLength(3);
@@ -117,7 +119,9 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
     await expect.poll(() => cost.textContent(), PATIENCE).toMatch(/^[\d,]+ \(free plan: 100,000 a day\)$/);
 
     await sendAfterPoll("four");
-    await expect.poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE).toEqual([4, 4, 4, 4]);
+    await expect
+      .poll(async () => Object.values(await lanes(race)).map((l) => l.messages), PATIENCE)
+      .toEqual([4, 4, 4, 4]);
     const later = await lanes(race);
     for (const kind of LANES) {
       for (const k of ["requests", "frames", "up", "down", "max"] as const)
