@@ -41,7 +41,9 @@ export function openWebSocket(o: WireOptions): Stop {
   let ending: string | null = null;
   const connect = () => {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}/ws/${encodeURIComponent(o.room)}/~watch?host=${o.key}`;
+    // A reconnect resumes after the last message this lane has: what it missed comes in the welcome.
+    const since = o.lane.counts.lastSeq;
+    const url = `${scheme}://${location.host}/ws/${encodeURIComponent(o.room)}/~watch?host=${o.key}${since === null ? "" : `&since=${since}`}`;
     ending = null;
     o.lane.tick(Date.now(), true);
     o.lane.bytes("up", HTTP_HEADER_BYTES + url.length, true);
@@ -225,6 +227,8 @@ export function openHttp(o: WireOptions & { mode: "long" | "poll"; meter: BodyMe
       const url = new URL(`/poll/${encodeURIComponent(o.room)}/~watch`, location.href);
       url.searchParams.set("session", session);
       if (cursor !== undefined) url.searchParams.set("cursor", cursor);
+      // Should the room not know the cursor (a restart), its welcome resumes after this.
+      else if (o.lane.counts.lastSeq !== null) url.searchParams.set("since", String(o.lane.counts.lastSeq));
       url.searchParams.set("wait", String(wait));
       const href = url.href;
       o.lane.tick(Date.now(), true);

@@ -134,6 +134,26 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
     expect(teacher.url()).toBe(`${h.url}/?room=${r}`);
   });
 
+  it("a lane that breaks says so on its strip, while the others go on", async () => {
+    const r = h.room();
+    const ctx = await h.newContext({ timings: { pollEveryMs: POLL_EVERY_MS } });
+    const teacher = await hosted(ctx, r);
+    const race = await ctx.newPage();
+    // The network drops every HTTP watch request: the long polling and polling lanes break.
+    await race.route(/\/poll\/[^/]+\/~watch/, (route) => route.abort("connectionreset"));
+    await race.goto(`${h.url}/?room=${r}&view=race`);
+    for (const kind of ["long", "poll"]) {
+      await race
+        .locator(`[data-lane="${kind}"].broken .race-state`, { hasText: "Broken: the network failed. Trying again…" })
+        .waitFor(PATIENCE);
+    }
+    await say(teacher, "still arriving");
+    await allConfirmed(teacher);
+    await expect.poll(async () => (await lanes(race)).websocket.messages, PATIENCE).toBe(1);
+    expect((await lanes(race)).sse.messages).toBe(1);
+    expect(await race.locator('[data-lane="websocket"]').getAttribute("class")).not.toContain("broken");
+  });
+
   it("without a kept host key says so and watches nothing", async () => {
     const race = await (await h.newContext()).newPage();
     await race.goto(`${h.url}/?room=${h.room()}&view=race`);
