@@ -42,7 +42,7 @@ const en = {
   dollars: "about US$ {n} at paid rates",
   underCent: "under US$ 0.01 at paid rates",
   costNote:
-    "An estimate from what this lane measured, on Cloudflare's published pricing as read on 2026-12-01 (see the README). A hibernating WebSocket room sleeps between messages; a held long poll or a poll every 2 s keeps it awake.",
+    "An estimate from what each lane measured, on Cloudflare's published pricing as read on 2026-12-01 (see the README). A hibernating WebSocket room sleeps between messages; a held long poll or a poll every 2 s keeps it awake.",
   noKey:
     "This browser keeps no host key for this room, so it cannot watch it. Open Compare transports from the host's page.",
   loadFailed: "The comparison did not load. Reload the page.",
@@ -88,7 +88,7 @@ const fa: Record<RaceKey, string> = {
   dollars: "حدود {n} دلار با نرخ‌های پولی",
   underCent: "کمتر از ۰٫۰۱ دلار با نرخ‌های پولی",
   costNote:
-    "تخمینی است از آنچه این مسیر اندازه گرفت، با قیمت‌های منتشرشدهٔ Cloudflare که در ۱۰ آذر ۱۴۰۵ (۲۰۲۶-۱۲-۰۱) خوانده شد (README را ببینید). اتاق وب‌سوکتِ به‌خواب‌رفته میان پیام‌ها می‌خوابد؛ نظرسنجی طولانیِ نگه‌داشته یا نظرسنجی هر ۲ ثانیه آن را بیدار نگه می‌دارد.",
+    "تخمینی است از آنچه هر مسیر اندازه گرفت، با قیمت‌های منتشرشدهٔ Cloudflare که در ۱۰ آذر ۱۴۰۵ (۲۰۲۶-۱۲-۰۱) خوانده شد (README را ببینید). اتاق وب‌سوکتِ به‌خواب‌رفته میان پیام‌ها می‌خوابد؛ نظرسنجی طولانیِ نگه‌داشته یا نظرسنجی هر ۲ ثانیه آن را بیدار نگه می‌دارد.",
   noKey:
     "این مرورگر کلید میزبانی برای این اتاق ندارد، پس نمی‌تواند آن را دنبال کند. «مقایسهٔ روش‌های انتقال» را از صفحهٔ میزبان باز کنید.",
   loadFailed: "مقایسه بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",

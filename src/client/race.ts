@@ -75,10 +75,10 @@ export class Race {
     document.title = `${this.t("title")} · ${room}`;
     page.append(this.label("p", "intro"), this.label("p", "legend", "race-legend"));
     const lanes = el("div", { class: "race-lanes" });
-    page.append(lanes, this.order);
+    // The class size first: every lane's hour below is for that many students.
     const costHead = el("p", { class: "race-cost-head" }, this.label("span", "costTitle"), " ", this.students, " ");
     costHead.append(this.label("span", "students"));
-    page.append(costHead, this.label("p", "costNote", "note race-cost-note"));
+    page.append(costHead, lanes, this.order, this.label("p", "costNote", "note race-cost-note"));
     const clock = new RoomClock();
     const kinds: LaneKind[] = ["websocket", "sse", "long", "poll"];
     for (const kind of kinds) {
