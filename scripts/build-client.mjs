@@ -1,4 +1,5 @@
-// Bundles the page (src/client/main.ts) into public/app.js, and the projector view
+// Bundles the page (src/client/main.ts) into public/app.js, the race (src/client/race.ts,
+// "Compare transports") into public/race.js, and the projector view
 // (src/client/projector.ts, with its QR code library) into public/projector.js beside it: a
 // separate ES module that app.js imports only when the page is opened as `?view=projector`, so
 // the library never weighs on the chat page. Run by `npm run build`, which wrangler's [build]
@@ -16,7 +17,10 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outfile = resolve(root, process.argv[2] ?? "public/app.js");
 const projector = join(dirname(outfile), "projector.js");
-if (process.env.ROOMCAST_PAGE_BUILT === "1" && existsSync(outfile) && existsSync(projector)) process.exit(0);
+// "Compare transports" (`?view=race`), a module of its own like the projector's.
+const race = join(dirname(outfile), "race.js");
+if (process.env.ROOMCAST_PAGE_BUILT === "1" && existsSync(outfile) && existsSync(projector) && existsSync(race))
+  process.exit(0);
 
 const common = {
   absWorkingDir: root,
@@ -38,6 +42,7 @@ const results = await Promise.all([
     outfile: projector,
     format: "esm",
   }),
+  build({ ...common, entryPoints: ["src/client/race.ts"], outfile: race, format: "esm" }),
 ]);
 for (const file of results.flatMap((r) => r.outputFiles)) {
   const tmp = `${file.path}.${process.pid}.tmp`;

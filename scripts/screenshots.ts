@@ -3,7 +3,8 @@
  * (plus the teaching panel, and dark mode), the host's view (a pinned question, a knock at the
  * locked room), and the projector view with the host's key. Run with `npm run screenshots`: it uses the same browser
  * as the browser tests (see test/support/browser.ts). Last, a class of 300 (protocol members,
- * bench/class-room.ts) as the host's laptop and a student's phone see it.
+ * bench/class-room.ts) as the host's laptop and a student's phone see it. And "Compare
+ * transports" (race.png): `npm run screenshots -- --race` takes that one alone.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +43,39 @@ async function say(page: Page, text: string): Promise<void> {
   await allConfirmed(page);
 }
 
+/**
+ * The race: a host's laptop opens Compare transports for a room of its own while a student
+ * writes now and then; taken once every lane has the student's messages.
+ */
+async function raceShot(browser: Browser, url: string): Promise<void> {
+  const claim = await fetch(`${url}/api/rooms/race/host`, { method: "POST" });
+  const { hostKey } = (await claim.json()) as HostClaim;
+  const ctx = await browser.newContext({ locale: "en-US", viewport: { width: 1760, height: 1180 } });
+  const teacher = await ctx.newPage();
+  await teacher.goto(`${url}/?room=race#host=${hostKey}`);
+  await teacher.locator("#name").fill("Teacher");
+  await teacher.locator("#join button[type=submit]").click();
+  await teacher.locator('#status[data-state="online"]').waitFor();
+  const race = await ctx.newPage();
+  await race.goto(`${url}/?room=race&view=race`);
+  await race.waitForFunction(() =>
+    [...document.querySelectorAll(".race-state")].every((s) => s.textContent === "" && s.closest("[data-lane]")),
+  );
+  const student = await open(browser, url, "Sara", { lang: "en", room: "race" });
+  const lines = ["Is polling slower?", "Watch the dots", "Long polling answers at once", "One more", "And the last"];
+  for (const [i, text] of lines.entries()) {
+    await say(student, text);
+    await new Promise((r) => setTimeout(r, 700 + 450 * i));
+  }
+  await race.waitForFunction(
+    (n) => [...document.querySelectorAll<HTMLElement>("[data-lane]")].every((l) => Number(l.dataset.messages) >= n),
+    lines.length,
+  );
+  await race.screenshot({ path: join(OUT, "race.png"), fullPage: true });
+  await student.context().close();
+  await ctx.close();
+}
+
 const lookup = await findBrowser();
 if (!lookup.found) throw new Error(`No browser for the screenshots: ${lookup.why}`);
 const persistTo = mkdtempSync(join(tmpdir(), "roomcast-shots-"));
@@ -49,94 +83,98 @@ const dev = await startWranglerDev({ persistTo });
 const browser = await launchBrowser(lookup.browser);
 try {
   mkdirSync(OUT, { recursive: true });
-  const omid = await open(browser, dev.url, "Omid", { lang: "en" });
-  const sara = await open(browser, dev.url, "سارا", { lang: "fa" });
-  await say(omid, "Hi all! Is the demo working on your side?");
-  await say(sara, "سلام! بله، پیام‌ها بدون رفرش می‌رسند.");
-  await say(omid, "Great. Now watch the online list when someone leaves.");
-  const guest = await open(browser, dev.url, "Guest", { lang: "en" });
-  // A word from the guest between the join and the leave: two presence lines, not one that
-  // comes to nothing (joined and left within one run).
-  await say(guest, "Hello, just passing through.");
-  await guest.context().close();
-  await sara.locator(".presence", { hasText: "Guest" }).nth(1).waitFor();
-  await sara.locator("#message").pressSequentially("دارم می‌نویسم", { delay: 250 });
-  await omid.locator("#typing").filter({ hasText: "typing" }).waitFor();
+  await raceShot(browser, dev.url);
+  // `-- --race`: that shot alone.
+  if (!process.argv.includes("--race")) {
+    const omid = await open(browser, dev.url, "Omid", { lang: "en" });
+    const sara = await open(browser, dev.url, "سارا", { lang: "fa" });
+    await say(omid, "Hi all! Is the demo working on your side?");
+    await say(sara, "سلام! بله، پیام‌ها بدون رفرش می‌رسند.");
+    await say(omid, "Great. Now watch the online list when someone leaves.");
+    const guest = await open(browser, dev.url, "Guest", { lang: "en" });
+    // A word from the guest between the join and the leave: two presence lines, not one that
+    // comes to nothing (joined and left within one run).
+    await say(guest, "Hello, just passing through.");
+    await guest.context().close();
+    await sara.locator(".presence", { hasText: "Guest" }).nth(1).waitFor();
+    await sara.locator("#message").pressSequentially("دارم می‌نویسم", { delay: 250 });
+    await omid.locator("#typing").filter({ hasText: "typing" }).waitFor();
 
-  const shots: [string, Page][] = [
-    ["desktop-en", omid],
-    ["desktop-fa", sara],
-  ];
-  for (const [file, page] of shots) await page.screenshot({ path: join(OUT, `${file}.png`) });
+    const shots: [string, Page][] = [
+      ["desktop-en", omid],
+      ["desktop-fa", sara],
+    ];
+    for (const [file, page] of shots) await page.screenshot({ path: join(OUT, `${file}.png`) });
 
-  const phoneEn = await open(browser, dev.url, "Nima", { lang: "en", phone: true });
-  await phoneEn.screenshot({ path: join(OUT, "phone-en.png") });
-  const phoneFa = await open(browser, dev.url, "مریم", { lang: "fa", phone: true, dark: true });
-  await phoneFa.screenshot({ path: join(OUT, "phone-fa-dark.png") });
+    const phoneEn = await open(browser, dev.url, "Nima", { lang: "en", phone: true });
+    await phoneEn.screenshot({ path: join(OUT, "phone-en.png") });
+    const phoneFa = await open(browser, dev.url, "مریم", { lang: "fa", phone: true, dark: true });
+    await phoneFa.screenshot({ path: join(OUT, "phone-fa-dark.png") });
 
-  // The projector: the host's key claimed as a teacher's tool would, in the fragment.
-  const claim = await fetch(`${dev.url}/api/rooms/demo/host`, { method: "POST" });
-  const { hostKey } = (await claim.json()) as HostClaim;
-  const projector = await (
-    await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } })
-  ).newPage();
-  await projector.goto(`${dev.url}/?room=demo&view=projector#host=${hostKey}`);
-  await projector.locator(".pj-msg", { hasText: "Great. Now" }).waitFor();
-  await projector.locator(".pj-count", { hasText: "online" }).waitFor();
+    // The projector: the host's key claimed as a teacher's tool would, in the fragment.
+    const claim = await fetch(`${dev.url}/api/rooms/demo/host`, { method: "POST" });
+    const { hostKey } = (await claim.json()) as HostClaim;
+    const projector = await (
+      await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } })
+    ).newPage();
+    await projector.goto(`${dev.url}/?room=demo&view=projector#host=${hostKey}`);
+    await projector.locator(".pj-msg", { hasText: "Great. Now" }).waitFor();
+    await projector.locator(".pj-count", { hasText: "online" }).waitFor();
 
-  // The host's view: the teacher opens the host link on a laptop and joins with the kept key.
-  const teacher = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
-  await teacher.goto(`${dev.url}/?room=demo#host=${hostKey}`);
-  await teacher.locator("#name").fill("Teacher");
-  await teacher.locator("#join button[type=submit]").click();
-  await teacher.locator('#status[data-state="online"]').waitFor();
-  await teacher.getByRole("button", { name: "Clear room" }).waitFor();
-  // A question pinned: above the log in every tab, and in large type on the projector.
-  await teacher.getByRole("button", { name: "Pin the message from Omid above the conversation" }).first().click();
-  await teacher.locator("#pinned").waitFor();
-  // Someone at the door: the room locked, a late student's tab waits, and the host sees the knock.
-  await teacher.locator("#lock-room").click();
-  await teacher.locator("#lock-room.on").waitFor();
-  const late = await (await browser.newContext({ locale: "en-US", viewport: PHONE })).newPage();
-  await late.goto(`${dev.url}/?room=demo`);
-  await late.locator("#name").fill("Arash");
-  await late.locator("#join button[type=submit]").click();
-  await teacher.locator("#knocks li", { hasText: "Arash" }).waitFor();
-  await teacher.screenshot({ path: join(OUT, "host-view.png") });
-  await projector.locator(".projector-pinned").waitFor();
-  await projector.screenshot({ path: join(OUT, "projector.png") });
+    // The host's view: the teacher opens the host link on a laptop and joins with the kept key.
+    const teacher = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
+    await teacher.goto(`${dev.url}/?room=demo#host=${hostKey}`);
+    await teacher.locator("#name").fill("Teacher");
+    await teacher.locator("#join button[type=submit]").click();
+    await teacher.locator('#status[data-state="online"]').waitFor();
+    await teacher.getByRole("button", { name: "Clear room" }).waitFor();
+    // A question pinned: above the log in every tab, and in large type on the projector.
+    await teacher.getByRole("button", { name: "Pin the message from Omid above the conversation" }).first().click();
+    await teacher.locator("#pinned").waitFor();
+    // Someone at the door: the room locked, a late student's tab waits, and the host sees the knock.
+    await teacher.locator("#lock-room").click();
+    await teacher.locator("#lock-room.on").waitFor();
+    const late = await (await browser.newContext({ locale: "en-US", viewport: PHONE })).newPage();
+    await late.goto(`${dev.url}/?room=demo`);
+    await late.locator("#name").fill("Arash");
+    await late.locator("#join button[type=submit]").click();
+    await teacher.locator("#knocks li", { hasText: "Arash" }).waitFor();
+    await teacher.screenshot({ path: join(OUT, "host-view.png") });
+    await projector.locator(".projector-pinned").waitFor();
+    await projector.screenshot({ path: join(OUT, "projector.png") });
 
-  await omid.getByRole("button", { name: "Under the hood" }).click();
-  await omid
-    .locator(".frame", { hasText: "Great. Now" })
-    .filter({ has: omid.locator(".dir.out") })
-    .click();
-  await omid.locator(".stack").scrollIntoViewIfNeeded();
-  await omid.screenshot({ path: join(OUT, "under-the-hood.png") });
+    await omid.getByRole("button", { name: "Under the hood" }).click();
+    await omid
+      .locator(".frame", { hasText: "Great. Now" })
+      .filter({ has: omid.locator(".dir.out") })
+      .click();
+    await omid.locator(".stack").scrollIntoViewIfNeeded();
+    await omid.screenshot({ path: join(OUT, "under-the-hood.png") });
 
-  // A class of 300: the teacher hosts from a laptop, a student is on a phone, and 300 protocol
-  // members join (within the room's join burst, 320 by default) and say a few things.
-  const classClaim = await fetch(`${dev.url}/api/rooms/class/host`, { method: "POST" });
-  const classKey = ((await classClaim.json()) as HostClaim).hostKey;
-  const host = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
-  await host.goto(`${dev.url}/?room=class#host=${classKey}`);
-  await host.locator("#name").fill("Teacher");
-  await host.locator("#join button[type=submit]").click();
-  await host.locator('#status[data-state="online"]').waitFor();
-  const student = await open(browser, dev.url, "نیلوفر", { lang: "fa", phone: true, room: "class" });
-  const klass = await fillRoom({ url: dev.url, room: "class", names: classNames(300), withinMs: 3000 });
-  if (klass.failures.length > 0) throw new Error(`joins failed: ${klass.failures.slice(0, 3).join("; ")}`);
-  await say(host, "Welcome! Open the link on the board, then say hi.");
-  const said = [0, 1, 2, 5, 3, 9].map((t, i) => {
-    klass.say(i * 37 + 11, classText(t));
-    return classText(t);
-  });
-  for (const page of [host, student]) {
-    for (const text of said) await page.locator("[role=log] .msg .text", { hasText: text }).first().waitFor();
+    // A class of 300: the teacher hosts from a laptop, a student is on a phone, and 300 protocol
+    // members join (within the room's join burst, 320 by default) and say a few things.
+    const classClaim = await fetch(`${dev.url}/api/rooms/class/host`, { method: "POST" });
+    const classKey = ((await classClaim.json()) as HostClaim).hostKey;
+    const host = await (await browser.newContext({ locale: "en-US", viewport: DESKTOP })).newPage();
+    await host.goto(`${dev.url}/?room=class#host=${classKey}`);
+    await host.locator("#name").fill("Teacher");
+    await host.locator("#join button[type=submit]").click();
+    await host.locator('#status[data-state="online"]').waitFor();
+    const student = await open(browser, dev.url, "نیلوفر", { lang: "fa", phone: true, room: "class" });
+    const klass = await fillRoom({ url: dev.url, room: "class", names: classNames(300), withinMs: 3000 });
+    if (klass.failures.length > 0) throw new Error(`joins failed: ${klass.failures.slice(0, 3).join("; ")}`);
+    await say(host, "Welcome! Open the link on the board, then say hi.");
+    const said = [0, 1, 2, 5, 3, 9].map((t, i) => {
+      klass.say(i * 37 + 11, classText(t));
+      return classText(t);
+    });
+    for (const page of [host, student]) {
+      for (const text of said) await page.locator("[role=log] .msg .text", { hasText: text }).first().waitFor();
+    }
+    await host.screenshot({ path: join(OUT, "class-300-host.png") });
+    await student.screenshot({ path: join(OUT, "class-300-phone.png") });
+    await klass.close();
   }
-  await host.screenshot({ path: join(OUT, "class-300-host.png") });
-  await student.screenshot({ path: join(OUT, "class-300-phone.png") });
-  await klass.close();
   console.log(`Screenshots written to ${OUT}`);
 } finally {
   await browser.close();

@@ -28,6 +28,7 @@ import {
   parseRoomName,
   parseUserName,
   utf8ByteLength,
+  WATCH,
 } from "./protocol";
 
 // ---------------------------------------------------------------------------------------------
@@ -63,7 +64,10 @@ export interface JoinRequest {
   epoch?: string;
   /** The host key, as given (the room checks it). */
   host?: string;
-  /** The projector's watcher socket (`/ws/:room/~projector`): host key required, not a user. */
+  /**
+   * A watcher (`/ws/:room/~projector`, `/ws/:room/~watch`, `/poll/:room/~watch`): host key
+   * required, not a user.
+   */
   watcher?: true;
   /** Set by the Worker from `request.cf` (deployed only), never from the query. */
   edge?: EdgeInfo;
@@ -77,8 +81,8 @@ export interface JoinRequest {
 export function parseJoinRequest(rawRoom: string, rawName: string, query: URLSearchParams): JoinRequest | RefusalCode {
   const room = parseRoomName(rawRoom);
   if (room === null) return "invalid_room";
-  const watcher = rawName === PROJECTOR;
-  const name = watcher ? PROJECTOR : parseUserName(rawName);
+  const watcher = rawName === PROJECTOR || rawName === WATCH;
+  const name = watcher ? rawName : parseUserName(rawName);
   if (name === null) return "invalid_name";
   const join: JoinRequest = { room, name };
   if (watcher) join.watcher = true;
@@ -123,6 +127,7 @@ export function bearer(authorization: string | undefined): string | null {
  * at `maxWait` (the poll timeout − 5 s). The host key comes in `Authorization: Bearer <key>`
  * (`authorization`, the header as sent), never in the URL, where every log and history keeps it:
  * `host=` in the query, or a header that is not a well-formed Bearer key, is `bad_request`.
+ * `~watch` is a watcher (`session` names it: one per lane); `~projector` is the socket's alone.
  */
 export function parsePollRequest(
   rawRoom: string,
@@ -140,6 +145,9 @@ export function parsePollRequest(
     if (host === null || !LIMITS.hostKeyPattern.test(host)) return "bad_request";
     join.host = host;
   }
+  // A watcher over HTTP is the host's: without the key it is refused as a wrong key would be.
+  if (join.watcher && join.host === undefined) return "host_key_invalid";
+
   const poll: PollRequest = { ...join, session: join.session, wait: Math.min(LIMITS.pollMaxWaitSeconds, maxWait) };
   const cursor = query.get("cursor");
   if (cursor !== null) {

@@ -51,6 +51,11 @@ export const LIMITS = {
   pollMaxSpacingMs: 500,
   /** Server-Sent Events: a comment this often keeps the stream written to (and its member in). */
   sseCommentMs: 15_000,
+  /**
+   * Watchers per room, across transports (the projector's socket, the race's lanes): a watcher
+   * is not a user, so `MAX_USERS_PER_ROOM` does not hold it; this does.
+   */
+  watchersMax: 8,
   /** A poll cursor as the room hands it out (also each SSE event's `id:`). */
   cursorPattern: /^[A-Za-z0-9_-]{1,64}\.\d{1,15}$/,
   /** A one-time host link is exchanged for the key within this many minutes, once. */
@@ -67,6 +72,12 @@ export const LIMITS = {
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
 export const PROJECTOR = "~projector";
+
+/**
+ * The client name of a watcher over HTTP (`/poll/:room/~watch`) or a WebSocket
+ * (`/ws/:room/~watch`, like `~projector`): host key required, not a user, sends nothing.
+ */
+export const WATCH = "~watch";
 
 /** The text frame answered by the runtime itself (no room wake-up). */
 export const PING = "ping";
@@ -104,6 +115,7 @@ export const ERROR_CODES = {
   no_such_removal: "No one of that name is removed from this room now.",
   no_such_knock: "No one is waiting with that knock (let in, refused or lapsed).",
   knock_refused: "The host did not let you in.",
+  too_many_watchers: "This room has as many watchers (projectors, race lanes) as it takes; close one first.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -120,6 +132,8 @@ export const END_STATUS = {
   removed: 403,
   room_locked: 423,
   name_taken: 409,
+  // Before `room_full`, whose close code it shares: a bare 4503 close still reads as room_full.
+  too_many_watchers: 503,
   room_full: 503,
   join_busy: 429,
   knock_refused: 403,

@@ -119,7 +119,7 @@ export class Chat {
       onStatus: (s) => this.status(s),
       onWire: (dir, data, kind) => {
         views.hood.wire(dir, data, kind);
-        views.transport.wire(dir, data);
+        views.transport.wire(dir, data, kind);
       },
       onRequest: () => views.transport.request(),
       onExchange: (x) => views.hood.exchange(x),

@@ -70,6 +70,7 @@ const en = {
   knocksCount: "{n} waiting",
   knocksLabel: "Waiting to join",
   err_knock_refused: "The teacher did not let you in. You can try again in a few minutes.",
+  err_too_many_watchers: "This room has 8 watchers (projectors, race lanes) already: close one first.",
   err_no_such_knock: "That person is no longer waiting.",
   joined: "{name} joined",
   left: "{name} left",
@@ -232,6 +233,8 @@ const en = {
   edgeLocal: "A local server: the data centre and the edge's round trip appear when deployed on Cloudflare.",
   // The projector view (its other strings are in PROJECTOR_STRINGS, below)
   pjLoadFailed: "The projector view did not load. Reload the page.",
+  compareTransports: "Compare transports",
+  raceLoadFailed: "Compare transports did not load. Reload the page.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -297,6 +300,7 @@ const fa: Record<Key, string> = {
   knocksCount: "{n} نفر منتظر",
   knocksLabel: "منتظر ورود",
   err_knock_refused: "معلم شما را راه نداد. چند دقیقهٔ دیگر دوباره امتحان کنید.",
+  err_too_many_watchers: "این اتاق همین حالا ۸ تماشاگر (نمای پرده، مسیرهای مسابقه) دارد: اول یکی را ببندید.",
   err_no_such_knock: "آن شخص دیگر منتظر نیست.",
   joined: "{name} وارد شد",
   left: "{name} خارج شد",
@@ -456,6 +460,8 @@ const fa: Record<Key, string> = {
   pageProtocol: "این صفحه با این پروتکل بارگذاری شد",
   edgeLocal: "سرور محلی است: مرکز داده و رفت‌وبرگشت لبه پس از استقرار روی Cloudflare نمایش داده می‌شوند.",
   pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
+  compareTransports: "مقایسهٔ روش‌های انتقال",
+  raceLoadFailed: "مقایسهٔ روش‌های انتقال بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };

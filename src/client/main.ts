@@ -43,6 +43,7 @@ import { KnocksView } from "./view-knocks";
 import { LogView } from "./view-log";
 import { PinnedView } from "./view-pinned";
 import { openProjector, type ProjectorRequest, takeProjectorRequest } from "./projector-link";
+import { openRace, raceLink, raceRoom } from "./race-link";
 import { PeopleView } from "./view-people";
 import { RemovedView } from "./view-removed";
 import { StatusView } from "./view-status";
@@ -174,6 +175,7 @@ const host = new HostView(i18n, byId("host-tools"), {
     if (projector) return `${location.origin}/?room=${encodeURIComponent(room)}&view=projector`;
     return `${location.origin}/?room=${encodeURIComponent(room)}#host=${hostKeys.get(room) ?? ""}`;
   },
+  raceLink: () => raceLink(chat?.room ?? ""),
   oneTimeLink: () => oneTimeLink(chat?.room ?? ""),
   forget: () => void forgetHost(chat?.room ?? ""),
   transcript: () => {
@@ -598,8 +600,12 @@ const kept = seat.get();
 const seated = kept !== null && (linked === null || linked === kept.room) ? kept : null;
 nameInput.value = seated?.name ?? remembered.name() ?? "";
 roomInput.value = linked ?? kept?.room ?? remembered.room() ?? "";
+const race = projector === null ? raceRoom(location) : null;
 if (projector !== null) {
   joinForm.hidden = true;
   void openProjector(i18n, projector, document.querySelector("main") ?? document.body);
+} else if (race !== null) {
+  joinForm.hidden = true;
+  void openRace(i18n, race, document.querySelector("main") ?? document.body);
 } else void start(seated);
 if (linkedToken !== null) void exchangeHostLink(linked, linkedToken);

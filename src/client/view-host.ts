@@ -2,7 +2,7 @@
  * @module
  * The host's tools above the log: Clear room (a dialog that offers the transcript first),
  * Download transcript, Slow mode (off, 10, 30, 60 s), Lock room (a toggle that says its state:
- * "Locked · Unlock"), Copy host link, Projector and Forget host key. They show the room's
+ * "Locked · Unlock"), Copy host link, Projector, Compare transports and Forget host key. They show the room's
  * settings as the room last said them, also on the phone's folded button ("Host tools · Slow
  * 30 s"; the lock has its mark in the header). The host key itself is never put on screen: the
  * link goes to the clipboard and the projector opens in a new tab.
@@ -23,6 +23,8 @@ export interface HostActions {
   moderate: (frame: HostFrame) => void;
   /** The projector's link for this room (`/?room=<room>&view=projector#host=<key>`). */
   link: (projector: boolean) => string;
+  /** Compare transports for this room (`/?room=<room>&view=race`: it reads the kept key itself). */
+  raceLink: () => string;
   /** A one-time host link (`/?room=<room>#hostlink=<token>`), made by the room; null when it could not be. */
   oneTimeLink: () => Promise<string | null>;
   forget: () => void;
@@ -70,6 +72,7 @@ export class HostView {
       this.say(i18n.t(ok ? "hostLinkCopied" : "hostLinkNotCopied"));
     });
     byId("open-projector").addEventListener("click", () => open(actions.link(true), "_blank", "noopener"));
+    byId("open-race").addEventListener("click", () => open(actions.raceLink(), "_blank", "noopener"));
     byId("forget-host").addEventListener("click", () => actions.forget());
   }
 

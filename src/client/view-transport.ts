@@ -2,8 +2,10 @@
  * @module
  * The transport switch in "Under the hood", and what the current transport has cost so far:
  * HTTP requests, bytes each way (bodies measured; headers estimated, and marked so), messages
- * received, and the delay from a message's `ts` to its display (on the server's clock). Open one
- * tab per transport and the course's history (polling → long polling → WebSocket) is on screen.
+ * received, and the delay from a message's `ts` to its display (on the server's clock). Each
+ * transport keeps its own counters for the life of the page: a switch shows the new transport's,
+ * and switching back finds the old ones where they were (never reset). The host's "Compare
+ * transports" puts them side by side.
  */
 import { utf8ByteLength } from "../protocol";
 import { el } from "./dom";
@@ -36,7 +38,8 @@ export class TransportView {
   readonly element = el("section", { class: "transport", attrs: { "aria-labelledby": "transport-heading" } });
   private kind: TransportKind = "websocket";
   private auto = false;
-  private counts = zero();
+  /** Per transport, kept across switches. */
+  private readonly all = new Map<TransportKind, Counts>();
 
   constructor(
     private readonly i18n: I18n,
@@ -49,32 +52,43 @@ export class TransportView {
   setKind(kind: TransportKind, auto: boolean): void {
     this.kind = kind;
     this.auto = auto;
-    this.counts = zero();
     this.render();
+  }
+
+  private countsOf(kind: TransportKind = this.kind): Counts {
+    let c = this.all.get(kind);
+    if (c === undefined) {
+      c = zero();
+      this.all.set(kind, c);
+    }
+    return c;
   }
 
   /** One HTTP request (an upgrade, a poll, a POST), with the header bytes it costs (estimated). */
   request(): void {
-    this.counts.requests++;
-    this.counts.headerBytes += HEADER_BYTES_PER_REQUEST;
+    const c = this.countsOf();
+    c.requests++;
+    c.headerBytes += HEADER_BYTES_PER_REQUEST;
     this.update();
   }
 
-  /** A body or frame on the wire; a WebSocket frame also costs its frame header (computed). */
-  wire(dir: "in" | "out", data: string): void {
+  /** A body or frame on the wire (on `kind`: the one being replaced may still speak); a WebSocket frame also costs its frame header (computed). */
+  wire(dir: "in" | "out", data: string, kind: TransportKind = this.kind): void {
+    const c = this.countsOf(kind);
     const bytes = utf8ByteLength(data);
-    if (dir === "in") this.counts.bytesIn += bytes;
-    else this.counts.bytesOut += bytes;
+    if (dir === "in") c.bytesIn += bytes;
+    else c.bytesOut += bytes;
     // The browser masks what it sends (4 bytes more); the server does not.
-    if (this.kind === "websocket") this.counts.headerBytes += wsHeaderBytes(bytes, dir === "out");
+    if (kind === "websocket") c.headerBytes += wsHeaderBytes(bytes, dir === "out");
     this.update();
   }
 
   /** A message was shown `delayMs` after the room stamped it. */
   message(delayMs: number): void {
-    this.counts.messages++;
-    this.counts.delays.push(Math.max(0, delayMs));
-    if (this.counts.delays.length > 200) this.counts.delays.shift();
+    const c = this.countsOf();
+    c.messages++;
+    c.delays.push(Math.max(0, delayMs));
+    if (c.delays.length > 200) c.delays.shift();
     this.update();
   }
 
@@ -101,7 +115,7 @@ export class TransportView {
     const dl = this.element.querySelector("dl");
     if (dl === null) return;
     const t = this.i18n;
-    const c = this.counts;
+    const c = this.countsOf();
     const sorted = [...c.delays].sort((a, b) => a - b);
     const median = sorted.length === 0 ? null : sorted[Math.floor(sorted.length / 2)]!;
     const rows: [Key, string][] = [

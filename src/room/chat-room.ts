@@ -70,6 +70,8 @@ import { SseStreams } from "./sse-streams";
 import { RoomLimits } from "./limits";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
+import { Watchers } from "./watchers";
+import { type WatchContext, watch, watchPost, watchStream, watchStreamKey } from "./watching";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
 export const JOIN_HEADER = "x-roomcast-join";
@@ -108,6 +110,11 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly knocks = new Knocks(() => this.knocksChanged());
   private knocksHeld: ReturnType<typeof setTimeout> | undefined;
   private knocksDirty = false;
+  /** Watchers over HTTP (the race's lanes), in memory only: not users, nothing stored. */
+  private readonly watchers = new Watchers(
+    () => this.config.pollTimeoutSeconds * 1000,
+    (session, end) => this.streams.end(watchStreamKey(session), end),
+  );
   /** The room as moderation and polling see it. */
   private readonly parts = this.context();
   /** Per person, in memory (a hibernation refills them): see limits.ts. */
@@ -144,6 +151,11 @@ export class ChatRoom extends DurableObject<Env> {
     return room.pollers.isHeld(nameKey(name));
   }
 
+  /** For tests: whether the HTTP watcher of that session has a long poll held. */
+  static watchHeldForTests(room: ChatRoom, session: string): boolean {
+    return room.watchers.isHeld(session);
+  }
+
   /** For tests: every knock as if `ms` older, so that a test sees it lapse without waiting. */
   static ageKnocksForTests(room: ChatRoom, ms: number): void {
     room.knocks.age(ms, Date.now());
@@ -164,7 +176,7 @@ export class ChatRoom extends DurableObject<Env> {
    * The room's parts for its modules, read through getters (an expiry rebuilds them) and its
    * steps as functions: what `ModerationContext` and `PollContext` ask for, and no more.
    */
-  private context(): ModerationContext & SseContext {
+  private context(): ModerationContext & SseContext & WatchContext {
     const room = this;
     return {
       get config() {
@@ -188,6 +200,10 @@ export class ChatRoom extends DurableObject<Env> {
       get streams() {
         return room.streams;
       },
+      get watchers() {
+        return room.watchers;
+      },
+      watcherCount: (now) => this.watcherCount(now),
       occupants: () => this.occupants(),
       end: (o, code, closeCode) => this.end(o, code, closeCode),
       isHost: (m) => this.isHost(m),
@@ -221,10 +237,11 @@ export class ChatRoom extends DurableObject<Env> {
         maxUnackedBytes: this.config.maxUnackedBytes,
         tooSlow: (ws) => this.endSocket(ws, "too_slow", CLOSE_TOO_SLOW),
         flushed: (frames) => {
-          if (this.pollers.all().length === 0) return;
+          if (this.pollers.all().length === 0 && this.watchers.size === 0) return;
           for (const f of frames()) this.feed.append(f.json, f.audience);
           this.pollers.wake();
           this.streams.wake();
+          this.watchers.wake();
         },
         readerOf: socketReader,
       },
@@ -315,6 +332,7 @@ export class ChatRoom extends DurableObject<Env> {
       attach(ws, member);
       former.set(nameKey(m.name), toUser(member));
     }
+    this.watchers.endOthers(current);
     for (const p of this.pollers.demote(current)) former.set(p.key, toUser({ ...pollerMember(p), role: "member" }));
     for (const key of former.keys()) this.fanout.broadcast({ type: "role", role: "member" }, { to: "name", key });
     if (former.size > 0) this.fanout.broadcast({ type: "roles", users: [...former.values()].sort(byJoinedAt) });
@@ -335,6 +353,7 @@ export class ChatRoom extends DurableObject<Env> {
     // A refusal writes nothing (no activity, no alarm): a room nobody got into keeps no storage.
     if (join.watcher) {
       if (hostKeyValid !== true) return refuseUpgrade("host_key_invalid");
+      if (this.watcherCount(now) >= LIMITS.watchersMax) return refuseUpgrade("too_many_watchers");
       response = this.accept(join, keyHash, null, this.occupants(), handshake, now);
     } else {
       const seating = this.admit(join, hostKeyValid, now);
@@ -637,6 +656,32 @@ export class ChatRoom extends DurableObject<Env> {
   /** `POST /poll/:room/:client`: one client frame from a poller. */
   pollPost(req: PollRequest, body: string): Promise<PollPostAnswer | { end: PollEndCode | "not_joined" }> {
     return pollPost(this.parts, req, body);
+  }
+
+  /** `GET /poll/:room/~watch`: a watcher over HTTP (see watching.ts). */
+  watch(req: PollRequest): Promise<PollReply | { end: PollEndCode; retryAfterMs?: number }> {
+    return watch(this.parts, req);
+  }
+
+  /** `GET /sse/:room/~watch`: a watcher as one stream of events (see watching.ts). */
+  watchSse(
+    req: PollRequest,
+  ): Promise<{ stream: ReadableStream<Uint8Array> } | { end: PollEndCode; retryAfterMs?: number }> {
+    return watchStream(this.parts, req);
+  }
+
+  /** `POST /poll/:room/~watch`: answered `not_host` (or `host_key_invalid`). */
+  watchPost(req: PollRequest, body: string): Promise<PollPostAnswer | { end: PollEndCode }> {
+    return watchPost(this.parts, req, body);
+  }
+
+  /** Watchers now: the projector's and the race's sockets, and the HTTP ones. */
+  private watcherCount(now: number): number {
+    const sockets = this.openSockets().filter((ws) => {
+      const m = memberOf(ws);
+      return m?.watcher === true && m.gone !== true;
+    }).length;
+    return sockets + this.watchers.count(now);
   }
 
   // --- close ----------------------------------------------------------------------------------

@@ -208,7 +208,8 @@ function pollRequest(c: Context<App>): PollRequest {
 /** Receive: every frame after the cursor (a welcome first for a new member), held up to `wait` s. */
 app.get("/poll/:room/:client", async (c) => {
   const req = pollRequest(c);
-  const answer = await roomStub(c.env, req.room).poll(req);
+  const stub = roomStub(c.env, req.room);
+  const answer = await (req.watcher ? stub.watch(req) : stub.poll(req));
   if ("end" in answer) throw new HttpError(answer.end, {}, answer.retryAfterMs);
   // `{cursor, frames}` (PollAnswer), written around frames that are JSON already.
   return c.body(`{"cursor":${JSON.stringify(answer.cursor)},"frames":${answer.framesJson}}`, 200, {
@@ -222,7 +223,8 @@ app.post("/poll/:room/:client", async (c) => {
   // Read only up to the frame limit (the room never sees more): 413, not a frame, as nothing was read whole.
   const body = await readCapped(c.req.raw, LIMITS.frameMaxBytes);
   if (body === null) throw new HttpError("frame_too_large");
-  const answer = await roomStub(c.env, req.room).pollPost(req, body);
+  const stub = roomStub(c.env, req.room);
+  const answer = await (req.watcher ? stub.watchPost(req, body) : stub.pollPost(req, body));
   if ("end" in answer) throw new HttpError(answer.end);
   return c.json(answer);
 });
@@ -240,7 +242,8 @@ app.get("/sse/:room/:client", async (c) => {
     if (!LIMITS.cursorPattern.test(last)) throw new HttpError("bad_request");
     req.cursor = last;
   }
-  const answer = await roomStub(c.env, req.room).sse(req);
+  const stub = roomStub(c.env, req.room);
+  const answer = await (req.watcher ? stub.watchSse(req) : stub.sse(req));
   if ("end" in answer) throw new HttpError(answer.end, {}, answer.retryAfterMs);
   return new Response(answer.stream, {
     headers: {

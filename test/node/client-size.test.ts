@@ -9,7 +9,9 @@ import { ROOT } from "../support/wrangler-dev";
 const FILES = ["index.html", "style.css", "app.js"];
 /** The projector view's own files: loaded only by `?view=projector`, so not in the 60 KB. */
 const PROJECTOR = ["projector.js", "projector.css"];
-const BUILT = new Set(["app.js", "projector.js"]);
+/** "Compare transports" (`?view=race`): its own files too, loaded only by that view. */
+const RACE = ["race.js", "race.css"];
+const BUILT = new Set(["app.js", "projector.js", "race.js"]);
 // Built fresh into a temporary folder: public/ may be served by a wrangler dev meanwhile.
 const out = mkdtempSync(join(tmpdir(), "roomcast-build-"));
 const path = (f: string) => (BUILT.has(f) ? join(out, f) : join(ROOT, "public", f));
@@ -46,6 +48,12 @@ describe("the built page", () => {
     expect(read("app.js")).toMatch(/projector\.js/);
   });
 
+  it("leaves the race to its own module", () => {
+    expect(read("race.js")).toMatch(/~watch/);
+    expect(read("app.js")).not.toMatch(/~watch|GB-s/);
+    expect(read("app.js")).toMatch(/race\.js/);
+  });
+
   it("leaves the confusables table on the server (the room's name key)", () => {
     // Source characters of confusables.txt that no page string has (Lisu O, mathematical a,
     // Cherokee A), raw or escaped as a bundler may write them.
@@ -61,7 +69,7 @@ describe("the built page", () => {
   });
 
   it("makes no external request (no CDN, no web font)", () => {
-    for (const f of [...FILES, ...PROJECTOR]) {
+    for (const f of [...FILES, ...PROJECTOR, ...RACE]) {
       // The SVG namespace is a name, never fetched.
       const text = read(f).replaceAll("http://www.w3.org/2000/svg", "");
       expect(text, f).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i);

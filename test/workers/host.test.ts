@@ -145,7 +145,7 @@ describe("the projector's watcher socket", () => {
     const { room, key, host } = await hostedRoom();
     await expectRefused(await open(room, "~projector"), "host_key_invalid", 4403);
     await expectRefused(await open(room, "~projector", { host: "C".repeat(43) }), "host_key_invalid", 4403);
-    // Any number may watch; a locked, full room does not keep them out.
+    // More than MAX_USERS_PER_ROOM may watch; a locked, full room does not keep them out.
     host.send({ type: "lock", locked: true });
     await host.skipTo("settings");
     const watchers = [];
