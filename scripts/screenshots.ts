@@ -50,7 +50,7 @@ async function say(page: Page, text: string): Promise<void> {
 async function raceShot(browser: Browser, url: string): Promise<void> {
   const claim = await fetch(`${url}/api/rooms/race/host`, { method: "POST" });
   const { hostKey } = (await claim.json()) as HostClaim;
-  const ctx = await browser.newContext({ locale: "en-US", viewport: { width: 1760, height: 1180 } });
+  const ctx = await browser.newContext({ locale: "en-US", viewport: { width: 1920, height: 1080 } });
   const teacher = await ctx.newPage();
   await teacher.goto(`${url}/?room=race#host=${hostKey}`);
   await teacher.locator("#name").fill("Teacher");

@@ -222,10 +222,13 @@ export class Race {
   private stats(row: Row): void {
     const c: LaneCounts = row.lane.counts;
     const ms = (n: number | null) => (n === null ? this.t("none") : this.t("ms", { n: Math.round(n) }));
-    const bytes = (n: number, est: number) =>
-      est === 0
-        ? this.t("bytes", { n })
-        : `${this.t("bytes", { n })} (≈ ${this.t("estimated", { n: this.t("bytes", { n: est }) })})`;
+    // What the page measured is said as it is; what it estimated is marked ≈, part or whole.
+    const bytes = (n: number, est: number) => {
+      const total = this.t("bytes", { n });
+      if (est === 0) return total;
+      if (est >= n) return this.t("allEstimated", { n: total });
+      return this.t("estimated", { n: total, part: this.t("bytes", { n: est }) });
+    };
     const rows: [RaceKey, string][] = [
       row.kind === "websocket"
         ? ["frames", this.o.i18n.num(c.frames)]
