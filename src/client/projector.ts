@@ -257,10 +257,16 @@ export class Projector {
     else if (verdict === "show") this.add(m);
   }
 
-  /** The pinned message in large type, or none. */
+  /**
+   * The pinned message in large type, or none. The block takes the text's direction (as on the
+   * page, view-pinned.ts): the label starts on the side the text starts.
+   */
   private pin(m: ChatMessage | null): void {
     this.pinned.hidden = m === null;
     if (m === null) return this.pinned.replaceChildren();
+    const dir = direction(m.text);
+    if (dir === "auto") this.pinned.removeAttribute("dir");
+    else this.pinned.dir = dir;
     this.pinned.replaceChildren(
       el(
         "div",
