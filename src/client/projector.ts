@@ -15,6 +15,8 @@
  * With the key, two columns at any projector size (1920×1080, 1280×720): the room, the code, the
  * link and the count on the left; on the right, top to bottom, the warnings, the pinned message,
  * then the latest messages, which are what gives way: the oldest are hidden whole, never cut.
+ * The pinned message shows whole: the messages give way to it, all of them if need be; only a pin
+ * taller than the column alone gets smaller type, and past the smallest, an ellipsis.
  * A full-screen button (the Fullscreen API; Escape leaves) where the browser has one.
  */
 import {
@@ -41,6 +43,11 @@ import { StatusView } from "./view-status";
 export const COUNT_EVERY_MS = TIMINGS.projectorCountMs;
 /** Messages kept on screen: more would not fit on a projector anyway. */
 export const MAX_SHOWN = 30;
+/**
+ * The type a pin taller than the column alone steps down to (rem), largest first, before it is
+ * cut: 1.5rem still reads from the back of a classroom on a projector.
+ */
+export const PIN_SIZES = [2.5, 2.25, 2, 1.75, 1.5];
 
 export interface ProjectorOptions {
   /** The page's own i18n (app.js's): its language toggle relabels this view too. */
@@ -124,7 +131,10 @@ export class Projector {
       // way (see `fit`).
       this.side.append(this.reach, this.alert, this.pinned, heading, this.empty, this.list);
       section.append(this.side);
-      new ResizeObserver(() => this.fit()).observe(this.list);
+      // The column too: when the pin fills it, the list is not laid out and does not resize.
+      const resized = new ResizeObserver(() => this.fit());
+      resized.observe(this.list);
+      resized.observe(this.side);
       this.watch(this.room, options.key);
     } else {
       // Without messages, a right column only for a warning (the code keeps its 360 px beside it).
@@ -247,10 +257,16 @@ export class Projector {
     else if (verdict === "show") this.add(m);
   }
 
-  /** The pinned message in large type, or none. */
+  /**
+   * The pinned message in large type, or none. The block takes the text's direction (as on the
+   * page, view-pinned.ts): the label starts on the side the text starts.
+   */
   private pin(m: ChatMessage | null): void {
     this.pinned.hidden = m === null;
     if (m === null) return this.pinned.replaceChildren();
+    const dir = direction(m.text);
+    if (dir === "auto") this.pinned.removeAttribute("dir");
+    else this.pinned.dir = dir;
     this.pinned.replaceChildren(
       el(
         "div",
@@ -302,10 +318,13 @@ export class Projector {
    */
   private fit(): void {
     const items = [...this.list.children] as HTMLElement[];
+    // The pin first: when it takes the column, not one of them shows.
+    const crowded = this.fitPin();
     for (const item of items) {
-      item.hidden = false;
+      item.hidden = crowded;
       item.querySelector<HTMLElement>(".text")?.style.removeProperty("-webkit-line-clamp");
     }
+    if (crowded) return;
     // The list is bottom-aligned: what does not fit sticks out above its top (and is cut there).
     const cut = () => {
       const top = items.find((i) => !i.hidden)?.getBoundingClientRect().top;
@@ -319,8 +338,41 @@ export class Projector {
     const text = last.querySelector<HTMLElement>(".text")!;
     const line = Number.parseFloat(getComputedStyle(text).lineHeight) || 1;
     text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor((text.clientHeight - over) / line))));
-    // Not even its name and one line fit (a warning and a long pin on a short screen): none shows.
-    if (cut() > 0.5) last.hidden = true;
+    // Not even its name and one line fit (a warning and a long pin on a short screen): none shows,
+    // nor their heading.
+    if (cut() > 0.5) {
+      last.hidden = true;
+      this.side.classList.add("pj-crowded");
+    }
+  }
+
+  /**
+   * The pinned message whole, before any of the latest messages: when the pin leaves no line for
+   * their heading, they give way entirely (`.pj-crowded`); a pin taller than the column alone
+   * steps its type down (`PIN_SIZES`), and only past the smallest is it cut at a line, with an
+   * ellipsis (nothing to scroll on a projector). True when the pin takes the whole column.
+   */
+  private fitPin(): boolean {
+    this.side.classList.remove("pj-crowded");
+    this.pinned.style.removeProperty("font-size");
+    const text = this.pinned.querySelector<HTMLElement>(".text");
+    text?.style.removeProperty("-webkit-line-clamp");
+    const end = this.side.getBoundingClientRect().bottom;
+    // The list sits below the pin and its heading: past the column's end when they leave it no room.
+    if (this.pinned.hidden || text === null || this.list.getBoundingClientRect().bottom <= end + 0.5) return false;
+    this.side.classList.add("pj-crowded");
+    const over = () => this.pinned.getBoundingClientRect().bottom - end;
+    const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const own = Number.parseFloat(getComputedStyle(this.pinned).fontSize) / rem;
+    for (const size of PIN_SIZES) {
+      if (over() <= 0.5) return true;
+      if (size < own) this.pinned.style.fontSize = `${size}rem`;
+    }
+    const excess = over();
+    if (excess <= 0.5) return true;
+    const line = Number.parseFloat(getComputedStyle(text).lineHeight) || 1;
+    text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor((text.clientHeight - excess) / line))));
+    return true;
   }
 
   /**

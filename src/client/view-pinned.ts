@@ -2,7 +2,10 @@
  * @module
  * The pinned message above the log, for everyone (`welcome.pinned`, then each `pinned` frame):
  * who wrote it and its text, with Unpin for the host. Its label and button are in index.html
- * (`data-t`), so a language switch relabels them with the rest.
+ * (`data-t`), so a language switch relabels them with the rest. The block takes its direction
+ * from the message's text, so the label, the name and Unpin start on the side the text starts
+ * (a Persian question under an English page reads from the right, beside "Pinned"): a text
+ * without a direction of its own keeps the page's.
  */
 import type { ChatMessage } from "../protocol";
 import { direction } from "./direction";
@@ -31,7 +34,10 @@ export class PinnedView {
     from.textContent = m.from;
     from.dir = direction(m.from);
     text.textContent = m.text;
-    text.dir = direction(m.text);
+    const dir = direction(m.text);
+    text.dir = dir;
+    if (dir === "auto") root.removeAttribute("dir");
+    else root.dir = dir;
   }
 
   /** Unpin is the host's (it goes when the role does). */

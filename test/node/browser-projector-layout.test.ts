@@ -6,7 +6,7 @@
  */
 import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { HostClaim } from "../../src/protocol";
+import { type HostClaim, LIMITS } from "../../src/protocol";
 import { NodeClient } from "../support/node-client";
 import { PATIENCE, haveChromium, online, usePageHarness } from "../support/page-harness";
 
@@ -117,6 +117,120 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       await ctx.close();
     });
   }
+
+  // About 355 characters: a question the teacher pins so the class can read it while answering.
+  const LONG_PIN =
+    "Before the next exercise, think about this: when two students send a message at the same moment, " +
+    "the room gives each one a number in the order it received them, and every phone shows them in that " +
+    "order. What happens if one phone loses its connection for a few seconds and then comes back? " +
+    "Which messages does it ask for, and how does it know none are missing?";
+
+  for (const screen of SCREENS) {
+    it(`at ${screen.width}×${screen.height}: a long pinned message shows whole, and the latest messages give way to it`, async () => {
+      expect(LONG_PIN.length).toBeGreaterThanOrEqual(350);
+      const r = room();
+      const key = await claim(r);
+      const host = await client(`${r}/Teacher?host=${key}`);
+      const students = [];
+      for (const name of ["Sara", "Omid", "Nima"]) students.push(await client(`${r}/${name}`));
+      const ctx = await newContext({ viewport: screen });
+      const page = await ctx.newPage();
+      await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+      await online(page);
+      // The long one first (seq 1), then more than fits, spread over the students (each has a rate limit).
+      students[0]!.send({ type: "message", text: LONG_PIN });
+      for (let i = 0; i < 12; i++)
+        students[i % 3]!.send({ type: "message", text: i % 2 === 0 ? `Short ${i}` : `Line one of ${i}\nline two` });
+      await expect.poll(() => page.locator(".pj-msg").count(), PATIENCE).toBe(13);
+      host.send({ type: "pin", seq: 1 });
+      const pinned = page.locator(".projector-pinned");
+      await pinned.filter({ hasText: "none are missing?" }).waitFor(PATIENCE);
+      await page.screenshot({ path: `/tmp/shots/projector-long-pin-${screen.width}.png` });
+
+      // Whole: its text box holds all of it (no scrolling, no cut), with no line clamp (no ellipsis).
+      const text = pinned.locator(".text");
+      expect(await text.textContent()).toBe(LONG_PIN);
+      expect(await text.evaluate((n) => n.scrollHeight <= n.clientHeight + 1), "the pinned text is not cut").toBe(true);
+      expect(await text.evaluate((n) => getComputedStyle(n).webkitLineClamp), "no ellipsis").toBe("none");
+      // Inside the column and on screen.
+      const right = await box(page.locator(".pj-feed"));
+      const pin = await box(pinned);
+      expect(pin.y).toBeGreaterThanOrEqual(right.y - 0.5);
+      expect(pin.y + pin.height, "the pin ends inside the column").toBeLessThanOrEqual(right.y + right.height + 0.5);
+      expect(pin.y + pin.height).toBeLessThanOrEqual(screen.height);
+
+      // Below it, the latest messages that still fit, whole: the older ones gave way.
+      const shown = page.locator(".pj-msg:not([hidden])");
+      const visible = await shown.count();
+      const list = visible === 0 ? { y: pin.y + pin.height, height: 0 } : await box(page.locator(".pj-messages"));
+      expect(pin.y + pin.height).toBeLessThanOrEqual(list.y + 0.5);
+      expect(visible, "some gave way").toBeLessThan(13);
+      // At 1920×1080 some still show below it, and the pin keeps its large type; at 1280×720 beside
+      // the warning it takes the column (their heading goes too) in smaller type, 24 px at least.
+      const msgSize = await fontSize(page.locator(".pj-msg .text").first());
+      if (screen.width === 1920) {
+        expect(visible).toBeGreaterThan(0);
+        expect(await fontSize(text)).toBeGreaterThan(msgSize);
+      } else {
+        expect(await fontSize(text)).toBeGreaterThanOrEqual(24);
+      }
+      if (visible === 0) {
+        expect(await page.locator(".pj-feed h2").isHidden(), "no heading over nothing").toBe(true);
+        expect(await page.locator(".pj-messages").isHidden()).toBe(true);
+      }
+      for (let i = 0; i < visible; i++) {
+        const m = await box(shown.nth(i));
+        expect(m.y, `message ${i} starts below the pin`).toBeGreaterThanOrEqual(list.y - 0.5);
+        expect(m.y + m.height, `message ${i} ends inside the column`).toBeLessThanOrEqual(list.y + list.height + 0.5);
+        const t = shown.nth(i).locator(".text");
+        expect(await t.evaluate((n) => n.scrollHeight <= n.clientHeight + 1), `message ${i} is not cut`).toBe(true);
+      }
+      const all = await page.locator(".pj-msg .text").allTextContents();
+      expect(await shown.locator(".text").allTextContents(), "the newest").toEqual(all.slice(13 - visible));
+      for (const c of [host, ...students]) c.close();
+      await ctx.close();
+    });
+  }
+
+  it("at 1280×720: a pin taller than the column alone is cut at a line with an ellipsis; a short pin gives the messages back", async () => {
+    const r = room();
+    const key = await claim(r);
+    const host = await client(`${r}/Teacher?host=${key}`);
+    const sara = await client(`${r}/Sara`);
+    const ctx = await newContext({ viewport: SCREENS[1] });
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+    await online(page);
+    // As long as a message may be: more than the column holds even in the pin's smallest type.
+    const huge = `${LONG_PIN} `.repeat(6).slice(0, LIMITS.textMaxChars);
+    sara.send({ type: "message", text: huge });
+    sara.send({ type: "message", text: "Short one" });
+    await expect.poll(() => page.locator(".pj-msg").count(), PATIENCE).toBe(2);
+    host.send({ type: "pin", seq: 1 });
+    const pinned = page.locator(".projector-pinned");
+    const text = pinned.locator(".text");
+    await expect.poll(() => text.evaluate((n) => getComputedStyle(n).webkitLineClamp), PATIENCE).not.toBe("none");
+    await page.screenshot({ path: "/tmp/shots/projector-huge-pin-1280.png" });
+    const right = await box(page.locator(".pj-feed"));
+    const pin = await box(pinned);
+    expect(pin.y + pin.height, "cut inside the column").toBeLessThanOrEqual(right.y + right.height + 0.5);
+    expect(await fontSize(text), "in the smallest type first").toBe(24);
+    // Cut at a line (a whole number of lines in the box), nothing to scroll.
+    const lines = await text.evaluate((n) => n.clientHeight / Number.parseFloat(getComputedStyle(n).lineHeight));
+    expect(Math.abs(lines - Math.round(lines))).toBeLessThan(0.05);
+    expect(await text.evaluate((n) => getComputedStyle(n).overflowY)).toBe("hidden");
+    expect(await page.locator(".pj-msg:not([hidden])").count()).toBe(0);
+
+    // A short pin in its place: its own type, whole, and the latest messages back below it.
+    host.send({ type: "pin", seq: 2 });
+    await pinned.filter({ hasText: "Short one" }).waitFor(PATIENCE);
+    await expect.poll(() => page.locator(".pj-msg:not([hidden])").count(), PATIENCE).toBeGreaterThan(0);
+    expect(await text.evaluate((n) => getComputedStyle(n).webkitLineClamp)).toBe("none");
+    expect(await fontSize(text)).toBe(36);
+    expect(await page.locator(".pj-feed h2").isVisible()).toBe(true);
+    for (const c of [host, sara]) c.close();
+    await ctx.close();
+  });
 
   it("full screen: the button enters it and leaves it, and is hidden where the browser has none", async () => {
     const r = room();

@@ -137,4 +137,74 @@ describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin"
     for (const page of [teacher, sara, late]) await pinned(page).waitFor({ state: "hidden", ...PATIENCE });
     await big.waitFor({ state: "hidden", ...PATIENCE });
   });
+
+  /**
+   * A pinned block's start edges: the label's (its box, by its direction) and the text's (its
+   * first line, by the text's own direction), and that direction.
+   */
+  const edges = (page: Page, selectors: [label: string, text: string]) =>
+    page.evaluate(([labelAt, textAt]) => {
+      const label = document.querySelector(labelAt)!;
+      const text = document.querySelector(textAt)!;
+      const rtl = (e: Element) => getComputedStyle(e).direction === "rtl";
+      const box = label.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const rects = [...range.getClientRects()];
+      const line = rects.filter((r) => Math.abs(r.top - rects[0]!.top) < 2);
+      return {
+        label: rtl(label) ? box.right : box.left,
+        text: rtl(text) ? Math.max(...line.map((r) => r.right)) : Math.min(...line.map((r) => r.left)),
+        textDir: getComputedStyle(text).direction,
+      };
+    }, selectors);
+
+  it("the pinned text starts where its label starts, English or Persian, in either language of the page", async () => {
+    const r = room();
+    const ctx = await newContext({ viewport: { width: 1280, height: 800 } });
+    const teacher = await hosted(ctx, r, "Teacher");
+    const screen = await projector(ctx, r);
+    const sara = await joined(await newContext(), r, "سارا");
+    const english = "What does the accept header prove?";
+    const persian = "سلام، سؤال دارم: چرا این‌طور است؟";
+    await say(sara, english);
+    await say(sara, persian);
+    await expect.poll(() => texts(teacher), PATIENCE).toEqual([english, persian]);
+    const pinned = teacher.locator("#pinned-text");
+    const pin = async (i: number, text: string) => {
+      await log(teacher).locator("button.pin").nth(i).click();
+      await expect.poll(() => pinned.textContent(), PATIENCE).toBe(text);
+    };
+    const check = async (ui: string, msg: "en" | "fa") => {
+      await screen
+        .locator(".projector-pinned .text")
+        .filter({ hasText: msg === "fa" ? "سلام" : "What" })
+        .waitFor(PATIENCE);
+      await teacher.screenshot({ path: `/tmp/shots/pinned-${ui}-ui-${msg}-text.png` });
+      await screen.screenshot({ path: `/tmp/shots/pinned-projector-${ui}-ui-${msg}-text.png` });
+      // The text keeps its own direction; its start is the label's, not the far side of the screen
+      // (the host's tab, and the projector in large type).
+      for (const [where, page, selectors] of [
+        ["host's tab", teacher, ["#pinned-label", "#pinned-text"]],
+        ["projector", screen, [".projector-pinned .pj-pin-label", ".projector-pinned .text"]],
+      ] as const) {
+        const e = await edges(page, [...selectors]);
+        expect(e.textDir).toBe(msg === "fa" ? "rtl" : "ltr");
+        expect(Math.abs(e.text - e.label), `${where}, ${ui} page, ${msg} text: ${JSON.stringify(e)}`).toBeLessThan(8);
+      }
+    };
+
+    await pin(0, english);
+    await check("en", "en");
+    await pin(1, persian);
+    await check("en", "fa");
+    // The page's language toggle (the projector in the same browser has its own).
+    for (const page of [teacher, screen]) {
+      await page.locator("#lang").click();
+      await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    }
+    await check("fa", "fa");
+    await pin(0, english);
+    await check("fa", "en");
+  });
 });
