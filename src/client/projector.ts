@@ -283,9 +283,11 @@ export class Projector {
   /** Shows a message at its place by seq (the newest at the bottom); the oldest leave past `MAX_SHOWN`. */
   private add(m: ChatMessage): void {
     if (this.shown.has(m.seq)) return;
+    // Like the pin: the line reads from where its text starts (a Persian message under an English page).
+    const dir = direction(m.text);
     const item = el(
       "li",
-      { class: "pj-msg" },
+      { class: "pj-msg", ...(dir !== "auto" && { dir }) },
       el(
         "div",
         { class: "pj-who" },

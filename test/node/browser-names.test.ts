@@ -45,12 +45,25 @@ describe.skipIf(!haveChromium)("the page in Chromium: names and the host's mark"
     await expect
       .poll(() => lines(projector, ".pj-msg"), PATIENCE)
       .toEqual(["Teacher [host]: Open your books", "Sara: Which page?"]);
+    // A Persian line on an English projector reads from the right, its name where its text starts.
+    teacher.send({ type: "message", text: "صفحهٔ ۱۲ را باز کنید" });
+    const persian = projector.locator(".pj-msg", { hasText: "صفحهٔ" });
+    await persian.waitFor(PATIENCE);
+    expect(await persian.locator(".pj-who").evaluate((n) => getComputedStyle(n).direction)).toBe("rtl");
+    expect(
+      await projector
+        .locator(".pj-msg")
+        .first()
+        .evaluate((n) => getComputedStyle(n).direction),
+    ).toBe("ltr");
 
     // The mark is a word in the reader's language: the toggle relabels it in both views.
     await sara.locator("#lang").click();
-    await expect.poll(() => log(sara).locator(".role").allTextContents(), PATIENCE).toEqual(["میزبان"]);
+    await expect.poll(() => log(sara).locator(".role").allTextContents(), PATIENCE).toEqual(["میزبان", "میزبان"]);
     await projector.locator("#lang").click();
-    await expect.poll(() => projector.locator(".pj-msg .role").allTextContents(), PATIENCE).toEqual(["میزبان"]);
+    await expect
+      .poll(() => projector.locator(".pj-msg .role").allTextContents(), PATIENCE)
+      .toEqual(["میزبان", "میزبان"]);
     teacher.close();
   });
 
