@@ -20,7 +20,7 @@ import {
   type WelcomeFrame,
 } from "../protocol";
 import type { Status } from "./connection";
-import type { I18n } from "./i18n";
+import { errorKey, type I18n } from "./i18n";
 import { Outbox, type Pending } from "./outbox";
 import { keptOutbox } from "./storage";
 import { Timeline } from "./timeline";
@@ -222,7 +222,7 @@ export class Chat {
       this.events.removals?.([], this.clockOffset);
       this.events.knocks?.([]);
       this.transport.forgetHostKey();
-      this.views.log.notice(this.i18n.t("hostEnded"));
+      this.views.log.notice("hostEnded");
       if (this.hostKey !== undefined) this.events.hostEnded?.(this.hostKey);
     }
     if (this.settings !== null) this.events.role(host, this.settings);
@@ -237,7 +237,7 @@ export class Chat {
     if (result.reset) {
       // Another life of the room: what is shown belongs to the old one.
       this.views.log.reset();
-      this.views.log.notice(this.i18n.t("resetNotice"));
+      this.views.log.notice("resetNotice");
     } else {
       // A resume: what the host deleted or cleared meanwhile goes here too.
       if (w.clearedThrough !== undefined) this.cleared(w.clearedThrough);
@@ -245,7 +245,7 @@ export class Chat {
       for (const m of w.restored ?? []) this.views.log.restored(m, this.isOwn(m));
     }
     this.views.pinned.show(w.pinned ?? null, this.isHost);
-    if (result.gap) this.views.log.notice(this.i18n.t("gap"));
+    if (result.gap) this.views.log.notice("gap");
     for (const m of result.show) this.show(m, true);
     // History may already hold some of our pending messages (sent just before the connection was lost).
     for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
@@ -275,18 +275,17 @@ export class Chat {
 
   private cleared(through: number): void {
     this.views.log.cleared(through);
-    this.views.log.notice(this.i18n.t("clearedNotice"));
+    this.views.log.notice("clearedNotice");
   }
 
   private applySettings(s: RoomSettings, announce = true): void {
     const before = this.settings;
     this.settings = { slowSeconds: s.slowSeconds, locked: s.locked };
-    const t = this.i18n;
     if (announce && before !== null && s.slowSeconds !== before.slowSeconds) {
-      this.views.log.notice(s.slowSeconds > 0 ? t.t("slowOn", { n: s.slowSeconds }) : t.t("slowOff"));
+      this.views.log.notice(s.slowSeconds > 0 ? "slowOn" : "slowOff", { n: s.slowSeconds });
     }
     if (announce && before !== null && s.locked !== before.locked) {
-      this.views.log.notice(t.t(s.locked ? "lockedOn" : "lockedOff"));
+      this.views.log.notice(s.locked ? "lockedOn" : "lockedOff");
     }
     if (s.slowSeconds === 0 && (before?.slowSeconds ?? 0) > 0) {
       // Nothing waits for slow mode any more.
@@ -347,7 +346,7 @@ export class Chat {
       setTimeout(() => this.drainOutbox(), wait + SLOW_MARGIN_MS);
       return;
     }
-    if (HOST_ERRORS.has(e.code)) return this.views.log.notice(this.i18n.error(e.code));
+    if (HOST_ERRORS.has(e.code)) return this.views.log.notice(errorKey(e.code));
     if (e.id !== undefined && this.outbox.has(e.id)) {
       this.outbox.confirm(e.id);
       this.views.log.failed(e.id, this.i18n.error(e.code));
@@ -359,7 +358,7 @@ export class Chat {
   private status(s: Status): void {
     this.views.status.set(s);
     // Said in the log too: the status line alone is easy to miss on a tab one comes back to.
-    if (s.kind === "replaced") this.views.log.notice(this.i18n.t("replacedNotice", { name: this.me }));
+    if (s.kind === "replaced") this.views.log.notice("replacedNotice", { name: this.me });
     if (s.kind === "refused") {
       clearInterval(this.resendCheck);
       this.views.composer.slowUntil(0);

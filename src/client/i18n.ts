@@ -586,9 +586,14 @@ export class I18n {
 
   /** A readable sentence for an error code (refusals and message errors). */
   error(code: ErrorCode): string {
-    const key = `err_${code}` as Key;
-    return key in en ? this.t(key) : this.t("err_other");
+    return this.t(errorKey(code));
   }
+}
+
+/** The string key of an error code's sentence (`err_other` for a code the page has no words for). */
+export function errorKey(code: ErrorCode): Key {
+  const key = `err_${code}` as Key;
+  return key in en ? key : "err_other";
 }
 
 /** Local calendar day of a timestamp, for date separators. */

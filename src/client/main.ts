@@ -186,6 +186,14 @@ const host = new HostView(i18n, byId("host-tools"), {
 });
 
 const knocks = new KnocksView(i18n, byId("knocks"), byId("knocks-live"), (frame) => chat?.moderate(frame));
+// On a phone both lists open over the log's space: one at a time, so neither covers the other.
+const removedBox = byId<HTMLDetailsElement>("removed");
+knocks.onOpen = () => {
+  removedBox.open = false;
+};
+removedBox.addEventListener("toggle", () => {
+  if (removedBox.open) knocks.close();
+});
 
 function applyLanguage(lang: Lang): void {
   i18n.lang = lang;
@@ -474,7 +482,7 @@ async function exchangeHostLink(rawRoom: string | null, token: string): Promise<
   }
   if (key === null) {
     if (chat === null) alertBox.textContent = i18n.t("oneTimeLinkInvalid");
-    else log.notice(i18n.t("oneTimeLinkInvalid"));
+    else log.notice("oneTimeLinkInvalid");
     return;
   }
   hostKeys.set(room, key);
@@ -513,7 +521,7 @@ async function forgetHost(room: string): Promise<void> {
   const s = seat.get();
   if (chat?.room === room && s !== null) {
     join(room, s.name);
-    log.notice(i18n.t("hostForgotten"));
+    log.notice("hostForgotten");
   } else {
     updateHostHere();
     alertBox.textContent = i18n.t("hostForgotten");

@@ -11,7 +11,7 @@ import type { HostFrame, RoomSettings } from "../protocol";
 import { copyText } from "./clipboard";
 import { choose } from "./dialog";
 import { byId, el, withNames } from "./dom";
-import type { I18n } from "./i18n";
+import type { I18n, Key } from "./i18n";
 
 /** The choices of the Slow mode menu, in seconds (0 = off). */
 export const SLOW_CHOICES = [0, 10, 30, 60];
@@ -39,6 +39,8 @@ export class HostView {
   private readonly note = byId("host-note");
   private readonly state = byId("host-state");
   private noteTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the note says, as a key: a language switch says it again in the new language. */
+  private noteKey: Key | null = null;
 
   constructor(
     private readonly i18n: I18n,
@@ -57,11 +59,11 @@ export class HostView {
       });
       if (choice === null) return;
       // "Download first" clears only once the file is saved: a failed download keeps the messages.
-      if (choice === "save" && !(await actions.transcript())) return this.say(i18n.t("transcriptNotCleared"));
+      if (choice === "save" && !(await actions.transcript())) return this.say("transcriptNotCleared");
       actions.moderate({ type: "clear" });
     });
     byId("download-transcript").addEventListener("click", async () => {
-      this.say(i18n.t((await actions.transcript()) ? "transcriptSaved" : "transcriptFailed"));
+      this.say((await actions.transcript()) ? "transcriptSaved" : "transcriptFailed");
     });
     this.slow.addEventListener("change", () => actions.moderate({ type: "slow", seconds: Number(this.slow.value) }));
     this.lock.addEventListener("click", () => actions.moderate({ type: "lock", locked: !this.settings.locked }));
@@ -69,7 +71,7 @@ export class HostView {
     copy.addEventListener("click", async () => {
       const ok = await copyText(actions.oneTimeLink());
       copy.focus();
-      this.say(i18n.t(ok ? "hostLinkCopied" : "hostLinkNotCopied"));
+      this.say(ok ? "hostLinkCopied" : "hostLinkNotCopied");
     });
     byId("open-projector").addEventListener("click", () => open(actions.link(true), "_blank", "noopener"));
     byId("open-race").addEventListener("click", () => open(actions.raceLink(), "_blank", "noopener"));
@@ -80,7 +82,7 @@ export class HostView {
   show(host: boolean, settings: RoomSettings): void {
     this.root.hidden = !host;
     this.settings = settings;
-    if (!host) this.say("");
+    if (!host) this.say(null);
     this.render();
   }
 
@@ -99,11 +101,15 @@ export class HostView {
     // Folded on a phone, the button still says slow mode (the lock has its mark in the header).
     const slow = this.settings.slowSeconds;
     this.state.textContent = slow > 0 ? ` · ${t.t("slowState", { n: slow })}` : "";
+    this.note.textContent = this.noteKey === null ? "" : t.t(this.noteKey);
+    this.note.dir = t.lang === "fa" ? "rtl" : "ltr";
   }
 
-  private say(text: string): void {
+  private say(key: Key | null): void {
     clearTimeout(this.noteTimer);
-    this.note.textContent = text;
-    if (text !== "") this.noteTimer = setTimeout(() => this.say(""), NOTE_MS);
+    this.noteKey = key;
+    this.note.textContent = key === null ? "" : this.i18n.t(key);
+    this.note.dir = this.i18n.lang === "fa" ? "rtl" : "ltr";
+    if (key !== null) this.noteTimer = setTimeout(() => this.say(null), NOTE_MS);
   }
 }

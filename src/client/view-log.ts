@@ -15,7 +15,7 @@
 import type { ChatMessage, HostFrame } from "../protocol";
 import { direction } from "./direction";
 import { el } from "./dom";
-import { dayKey, type I18n } from "./i18n";
+import { dayKey, type I18n, type Key } from "./i18n";
 import { describeRun, type Piece, PresenceRun } from "./presence-run";
 import { TIMINGS } from "./timings";
 
@@ -129,8 +129,14 @@ export class LogView {
     }, "other-quiet");
   }
 
-  notice(text: string): void {
-    this.append(() => this.list.append(el("li", { class: "notice", attrs: { role: "note" }, text })), "other-quiet");
+  /** A quiet line from the page; its key and values stay on it, so a language switch rewrites it. */
+  notice(key: Key, vars: Record<string, string | number> = {}): void {
+    const line = el("li", {
+      class: "notice",
+      attrs: { role: "note", "data-key": key, "data-vars": JSON.stringify(vars) },
+    });
+    this.labelNotice(line);
+    this.append(() => this.list.append(line), "other-quiet");
   }
 
   pending(id: string, text: string, ts: number): void {
@@ -336,6 +342,7 @@ export class LogView {
       b.setAttribute("aria-label", this.i18n.t(pin ? "pinLabel" : "deleteLabel", { name: from }));
     }
     for (const line of this.list.querySelectorAll<HTMLElement>(".deleted-undo")) this.labelUndo(line);
+    for (const line of this.list.querySelectorAll<HTMLElement>(".notice[data-key]")) this.labelNotice(line);
     for (const line of this.list.querySelectorAll(".presence")) {
       const run = this.runs.get(line);
       if (run !== undefined)
@@ -455,6 +462,12 @@ export class LogView {
     const undo = line.querySelector("button");
     undo?.replaceChildren(this.i18n.t("undo"));
     undo?.setAttribute("aria-label", this.i18n.t("undoLabel", { name: line.dataset.from ?? "" }));
+  }
+
+  /** A notice in the reader's language, laid out in its direction (a full stop stays at its end). */
+  private labelNotice(line: HTMLElement): void {
+    line.textContent = this.i18n.t(line.dataset.key as Key, JSON.parse(line.dataset.vars ?? "{}"));
+    line.dir = this.i18n.lang === "fa" ? "rtl" : "ltr";
   }
 
   private timeEl(ts: number): HTMLTimeElement {

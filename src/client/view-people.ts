@@ -13,6 +13,7 @@ import { choose } from "./dialog";
 import { direction } from "./direction";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
+import { focusIn, refocus } from "./refocus";
 import { matches, rosterOrder, searchKey } from "./roster";
 
 /** A typing frame is shown this long (the server relays one at most every 2 s). */
@@ -155,6 +156,8 @@ export class PeopleView {
     clearTimeout(this.timer);
     this.frame = this.timer = undefined;
     const t = this.i18n;
+    // A removed person's row leaves with its focused Remove button: focus goes to a neighbour's.
+    const spot = focusIn(this.list);
     if (this.order?.lang !== t.lang) this.order = { lang: t.lang, compare: rosterOrder(t.lang) };
     const users = [...this.users.values()].sort(this.order.compare);
     const search = this.parts.search;
@@ -181,6 +184,7 @@ export class PeopleView {
     }
     if (focused !== undefined && document.activeElement === document.body)
       this.list.querySelector<HTMLElement>(`[data-name="${CSS.escape(focused)}"]`)?.focus();
+    refocus(spot, this.list, [this.parts.toggle]);
     this.list.setAttribute("aria-label", t.t("online"));
     this.parts.heading.textContent = t.t("onlineCount", { n: users.length });
     this.parts.toggle.textContent = t.t("onlineShort", { n: users.length });
@@ -205,7 +209,7 @@ export class PeopleView {
       });
     const li = el(
       "li",
-      { class: me ? "me" : undefined },
+      { class: me ? "me" : undefined, attrs: { "data-key": foldName(u.name) } },
       el("bdi", { class: "name", dir: direction(u.name), text: u.name }),
       tags.length > 0 && el("span", { class: "you", text: ` (${tags.join(t.lang === "fa" ? "، " : ", ")})` }),
       remove,

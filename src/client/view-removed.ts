@@ -8,6 +8,7 @@
 import type { Removal } from "../protocol";
 import { el, withNames } from "./dom";
 import type { I18n } from "./i18n";
+import { focusIn, refocus } from "./refocus";
 
 /** The minutes left are redrawn this often (and a lapsed removal leaves the list). */
 const TICK_MS = 15_000;
@@ -42,6 +43,8 @@ export class RemovedView {
 
   render(): void {
     const t = this.i18n;
+    // Taken first: hiding the list (the last row went) would drop focus before it is read.
+    const spot = focusIn(this.list);
     const now = Date.now() + this.offset;
     const live = this.removals.filter((r) => r.until > now);
     this.root.hidden = live.length === 0;
@@ -52,7 +55,7 @@ export class RemovedView {
         const minutes = t.t("minutesLeft", { n: Math.max(1, Math.round((r.until - now) / 60_000)) });
         return el(
           "li",
-          {},
+          { attrs: { "data-key": r.name } },
           ...withNames(`{name} · ${minutes} `, { name: r.name }),
           el("button", {
             class: "let-back-in link",
@@ -62,5 +65,7 @@ export class RemovedView {
         );
       }),
     );
+    // A row let back in took its focused button along: focus goes to a neighbour, the count, or the log.
+    refocus(spot, this.list, [this.count]);
   }
 }

@@ -132,4 +132,110 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     expect(await students[1]!.locator("#join").isVisible()).toBe(true);
     expect(await students[1]!.locator('#status[data-state="knocking"]').count()).toBe(0);
   });
+  it("on a phone with the keyboard open, knocks and removals fold to counts, one list at a time, and the log keeps 40 %", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(PHONE), r);
+    const knock = async (name: string) => knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, name);
+    const first = await Promise.all(["Sara", "Omid"].map(knock));
+    const toggle = teacher.locator("#knocks-toggle");
+    await expect.poll(() => toggle.textContent(), PATIENCE).toBe("2 waiting");
+    await toggle.click();
+    for (const name of ["Sara", "Omid"])
+      await waiting(teacher)
+        .getByRole("listitem")
+        .filter({ hasText: name })
+        .getByRole("button", { name: "Let in" })
+        .click();
+    await Promise.all(first.map((p) => online(p)));
+    await expect.poll(() => waiting(teacher).isVisible(), PATIENCE).toBe(false);
+
+    // Later knocks arrive folded, as the count (and said politely).
+    await Promise.all(["Reza", "Mina"].map(knock));
+    await expect.poll(() => toggle.textContent(), PATIENCE).toBe("2 waiting");
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await teacher.locator("#knocks-list").isVisible()).toBe(false);
+    expect(await teacher.locator("#knocks-live").textContent()).toContain("is waiting");
+
+    await teacher.locator("#people-toggle").click();
+    for (const name of ["Sara", "Omid"]) {
+      await teacher.getByRole("button", { name: `Remove ${name}` }).click();
+      await teacher
+        .getByRole("dialog")
+        .getByRole("button", { name: `Remove ${name}` })
+        .click();
+      await expect.poll(() => users(teacher).filter({ hasText: name }).count(), PATIENCE).toBe(0);
+    }
+    await teacher.locator("#people-toggle").click();
+    await expect.poll(() => teacher.locator("#removed-count").textContent(), PATIENCE).toBe("Removed (2)");
+
+    await teacher.setViewportSize({ width: 390, height: 430 });
+    await teacher.locator("#message").focus();
+    const logHeight = async () => (await teacher.getByRole("log").boundingBox())!.height;
+    // A box on screen (a closed <details> keeps a layout box for its content, not shown).
+    const box = async (sel: string) =>
+      (await teacher.locator(sel).isVisible()) ? teacher.locator(sel).boundingBox() : null;
+    const overlap = (a: { x: number; y: number; width: number; height: number } | null, b: typeof a) =>
+      a !== null &&
+      b !== null &&
+      a.x < b.x + b.width &&
+      b.x < a.x + a.width &&
+      a.y < b.y + b.height &&
+      b.y < a.y + a.height;
+    expect(await logHeight()).toBeGreaterThanOrEqual(0.4 * 430);
+
+    await toggle.click();
+    expect(await teacher.locator("#knocks-list").isVisible()).toBe(true);
+    expect(await logHeight()).toBeGreaterThanOrEqual(0.4 * 430);
+    // Opening the removed list folds the waiting one, and back: the two never cover each other.
+    await teacher.locator("#removed-count").click();
+    expect(await teacher.locator("#removed-list").isVisible()).toBe(true);
+    // The details' toggle event comes a task later.
+    await expect.poll(() => toggle.getAttribute("aria-expanded"), PATIENCE).toBe("false");
+    expect(await logHeight()).toBeGreaterThanOrEqual(0.4 * 430);
+    expect(overlap(await box("#removed-list"), await box("#knocks-list"))).toBe(false);
+    await toggle.click();
+    expect(await teacher.locator("#removed").getAttribute("open")).toBeNull();
+    expect(overlap(await box("#removed-list"), await box("#knocks-list"))).toBe(false);
+    expect(await logHeight()).toBeGreaterThanOrEqual(0.4 * 430);
+  });
+  it("after Let in and Refuse, keyboard focus stays near (the next row, the previous, the log), never on <body>", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(), r);
+    for (const n of ["Sara", "Omid", "Reza"])
+      await knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, n);
+    const rows = waiting(teacher).getByRole("listitem");
+    await expect.poll(() => rows.count(), PATIENCE).toBe(3);
+    const focused = () =>
+      teacher.evaluate(() => {
+        const a = document.activeElement as HTMLElement;
+        return a === document.body
+          ? "body"
+          : a.id
+            ? `#${a.id}`
+            : `${a.closest("li")?.querySelector("bdi")?.textContent} ${a.textContent}`;
+      });
+    const press = async (name: string, button: string) => {
+      await rows.filter({ hasText: name }).getByRole("button", { name: button }).focus();
+      await teacher.keyboard.press("Enter");
+    };
+
+    await press("Sara", "Let in");
+    await expect.poll(() => rows.count(), PATIENCE).toBe(2);
+    // The next row's same button.
+    expect(await focused()).toBe("Omid Let in");
+    await press("Reza", "Refuse");
+    await expect.poll(() => rows.count(), PATIENCE).toBe(1);
+    // The last row went: the previous one's.
+    expect(await focused()).toBe("Omid Refuse");
+    // Focus elsewhere is left alone when the list changes.
+    await teacher.locator("#message").focus();
+    await knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, "Mina");
+    await expect.poll(() => rows.count(), PATIENCE).toBe(2);
+    expect(await focused()).toBe("#message");
+    await press("Omid", "Let in");
+    await press("Mina", "Let in");
+    await expect.poll(() => waiting(teacher).isVisible(), PATIENCE).toBe(false);
+    // No row left, and the list is gone: the log.
+    expect(await focused()).toBe("#log");
+  });
 });

@@ -198,4 +198,82 @@ describe.skipIf(!haveChromium)("the page in Chromium: state you can see, removal
     expect(await page.locator("#removed-list li").count()).toBe(2);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
+  it("after Remove (the dialog's confirm) and Let back in, keyboard focus stays near, never on <body>", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    for (const n of ["Nima", "Omid", "Sara"]) await joined(await newContext(), r, n);
+    await expect.poll(() => users(teacher).count(), PATIENCE).toBe(4);
+    const focused = () =>
+      teacher.evaluate(() => {
+        const a = document.activeElement as HTMLElement;
+        return a === document.body ? "body" : a.id ? `#${a.id}` : (a.getAttribute("aria-label") ?? a.textContent);
+      });
+    const byKeyboard = async (name: string) => {
+      await teacher.getByRole("button", { name, exact: true }).focus();
+      await teacher.keyboard.press("Enter");
+    };
+
+    await byKeyboard("Remove Nima");
+    await dialog(teacher).getByRole("button", { name: "Remove Nima" }).focus();
+    await teacher.keyboard.press("Enter");
+    await expect.poll(() => users(teacher).filter({ hasText: "Nima" }).count(), PATIENCE).toBe(0);
+    // The next row's Remove.
+    expect(await focused()).toBe("Remove Omid");
+    await byKeyboard("Remove Sara");
+    await dialog(teacher).getByRole("button", { name: "Remove Sara" }).focus();
+    await teacher.keyboard.press("Enter");
+    await expect.poll(() => users(teacher).filter({ hasText: "Sara" }).count(), PATIENCE).toBe(0);
+    // The last row went: the previous one's.
+    expect(await focused()).toBe("Remove Omid");
+
+    await expect.poll(() => teacher.locator("#removed-count").textContent(), PATIENCE).toBe("Removed (2)");
+    await teacher.locator("#removed-count").click();
+    const letBack = teacher.locator("#removed-list .let-back-in");
+    const first = await letBack.first().getAttribute("aria-label");
+    const second = await letBack.last().getAttribute("aria-label");
+    await byKeyboard(first!);
+    await expect.poll(() => letBack.count(), PATIENCE).toBe(1);
+    expect(await focused()).toBe(second);
+    await teacher.keyboard.press("Enter");
+    await expect.poll(() => teacher.locator("#removed").isVisible(), PATIENCE).toBe(false);
+    // Nothing left in the list, and its count went with it: the log.
+    expect(await focused()).toBe("#log");
+  });
+  it("a language switch rewrites the log's notices and the host's note, each in its language's direction", async () => {
+    const r = room();
+    const teacher = await hosted(await newContext(), r, "Teacher");
+    await teacher.locator("#slow").selectOption("30");
+    await teacher.locator("#lock-room").click();
+    const notices = teacher.locator("#messages .notice");
+    await expect
+      .poll(() => notices.allTextContents(), PATIENCE)
+      .toEqual([
+        "Slow mode is on: one message every 30 s.",
+        "The host locked the room: newcomers wait until the host lets them in.",
+      ]);
+    await Promise.all([
+      teacher.waitForEvent("download", PATIENCE),
+      teacher.getByRole("button", { name: "Download transcript" }).click(),
+    ]);
+    const note = teacher.locator("#host-note");
+    await expect.poll(() => note.textContent(), PATIENCE).toBe("Transcript downloaded.");
+    const dirs = () =>
+      Promise.all([...[0, 1].map((n) => notices.nth(n).getAttribute("dir")), note.getAttribute("dir")]);
+
+    await teacher.locator("#lang").click();
+    expect(await notices.allTextContents()).toEqual([
+      "حالت آهسته روشن است: هر ۳۰ ثانیه یک پیام.",
+      "میزبان اتاق را قفل کرد: تازه‌واردها منتظر می‌مانند تا میزبان راهشان بدهد.",
+    ]);
+    expect(await note.textContent()).toBe("گزارش گفت‌وگو دریافت شد.");
+    expect(await dirs()).toEqual(["rtl", "rtl", "rtl"]);
+
+    await teacher.locator("#lang").click();
+    expect(await notices.allTextContents()).toEqual([
+      "Slow mode is on: one message every 30 s.",
+      "The host locked the room: newcomers wait until the host lets them in.",
+    ]);
+    expect(await note.textContent()).toBe("Transcript downloaded.");
+    expect(await dirs()).toEqual(["ltr", "ltr", "ltr"]);
+  });
 });
