@@ -274,6 +274,17 @@ export class ChatRoom extends DurableObject<Env> {
     return true;
   }
 
+  /**
+   * `DELETE /api/rooms/:room/knock/:name?session=`: the waiting page's Cancel takes its own knock
+   * back, so the hosts' list drops it at once (and Let in cannot admit someone who left). Only
+   * that (session, name) names it; memory only. False when that pair has no knock.
+   */
+  withdrawKnock(session: string, name: string): boolean {
+    if (!this.knocks.gotIn(session, nameKey(name), Date.now())) return false;
+    this.knocksChanged();
+    return true;
+  }
+
   /** `POST /api/rooms/:room/host-links`: a one-time link for another device; null when the key is not the room's. */
   async makeHostLink(room: string, key: string): Promise<HostLink | null> {
     if (!(await this.isHostKey(key))) return null;

@@ -1,7 +1,8 @@
 /**
  * The page in Chromium: the waiting room (issue 18 items 2 and 8). A student at a locked room
  * waits and asks again quietly; the host sees "Sara is waiting · Let in · Refuse"; Let in lets
- * that tab in without a reload, Refuse stops it with a sentence; on a phone the knocks are a count.
+ * that tab in without a reload, Refuse stops it with a sentence; on a phone the knocks are a count;
+ * Cancel takes the knock back from the host's list at once.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -131,5 +132,17 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     await students[1]!.getByRole("button", { name: "Cancel" }).click();
     expect(await students[1]!.locator("#join").isVisible()).toBe(true);
     expect(await students[1]!.locator('#status[data-state="knocking"]').count()).toBe(0);
+  });
+
+  it("Cancel takes the knock back: the host's row goes at once, not when it lapses 20 s later", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(), r);
+    // The page's own retry time (5 s): a knock not taken back would stay at least 20 s.
+    const [sara, omid] = await Promise.all(["Sara", "Omid"].map(async (n) => knocking(await newContext(), r, n)));
+    const line = waiting(teacher).getByRole("listitem");
+    await expect.poll(() => line.count(), PATIENCE).toBe(2);
+    await omid!.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => line.allTextContents(), { timeout: 5000 }).toEqual(["Sara is waiting Let in Refuse"]);
+    expect(await sara!.locator('#status[data-state="knocking"]').count()).toBe(1);
   });
 });
