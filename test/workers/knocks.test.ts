@@ -4,7 +4,7 @@
  * alone see, on either transport; the host lets that (session, name) in, and no other, or
  * refuses it (`knock_refused` for `REMOVE_MINUTES`). Knocks are bounded, renewed by retries,
  * lapse, spend no join token and write no storage. The waiting page's Cancel takes its own knock
- * back (issue 18 review, item 7).
+ * back; a room given up while locked is unlocked (issue 18 review, items 1 and 7).
  */
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -343,6 +343,30 @@ describe("a withdrawn knock (the waiting page's Cancel)", () => {
     expect((await withdraw(room, "Sara", `?session=${s}`, { Origin: ORIGIN })).status).toBe(204);
     expect(await nextKnocks(host)).toEqual([]);
     expect(await storageOf(room)).toEqual(before);
+  });
+});
+
+describe("a locked room given up", () => {
+  it("is unlocked for everyone: a new pair joins at once, and a waiting knock gets in on its retry", async () => {
+    const { room, key, host } = await hostedRoom();
+    const ali = await join(room, "Ali", { session: session() });
+    host.send({ type: "lock", locked: true });
+    await host.skipTo("settings");
+    expect(await ali.skipTo("settings")).toMatchObject({ locked: true });
+    const s = session();
+    await knock(room, "Sara", s);
+    await nextKnocks(host);
+    const res = await SELF.fetch(`${ORIGIN}/api/rooms/${room}/host`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(res.status).toBe(204);
+    for (const c of [host, ali])
+      expect(await c.skipTo("settings")).toEqual({ type: "settings", slowSeconds: 0, locked: false });
+    const late = await join(room, "Late", { session: session() });
+    expect(late.welcome.settings.locked).toBe(false);
+    // Sara's page, retrying: in.
+    expect((await join(room, "Sara", { session: s })).welcome.you).toBe("Sara");
   });
 });
 
