@@ -109,6 +109,32 @@ export function parseJoinRequest(rawRoom: string, rawName: string, query: URLSea
   return join;
 }
 
+/** The waiting page's Cancel: the (session, name) whose knock goes. */
+export interface KnockWithdrawal {
+  room: string;
+  name: string;
+  session: string;
+}
+
+/**
+ * Validates `DELETE /api/rooms/:room/knock/:name?session=`: a room, a user's name (never a
+ * watcher's) and a session, as a join spells them. Nothing else is taken: the knock's id is the
+ * host's, never the waiting page's.
+ */
+export function parseKnockWithdrawal(
+  rawRoom: string,
+  rawName: string,
+  query: URLSearchParams,
+): KnockWithdrawal | "invalid_room" | "invalid_name" | "bad_request" {
+  const room = parseRoomName(rawRoom);
+  if (room === null) return "invalid_room";
+  const name = parseUserName(rawName);
+  if (name === null) return "invalid_name";
+  const session = query.get("session");
+  if (session === null || !LIMITS.sessionPattern.test(session)) return "bad_request";
+  return { room, name, session };
+}
+
 export interface PollRequest extends JoinRequest {
   session: string;
   cursor?: string;

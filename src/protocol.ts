@@ -179,9 +179,13 @@ export type HttpOnlyCode = keyof typeof HTTP_ONLY_CODES;
 
 /**
  * Frame codes that also refuse one HTTP request, with their status, and end nothing: a `POST
- * /poll/` body over the frame limit is refused before it is read whole.
+ * /poll/` body over the frame limit is refused before it is read whole; a waiting page's Cancel
+ * (`DELETE /api/rooms/:room/knock/:name`) for a pair that has no knock.
  */
-export const REQUEST_STATUS = { frame_too_large: 413 } as const satisfies Partial<Record<ErrorCode, number>>;
+export const REQUEST_STATUS = {
+  frame_too_large: 413,
+  no_such_knock: 404,
+} as const satisfies Partial<Record<ErrorCode, number>>;
 export type RequestRefusalCode = keyof typeof REQUEST_STATUS;
 
 /** Every HTTP error answers with this body: an HTTP-only code, or a frame code with its status. */

@@ -175,7 +175,7 @@ const en = {
   removeAsk: "{name} leaves the room and cannot come back for a while, unless you let them back in.",
   cancel: "Cancel",
   forgetAsk:
-    "Forget on this device only: another device with the host link keeps hosting {room}. Give the room up: no device hosts it any more, and anyone may claim it.",
+    "Forget on this device only: another device with the host link keeps hosting {room}. Give the room up: no device hosts it any more, anyone may claim it, and a locked room is unlocked (whoever is waiting gets in).",
   forgetDeviceOnly: "Forget on this device only",
   giveUp: "Give the room up",
   err_no_such_removal: "That person is not removed any more.",
@@ -402,7 +402,7 @@ const fa: Record<Key, string> = {
   removeAsk: "{name} از اتاق بیرون می‌رود و تا مدتی نمی‌تواند برگردد، مگر این‌که دوباره راهش بدهید.",
   cancel: "انصراف",
   forgetAsk:
-    "فراموشی فقط در این دستگاه: دستگاه دیگری که پیوند میزبانی دارد میزبان {room} می‌ماند. واگذاری اتاق: هیچ دستگاهی دیگر میزبان آن نیست و هر کسی می‌تواند میزبانش شود.",
+    "فراموشی فقط در این دستگاه: دستگاه دیگری که پیوند میزبانی دارد میزبان {room} می‌ماند. واگذاری اتاق: هیچ دستگاهی دیگر میزبان آن نیست، هر کسی می‌تواند میزبانش شود، و اگر اتاق قفل باشد باز می‌شود (هر که منتظر است وارد می‌شود).",
   forgetDeviceOnly: "فراموشی فقط در این دستگاه",
   giveUp: "واگذاری اتاق",
   err_no_such_removal: "آن شخص دیگر بیرون نیست.",

@@ -111,10 +111,19 @@ export class Transport {
   }
 
   leave(): void {
+    const knocking = this.status.kind === "knocking";
     this.round++;
     clearInterval(this.probeTimer);
     this.previous?.leave();
     this.active.leave();
+    // A waiting page that leaves (Cancel) takes its knock back: the host's list drops it now,
+    // and Let in cannot admit someone who left. `keepalive`: it goes even if the tab closes.
+    if (!knocking) return;
+    const { httpBase, room, name, session, fetchImpl = (input, init) => fetch(input, init) } = this.options;
+    const url = `${httpBase}/api/rooms/${encodeURIComponent(room)}/knock/${encodeURIComponent(name)}`;
+    void fetchImpl(`${url}?session=${encodeURIComponent(session)}`, { method: "DELETE", keepalive: true }).catch(
+      () => undefined,
+    );
   }
 
   /** Moves to another transport (by hand, or `auto` for the fallback). */

@@ -266,11 +266,32 @@ export class ChatRoom extends DurableObject<Env> {
     return { room, hostKey };
   }
 
-  /** `DELETE /api/rooms/:room/host`: false when the key is not this room's. */
+  /**
+   * `DELETE /api/rooms/:room/host`: false when the key is not this room's. A locked room is
+   * unlocked (nobody is left to let anyone in): the waiting room empties, each waiting page gets
+   * in on its next retry, and everyone gets the `settings`. A reclaim leaves the lock as it is:
+   * the new host can unlock.
+   */
   async releaseHost(key: string): Promise<boolean> {
     if (!(await this.isHostKey(key))) return false;
     this.state.hostHash = null;
     this.endHostPowers();
+    if (this.state.settings.locked) {
+      this.state.settings = { ...this.state.settings, locked: false };
+      this.fanout.broadcast({ type: "settings", ...this.state.settings });
+      if (this.knocks.clear()) this.knocksChanged();
+    }
+    return true;
+  }
+
+  /**
+   * `DELETE /api/rooms/:room/knock/:name?session=`: the waiting page's Cancel takes its own knock
+   * back, so the hosts' list drops it at once (and Let in cannot admit someone who left). Only
+   * that (session, name) names it; memory only. False when that pair has no knock.
+   */
+  withdrawKnock(session: string, name: string): boolean {
+    if (!this.knocks.gotIn(session, nameKey(name), Date.now())) return false;
+    this.knocksChanged();
     return true;
   }
 

@@ -63,7 +63,7 @@ export class Knocks {
     return null;
   }
 
-  /** The pair got in (let in, or the room unlocked): its knock goes. True when the list changed. */
+  /** The pair got in, or withdrew (the waiting page's Cancel): its knock goes. True when the list changed. */
   gotIn(session: string, key: string, now: number): boolean {
     if (this.bySession.get(session)?.key !== key) return false;
     this.bySession.delete(session);

@@ -2,14 +2,14 @@
  * @module
  * The Worker: serves the page (static assets from `public/`), routes `GET /ws/:room/:client` to
  * the room's Durable Object, and answers the room's HTTP API (`GET /api/rooms/:room`, claiming,
- * reclaiming and giving up the host role, one-time host links, the transcript) and where join links point
+ * reclaiming and giving up the host role, one-time host links, the transcript, a waiting page's Cancel) and where join links point
  * (`GET /api/join-origin`). It refuses what it can without waking a room: non-upgrade
  * requests (426), cross-site requests (403), malformed joins and room names (400).
  */
 import { type Context, Hono } from "hono";
 import { allowedOrigins, lanAddresses, publicUrl, readConfig } from "../config";
 import { type JoinOrigins, LIMITS, parseRoomName } from "../protocol";
-import { type PollRequest, bearer, parseJoinRequest, parsePollRequest } from "../protocol-server";
+import { type PollRequest, bearer, parseJoinRequest, parseKnockWithdrawal, parsePollRequest } from "../protocol-server";
 import { JOIN_HEADER, roomStub } from "../room/chat-room";
 import { closedUpgrade, refuseUpgrade } from "../room/handshake";
 import { readCapped } from "./capped-body";
@@ -126,6 +126,19 @@ app.delete("/api/rooms/:room/host", async (c) => {
   refuseForeignOrigin(c);
   const room = roomParam(c);
   if (!(await roomStub(c.env, room).releaseHost(hostKeyHeader(c)))) throw new HttpError("host_key_invalid");
+  return c.body(null, 204);
+});
+
+/**
+ * The waiting page's Cancel: `?session=` takes back the knock of that (session, name), and no
+ * other; 204, or 404 `no_such_knock`. Memory only, like the knock. Never cross-site.
+ */
+app.delete("/api/rooms/:room/knock/:client", async (c) => {
+  refuseForeignOrigin(c);
+  refuseCrossSite(c);
+  const w = parseKnockWithdrawal(c.req.param("room"), c.req.param("client"), new URL(c.req.url).searchParams);
+  if (typeof w === "string") throw new HttpError(w);
+  if (!(await roomStub(c.env, w.room).withdrawKnock(w.session, w.name))) throw new HttpError("no_such_knock");
   return c.body(null, 204);
 });
 

@@ -43,13 +43,21 @@ export function jsonTranscript(room: string, messages: ChatMessage[], now: numbe
 const STRINGS = {
   en: {
     title: "Transcript of {room}",
-    exported: "Exported {date}, {time} ({tz}) · {n} messages",
+    // By the count's plural category (Intl.PluralRules): "1 message", "0 messages", "2 messages".
+    exported: {
+      one: "Exported {date}, {time} ({tz}) · {n} message",
+      other: "Exported {date}, {time} ({tz}) · {n} messages",
+    },
     host: "host",
     none: "No messages are kept.",
   },
   fa: {
     title: "گزارش گفت‌وگوی {room}",
-    exported: "گرفته‌شده در {date}، ساعت {time} ({tz}) · {n} پیام",
+    // A Persian noun after a number stays singular: the same text for both categories.
+    exported: {
+      one: "گرفته‌شده در {date}، ساعت {time} ({tz}) · {n} پیام",
+      other: "گرفته‌شده در {date}، ساعت {time} ({tz}) · {n} پیام",
+    },
     host: "میزبان",
     none: "پیامی نگه داشته نشده است.",
   },
@@ -65,6 +73,7 @@ function formats(q: TranscriptQuery) {
   const weekday = at({ weekday: "long" });
   const time = at({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   const number = new Intl.NumberFormat(locale);
+  const plural = new Intl.PluralRules(locale);
   return {
     // As the page writes a date: Persian puts the weekday first, without a comma.
     date: (ts: number) =>
@@ -72,6 +81,8 @@ function formats(q: TranscriptQuery) {
     dayKey: (ts: number) => day.format(ts),
     time: (ts: number) => time.format(ts),
     number: (n: number) => number.format(n),
+    /** The template for a count: `one` or `other` (the categories both languages' strings have). */
+    plural: <T>(n: number, forms: { one: T; other: T }): T => (plural.select(n) === "one" ? forms.one : forms.other),
   };
 }
 
@@ -86,7 +97,7 @@ export function markdownTranscript(room: string, messages: ChatMessage[], now: n
     template.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
   const out = [
     `# ${fill(s.title, { room: escapeInline(room) })}`,
-    fill(s.exported, {
+    fill(f.plural(messages.length, s.exported), {
       date: f.date(now),
       time: f.time(now),
       tz: escapeInline(q.timeZone),

@@ -1,7 +1,8 @@
 /**
  * The page in Chromium: the waiting room (issue 18 items 2 and 8). A student at a locked room
  * waits and asks again quietly; the host sees "Sara is waiting · Let in · Refuse"; Let in lets
- * that tab in without a reload, Refuse stops it with a sentence; on a phone the knocks are a count.
+ * that tab in without a reload, Refuse stops it with a sentence; on a phone the knocks are a count;
+ * Cancel takes the knock back from the host's list at once; a locked room given up lets its waiting tabs in.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -237,5 +238,31 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     await expect.poll(() => waiting(teacher).isVisible(), PATIENCE).toBe(false);
     // No row left, and the list is gone: the log.
     expect(await focused()).toBe("#log");
+  });
+
+  it("a locked room given up is unlocked: the waiting tab gets in by itself, and no tab shows Locked", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(), r);
+    await expect.poll(() => teacher.locator("#lock-mark").isVisible(), PATIENCE).toBe(true);
+    const sara = await knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, "Sara");
+    await waiting(teacher).getByRole("listitem").waitFor(PATIENCE);
+    await teacher.getByRole("region", { name: "Host tools" }).getByRole("button", { name: "Forget host key" }).click();
+    await teacher.getByRole("dialog").getByRole("button", { name: "Give the room up" }).click();
+    await online(sara);
+    expect(await sara.locator("#lock-mark").isVisible()).toBe(false);
+    await expect.poll(() => teacher.locator("#lock-mark").isVisible(), PATIENCE).toBe(false);
+    await expect.poll(() => users(teacher).filter({ hasText: "Sara" }).count(), PATIENCE).toBe(1);
+  });
+
+  it("Cancel takes the knock back: the host's row goes at once, not when it lapses 20 s later", async () => {
+    const r = room();
+    const teacher = await lockedBy(await newContext(), r);
+    // The page's own retry time (5 s): a knock not taken back would stay at least 20 s.
+    const [sara, omid] = await Promise.all(["Sara", "Omid"].map(async (n) => knocking(await newContext(), r, n)));
+    const line = waiting(teacher).getByRole("listitem");
+    await expect.poll(() => line.count(), PATIENCE).toBe(2);
+    await omid!.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => line.allTextContents(), { timeout: 5000 }).toEqual(["Sara is waiting Let in Refuse"]);
+    expect(await sara!.locator('#status[data-state="knocking"]').count()).toBe(1);
   });
 });

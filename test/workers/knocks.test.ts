@@ -3,15 +3,16 @@
  * The waiting room (issue 18 item 2): a join a locked room refuses leaves a knock that the hosts
  * alone see, on either transport; the host lets that (session, name) in, and no other, or
  * refuses it (`knock_refused` for `REMOVE_MINUTES`). Knocks are bounded, renewed by retries,
- * lapse, spend no join token and write no storage.
+ * lapse, spend no join token and write no storage. The waiting page's Cancel takes its own knock
+ * back; a room given up while locked is unlocked (issue 18 review, items 1 and 7).
  */
-import { env, runInDurableObject } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Knock, KnocksFrame, ServerFrame } from "../../src/protocol";
 import { ChatRoom, roomStub } from "../../src/room/chat-room";
 import { PollClient } from "../support/poll-client";
 import { TEST_CONFIG } from "../support/test-vars";
-import { type TestClient, expectRefused, hostedRoom, join, open, session } from "../support/worker-client";
+import { ORIGIN, type TestClient, expectRefused, hostedRoom, join, open, session } from "../support/worker-client";
 
 /** A locked room with its host on a socket. */
 async function lockedRoom() {
@@ -262,6 +263,110 @@ describe("the host's answers", () => {
     expect(await nextKnocks(host)).toEqual([]);
     host.send({ type: "let_in", knock: nima.id });
     expect(await host.skipTo("error")).toMatchObject({ code: "no_such_knock" });
+  });
+});
+
+/** The waiting page's Cancel: `DELETE /api/rooms/:room/knock/:name?session=`, as the page sends it. */
+function withdraw(room: string, name: string, query: string, headers: Record<string, string> = {}) {
+  const url = `${ORIGIN}/api/rooms/${encodeURIComponent(room)}/knock/${encodeURIComponent(name)}${query}`;
+  return SELF.fetch(url, { method: "DELETE", headers });
+}
+
+describe("a withdrawn knock (the waiting page's Cancel)", () => {
+  it("goes from the hosts' list at once, on both transports; Let in then names no knock", async () => {
+    const { room, key, host } = await lockedRoom();
+    const polling = new PollClient(room, "Teacher2", { host: key });
+    await polling.join();
+    const s = session();
+    await knock(room, "Sara", s);
+    await knock(room, "Nima", session());
+    const [sara] = await knocksOf(host, 2);
+    const res = await withdraw(room, "Sara", `?session=${s}`);
+    expect(res.status).toBe(204);
+    expect((await nextKnocks(host)).map((k) => k.name)).toEqual(["Nima"]);
+    const polled = await polling.frames((f) => knocksIn(f).some((k) => k.knocks.length === 1));
+    expect(
+      knocksIn(polled)
+        .at(-1)
+        ?.knocks.map((k) => k.name),
+    ).toEqual(["Nima"]);
+    host.send({ type: "let_in", knock: sara.id });
+    expect(await host.skipTo("error")).toMatchObject({ code: "no_such_knock" });
+    // Nobody was let in: that pair is still locked out (and knocks anew).
+    await knock(room, "Sara", s);
+    expect((await nextKnocks(host)).map((k) => k.name)).toEqual(["Nima", "Sara"]);
+  });
+
+  it("is that (session, name)'s alone: another session or another name withdraws nothing (404 no_such_knock)", async () => {
+    const { room, host } = await lockedRoom();
+    const s = session();
+    await knock(room, "Sara", s);
+    await nextKnocks(host);
+    for (const [name, query] of [
+      ["Sara", `?session=${session()}`],
+      ["Sarah", `?session=${s}`],
+    ] as const) {
+      const res = await withdraw(room, name, query);
+      expect(res.status, `${name}${query}`).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "no_such_knock", message: expect.any(String) } });
+    }
+    await barrier(host, "after the wrong withdrawals");
+    expect(knocksIn(host.unread)).toEqual([]);
+    // The same name as the room folds it (case, spacing) is the same pair.
+    expect((await withdraw(room, "sara", `?session=${s}`)).status).toBe(204);
+    expect(await nextKnocks(host)).toEqual([]);
+    expect((await withdraw(room, "Sara", `?session=${s}`)).status).toBe(404);
+  });
+
+  it("refuses bad input with a code, and other sites; writes no storage", async () => {
+    const { room, host } = await lockedRoom();
+    const s = session();
+    await knock(room, "Sara", s);
+    await nextKnocks(host);
+    const cases: [string, string, string, Record<string, string>, number, string][] = [
+      [room, "Sara", "", {}, 400, "bad_request"],
+      [room, "Sara", "?session=no spaces", {}, 400, "bad_request"],
+      [room, "~projector", `?session=${s}`, {}, 400, "invalid_name"],
+      [room, "x".repeat(200), `?session=${s}`, {}, 400, "invalid_name"],
+      ["bad room!", "Sara", `?session=${s}`, {}, 400, "invalid_room"],
+      [room, "Sara", `?session=${s}`, { Origin: "https://evil.example" }, 403, "forbidden_origin"],
+      [room, "Sara", `?session=${s}`, { "Sec-Fetch-Site": "cross-site" }, 403, "forbidden_origin"],
+    ];
+    for (const [r, name, query, headers, status, code] of cases) {
+      const res = await withdraw(r, name, query, headers);
+      expect(res.status, `${name}${query} ${JSON.stringify(headers)}`).toBe(status);
+      expect(await res.json()).toMatchObject({ error: { code } });
+    }
+    await barrier(host, "after the bad withdrawals");
+    expect(knocksIn(host.unread)).toEqual([]);
+    const before = await storageOf(room);
+    expect((await withdraw(room, "Sara", `?session=${s}`, { Origin: ORIGIN })).status).toBe(204);
+    expect(await nextKnocks(host)).toEqual([]);
+    expect(await storageOf(room)).toEqual(before);
+  });
+});
+
+describe("a locked room given up", () => {
+  it("is unlocked for everyone: a new pair joins at once, and a waiting knock gets in on its retry", async () => {
+    const { room, key, host } = await hostedRoom();
+    const ali = await join(room, "Ali", { session: session() });
+    host.send({ type: "lock", locked: true });
+    await host.skipTo("settings");
+    expect(await ali.skipTo("settings")).toMatchObject({ locked: true });
+    const s = session();
+    await knock(room, "Sara", s);
+    await nextKnocks(host);
+    const res = await SELF.fetch(`${ORIGIN}/api/rooms/${room}/host`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(res.status).toBe(204);
+    for (const c of [host, ali])
+      expect(await c.skipTo("settings")).toEqual({ type: "settings", slowSeconds: 0, locked: false });
+    const late = await join(room, "Late", { session: session() });
+    expect(late.welcome.settings.locked).toBe(false);
+    // Sara's page, retrying: in.
+    expect((await join(room, "Sara", { session: s })).welcome.you).toBe("Sara");
   });
 });
 

@@ -72,6 +72,25 @@ describe("with TEACHER_PASSPHRASE set", () => {
     expect((await claim(room, undefined, "?reclaim=1")).status).toBe(401);
   });
 
+  it("reclaim leaves a locked room locked: the new host is told so and can unlock it", async () => {
+    const room = uniqueRoom();
+    const first = (await claim(room, `Bearer ${PASSPHRASE}`)).body.hostKey;
+    const host = await join(room, "Teacher", { host: first });
+    host.send({ type: "lock", locked: true });
+    await host.skipTo("settings");
+    const second = (await claim(room, `Bearer ${PASSPHRASE}`, "?reclaim=1")).body.hostKey;
+    await host.skipTo("role");
+    await expectRefused(
+      await open(room, "Late", { session: crypto.randomUUID().replaceAll("-", "") }),
+      "room_locked",
+      4423,
+    );
+    const again = await join(room, "Teacher2", { host: second });
+    expect(again.welcome.settings.locked).toBe(true);
+    again.send({ type: "lock", locked: false });
+    expect(await host.skipTo("settings")).toMatchObject({ locked: false });
+  });
+
   it("refuses to run with a passphrase under 16 characters: every request gets 500 passphrase_too_short", async () => {
     for (const short of ["too short", "x".repeat(15), `${"é".repeat(20)}`]) {
       const res = await call(`/api/rooms/${uniqueRoom()}`, {}, short);

@@ -219,6 +219,18 @@ describe("the transcript", () => {
     expect(allowed.status).toBe(200);
   });
 
+  it("counts its messages in the header with the language's plural: 1 message, 0 and 2 messages; Persian ۱ پیام", async () => {
+    const { room, key, host } = await hostedRoom();
+    const header = async (query = "") => (await (await transcript(room, key, query)).text()).split("\n")[2];
+    expect(await header()).toMatch(/ · 0 messages$/);
+    await said(host, host, ["one"]);
+    expect(await header()).toMatch(/ · 1 message$/);
+    expect(await header("?lang=fa")).toMatch(/ · ۱ پیام$/);
+    await said(host, host, ["two"]);
+    expect(await header()).toMatch(/ · 2 messages$/);
+    expect(await header("?lang=fa")).toMatch(/ · ۲ پیام$/);
+  });
+
   it("names the file after the room safely, the room's own letters in filename*", async () => {
     const room = `کلاس.${uniqueRoom()}`;
     const key = await claimHost(room);
