@@ -32,6 +32,27 @@ type Row = { [K in keyof Poller as K extends keyof Renamed ? Renamed[K] : K]: Po
 /** What a held poll is finally answered with: frames from a cursor, or an ending. */
 export type HeldOutcome = { end: PollEndCode } | { read: true };
 
+/**
+ * Waits for a held poll's answer (new frames, or an ending) for at most `ms`: `hold` registers
+ * the answer and returns its release. One wait for members' polls and watchers' alike.
+ */
+export function heldFor(
+  hold: (answer: (outcome: HeldOutcome) => void) => () => void,
+  ms: number,
+): Promise<HeldOutcome> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const release = hold((outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+    timer = setTimeout(() => {
+      release();
+      resolve({ read: true });
+    }, ms);
+  });
+}
+
 interface Held {
   answer: (outcome: HeldOutcome) => void;
 }

@@ -22,7 +22,7 @@ import { type Member, type Occupant, type Source, byJoinedAt, toUser } from "./m
 import type { Feed } from "./feed";
 import { hashHostKey } from "./host-key";
 import { nameKey } from "./name-key";
-import { type HeldOutcome, type Poller, type Pollers, pollerMember, pollerReader } from "./pollers";
+import { type Poller, type Pollers, heldFor, pollerMember, pollerReader } from "./pollers";
 import type { RoomState } from "./room-state";
 
 /** What the poll endpoint works on: the room's parts for pollers, and the steps it shares with sockets. */
@@ -124,7 +124,7 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
   const reader = pollerReader(poller);
   let got = room.feed.read(index, reader);
   if (got.known && got.frames.length === 0 && req.wait > 0) {
-    const outcome = await held(room, poller.key, req.wait * 1000);
+    const outcome = await heldFor((answer) => room.pollers.hold(poller.key, answer), req.wait * 1000);
     if ("end" in outcome) return outcome;
     // A busy room batches: one answer per poller per 100 ms at most, spaced further (10 ms per
     // poller) when many poll, so that HTTP members cannot slow the room's WebSocket members;
@@ -147,21 +147,6 @@ async function read(room: PollContext, poller: Poller, req: PollRequest): Promis
   room.pollers.answered(poller.key, Date.now());
   // The frames stay the JSON they were flushed as: the Worker writes them out without a parse.
   return { cursor: room.feed.cursor(got.next), framesJson: `[${got.frames.join(",")}]` };
-}
-
-/** Waits for new frames (or an ending) for at most `ms`. */
-function held(room: PollContext, key: string, ms: number): Promise<HeldOutcome> {
-  return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const release = room.pollers.hold(key, (outcome) => {
-      clearTimeout(timer);
-      resolve(outcome);
-    });
-    timer = setTimeout(() => {
-      release();
-      resolve({ read: true });
-    }, ms);
-  });
 }
 
 /** One client frame from a member on HTTP; what it gets at once is the answer. */

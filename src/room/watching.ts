@@ -17,7 +17,7 @@ import type { Feed } from "./feed";
 import { hashHostKey } from "./host-key";
 import { type Member, type Occupant, byJoinedAt, toUser } from "./member";
 import type { PollReply } from "./polling";
-import type { HeldOutcome } from "./pollers";
+import { heldFor } from "./pollers";
 import type { RoomState } from "./room-state";
 import { type SseStreams, sseEvent } from "./sse-streams";
 import type { HttpWatcher, Watchers } from "./watchers";
@@ -98,7 +98,7 @@ async function read(room: WatchContext, w: HttpWatcher, req: PollRequest): Promi
   const reader = { id: `${req.name}:${w.session}` };
   let got = room.feed.read(index, reader);
   if (got.known && got.frames.length === 0 && req.wait > 0) {
-    const outcome = await held(room.watchers, w.session, req.wait * 1000);
+    const outcome = await heldFor((answer) => room.watchers.hold(w.session, answer), req.wait * 1000);
     if ("end" in outcome) return outcome;
     // One answer per 100 ms at most, as a poller's: a flush burst is one answer.
     const since = Date.now() - w.answeredAt;
@@ -109,20 +109,6 @@ async function read(room: WatchContext, w: HttpWatcher, req: PollRequest): Promi
   if (!got.known) return welcome(room, req, w);
   room.watchers.answered(w.session, Date.now());
   return { cursor: room.feed.cursor(got.next), framesJson: `[${got.frames.join(",")}]` };
-}
-
-function held(watchers: Watchers, session: string, ms: number): Promise<HeldOutcome> {
-  return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const release = watchers.hold(session, (outcome) => {
-      clearTimeout(timer);
-      resolve(outcome);
-    });
-    timer = setTimeout(() => {
-      release();
-      resolve({ read: true });
-    }, ms);
-  });
 }
 
 /** A watcher's POST: it may send nothing (`not_host`), once its key is the room's. */
