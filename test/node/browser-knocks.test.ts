@@ -10,6 +10,7 @@ import {
   PATIENCE,
   countSockets,
   haveChromium,
+  hostRoom,
   online,
   socketsOpenedAfterClose,
   usePageHarness,
@@ -24,12 +25,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
 
   /** The teacher's tab: claims `r`, joins as its host and locks it. */
   async function lockedBy(ctx: BrowserContext, r: string): Promise<Page> {
-    const page = await ctx.newPage();
-    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
-    await page.locator("#name").fill("Teacher");
-    await page.getByRole("button", { name: "I'm the teacher" }).click();
-    await page.getByRole("button", { name: "Host this room" }).click();
-    await online(page);
+    const page = await hostRoom(await ctx.newPage(), h.url, r, "Teacher");
     // On a phone the host's tools are folded: opened for the lock, folded again after.
     const fold = page.locator("#host-tools-toggle");
     const folded = await fold.isVisible();

@@ -8,7 +8,7 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { PATIENCE, allConfirmed, haveChromium, online, say, usePageHarness } from "../support/page-harness";
+import { PATIENCE, allConfirmed, haveChromium, hostRoom, say, usePageHarness } from "../support/page-harness";
 
 /** Polling asks this often here (2 s in class): long enough to tell from long polling, short to wait. */
 const POLL_EVERY_MS = 800;
@@ -20,12 +20,7 @@ describe.skipIf(!haveChromium)("Compare transports in Chromium", () => {
   async function hosted(ctx: BrowserContext, r: string): Promise<Page> {
     const page = await ctx.newPage();
     page.on("dialog", (d) => void d.accept());
-    await page.goto(`${h.url}/?room=${encodeURIComponent(r)}`);
-    await page.locator("#name").fill("Teacher");
-    await page.getByRole("button", { name: "I'm the teacher" }).click();
-    await page.getByRole("button", { name: "Host this room" }).click();
-    await online(page);
-    return page;
+    return hostRoom(page, h.url, r, "Teacher");
   }
 
   type Lane = {
