@@ -44,7 +44,6 @@ import { type Seating, decideAdmission } from "./admission";
 import { Fanout, sendQuietly } from "./fanout";
 import { DECLINE_COMPRESSION, describeHandshake, refuseUpgrade, upgrade } from "./handshake";
 import { History } from "./history";
-import { Knocks } from "./knocks";
 import { hashHostKey, newHostKey } from "./host-key";
 import { HostLinks } from "./host-links";
 import { LazySchema } from "./lazy-tables";
@@ -70,13 +69,12 @@ import { SseStreams } from "./sse-streams";
 import { RoomLimits } from "./limits";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
+import { WaitingRoom } from "./waiting-room";
 import { Watchers } from "./watchers";
 import { type WatchContext, watch, watchPost, watchStream, watchStreamKey } from "./watching";
 
 /** The Worker passes the validated join in this header (only the Worker can reach a room). */
 export const JOIN_HEADER = "x-roomcast-join";
-/** The hosts get the waiting room's list at most this often (the latest one). */
-const KNOCKS_SPACING_MS = 250;
 /** While sockets remain, the alarm looks for dead ones this often. */
 const SWEEP_MS = 30_000;
 const DAY_MS = 86_400_000;
@@ -106,10 +104,8 @@ export class ChatRoom extends DurableObject<Env> {
   private hostLinks!: HostLinks;
   /** Who the host refused from the waiting room (stored: the host's act). */
   private refusals!: Refusals;
-  /** The waiting room of a locked room, in memory only: a knock writes nothing. */
-  private readonly knocks = new Knocks(() => this.knocksChanged());
-  private knocksHeld: ReturnType<typeof setTimeout> | undefined;
-  private knocksDirty = false;
+  /** The waiting room of a locked room: a knock writes nothing (see waiting-room.ts). */
+  private readonly waiting = this.waitingRoom();
   /** Watchers over HTTP (the race's lanes), in memory only: not users, nothing stored. */
   private readonly watchers = new Watchers(
     () => this.config.pollTimeoutSeconds * 1000,
@@ -158,7 +154,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** For tests: every knock as if `ms` older, so that a test sees it lapse without waiting. */
   static ageKnocksForTests(room: ChatRoom, ms: number): void {
-    room.knocks.age(ms, Date.now());
+    room.waiting.age(ms, Date.now());
   }
 
   /** For tests: every poller (and stream's member) as if last answered `ms` ago, as after a client went. */
@@ -170,6 +166,25 @@ export class ChatRoom extends DurableObject<Env> {
   /** For tests: the bytes written to that name's open stream that its reader has not taken (null: no stream). */
   static ssePendingForTests(room: ChatRoom, name: string): number | null {
     return room.streams.pendingBytes(nameKey(name));
+  }
+
+  /** The waiting room, over the room's parts as they are now (an expiry rebuilds them). */
+  private waitingRoom(): WaitingRoom {
+    const room = this;
+    return new WaitingRoom({
+      get config() {
+        return room.config;
+      },
+      get state() {
+        return room.state;
+      },
+      get refusals() {
+        return room.refusals;
+      },
+      get fanout() {
+        return room.fanout;
+      },
+    });
   }
 
   /**
@@ -279,7 +294,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (this.state.settings.locked) {
       this.state.settings = { ...this.state.settings, locked: false };
       this.fanout.broadcast({ type: "settings", ...this.state.settings });
-      if (this.knocks.clear()) this.knocksChanged();
+      this.waiting.empty();
     }
     return true;
   }
@@ -290,9 +305,7 @@ export class ChatRoom extends DurableObject<Env> {
    * that (session, name) names it; memory only. False when that pair has no knock.
    */
   withdrawKnock(session: string, name: string): boolean {
-    if (!this.knocks.gotIn(session, nameKey(name), Date.now())) return false;
-    this.knocksChanged();
-    return true;
+    return this.waiting.leave(session, nameKey(name), Date.now());
   }
 
   /** `POST /api/rooms/:room/host-links`: a one-time link for another device; null when the key is not the room's. */
@@ -421,7 +434,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!decision.admit) {
       // Locked out with a session: a knock (no session, no knock: the host could not let it in).
       if (decision.code !== "room_locked" || session === undefined) return { admit: false, code: decision.code };
-      return { admit: false, code: this.knock(session, key, join.name, now) };
+      return { admit: false, code: this.waiting.knock(session, key, join.name, now) };
     }
     // Last, so that only a join that would get in spends a token. A (session, name) admitted
     // before passes (a reconnect storm after a deploy gets back in), and so does the host.
@@ -431,50 +444,12 @@ export class ChatRoom extends DurableObject<Env> {
     }
     if (session !== undefined) {
       this.state.admit(session, key);
-      if (this.knocks.gotIn(session, key, now)) this.knocksChanged();
+      this.waiting.leave(session, key, now);
     }
     const { takeover } = decision;
     if (takeover !== null) this.end(takeover, "replaced", CLOSE_REPLACED, false);
     const evicted = new Set(decision.evict);
     return { admit: true, takeover, stayed: occupants.filter((o) => o !== takeover && !evicted.has(o)) };
-  }
-
-  /**
-   * A locked-out (session, name) knocks, or renews its knock: before the join rate limit, so a
-   * waiting page's retries spend no join token. Memory only. A pair the host refused is told so.
-   */
-  private knock(session: string, key: string, name: string, now: number): "room_locked" | "knock_refused" {
-    if (this.refusals.isRefused(session, key, now)) return "knock_refused";
-    if (this.knocks.knock(session, key, name, now)) this.knocksChanged();
-    return "room_locked";
-  }
-
-  /** The host's answer to a knock: let in (this life of the room) or refused (`REMOVE_MINUTES`). */
-  private answerKnock(frame: HostFrame & { knock: string }, source: Source, now: number): void {
-    const k = this.knocks.take(frame.knock, now);
-    if (k === null) return source.reply(errorFrame("no_such_knock"));
-    if (frame.type === "let_in") this.state.admit(k.session, k.key);
-    else this.refusals.refuse(k.session, k.key, now, now + this.config.removeMinutes * 60_000);
-    this.knocksChanged();
-  }
-
-  /**
-   * The hosts, on either transport, get the whole list when it changes: at once, then at most once
-   * per `KNOCKS_SPACING_MS` (the latest list), so a script knocking from a thousand fresh sessions
-   * costs each host a few lists a second, not a thousand. In memory, like the knocks themselves.
-   */
-  private knocksChanged(): void {
-    if (this.knocksHeld !== undefined) {
-      this.knocksDirty = true;
-      return;
-    }
-    this.fanout.broadcast({ type: "knocks", knocks: this.knocks.list() }, { to: "hosts" });
-    this.knocksHeld = setTimeout(() => {
-      this.knocksHeld = undefined;
-      if (!this.knocksDirty) return;
-      this.knocksDirty = false;
-      this.knocksChanged();
-    }, KNOCKS_SPACING_MS);
   }
 
   /**
@@ -549,7 +524,7 @@ export class ChatRoom extends DurableObject<Env> {
     };
     const pinned = this.state.pinned;
     if (pinned !== null) frame.pinned = pinned;
-    if (member.role === "host") frame.knocks = this.knocks.list();
+    if (member.role === "host") frame.knocks = this.waiting.list();
     if (handshake === undefined) frame.transport = "poll";
     else frame.handshake = handshake;
     if (join.edge !== undefined) frame.edge = join.edge;
@@ -613,12 +588,14 @@ export class ChatRoom extends DurableObject<Env> {
       case "message":
         return this.message(source, member, frame, now);
       case "let_in":
-      case "refuse":
-        return this.answerKnock(frame, source, now);
+      case "refuse": {
+        const refused = this.waiting.answer(frame.type, frame.knock, now);
+        return refused === null ? undefined : source.reply(errorFrame(refused));
+      }
       default:
         moderate(this.parts, (code) => source.reply(errorFrame(code)), frame as HostFrame, now);
         // Unlocked: the waiting room empties (each waiting page gets in on its next retry).
-        if (frame.type === "lock" && !frame.locked && this.knocks.clear()) this.knocksChanged();
+        if (frame.type === "lock" && !frame.locked) this.waiting.empty();
     }
   }
 
