@@ -24,6 +24,7 @@ import {
   type RefusalCode,
   type RequestRefusalCode,
   codePointLength,
+  foldName,
   normaliseText,
   parseRoomName,
   parseUserName,
@@ -204,6 +205,9 @@ export const HOST_FRAME_TYPES: ReadonlySet<string> = new Set([
   "let_back_in",
   "let_in",
   "refuse",
+  "answered",
+  "survey_open",
+  "survey_close",
 ]);
 
 /** A whole number from 0 (a seq, a number of seconds). */
@@ -231,6 +235,15 @@ const PLAIN_FRAMES: Record<string, (f: Record<string, unknown>) => ClientFrame |
   let_back_in: ({ name }) => (typeof name === "string" && name.length <= 256 ? { type: "let_back_in", name } : null),
   let_in: ({ knock }) => (isKnockId(knock) ? { type: "let_in", knock } : null),
   refuse: ({ knock }) => (isKnockId(knock) ? { type: "refuse", knock } : null),
+  vote: ({ seq, up }) => (isCount(seq) && typeof up === "boolean" ? { type: "vote", seq, up } : null),
+  answered: ({ seq, answered }) =>
+    isCount(seq) && typeof answered === "boolean" ? { type: "answered", seq, answered } : null,
+  // Any other option index is a bad frame; whether it is one of the open poll's is the room's to say.
+  survey_vote: ({ survey, option }) =>
+    typeof survey === "string" && LIMITS.idPattern.test(survey) && isCount(option) && option < LIMITS.surveyOptionsMax
+      ? { type: "survey_vote", survey, option }
+      : null,
+  survey_close: () => ({ type: "survey_close" }),
 };
 
 // Control characters other than newline and tab (C0, DEL, C1).
@@ -265,18 +278,50 @@ export function parseClientFrame(data: string | ArrayBuffer): ParsedClientFrame 
     const frame = plain(rec);
     return frame === null ? bad("bad_frame", id) : { ok: true, frame };
   }
+  if (rec.type === "survey_open") return parseSurveyOpen(rec);
   if (rec.type !== "message") {
     return bad(typeof rec.type === "string" ? "unknown_type" : "bad_frame", id);
   }
   // `id` may be left out, but one that is there must be well-formed (then it is `id` above).
   if (typeof rec.text !== "string" || (rec.id !== undefined && id === undefined)) return bad("bad_frame", id);
+  // `question` is true or absent: `false` is a bad frame rather than a message quietly not asked.
+  if (rec.question !== undefined && rec.question !== true) return bad("bad_frame", id);
   const text = normaliseText(rec.text);
   if (text.length === 0) return bad("empty_text", id);
   if (codePointLength(text) > LIMITS.textMaxChars) return bad("text_too_long", id);
-  if (FORBIDDEN_CONTROL.test(text) || LONE_SURROGATE.test(text)) return bad("invalid_text", id);
+  if (!isPlainText(text)) return bad("invalid_text", id);
   const frame: ClientMessage = { type: "message", text };
   if (id !== undefined) frame.id = id;
+  if (rec.question === true) frame.question = true;
   return { ok: true, frame };
+}
+
+const isPlainText = (text: string): boolean => !FORBIDDEN_CONTROL.test(text) && !LONE_SURROGATE.test(text);
+
+/** A text of 1 to `max` code points after `normaliseText`, with no control character; else null. */
+function boundedText(raw: unknown, max: number): string | null {
+  if (typeof raw !== "string") return null;
+  const text = normaliseText(raw);
+  const n = codePointLength(text);
+  return n >= 1 && n <= max && isPlainText(text) ? text : null;
+}
+
+/**
+ * `survey_open`: a question and 2–6 options, each within its bounds and no two alike once
+ * normalised and folded (two options "Yes" and "yes" would split one answer's votes); anything
+ * else is `survey_invalid`, a missing or mistyped field `bad_frame`.
+ */
+function parseSurveyOpen(rec: Record<string, unknown>): ParsedClientFrame {
+  if (typeof rec.question !== "string" || !Array.isArray(rec.options)) return bad("bad_frame", undefined);
+  const question = boundedText(rec.question, LIMITS.surveyQuestionMaxChars);
+  const options = rec.options.map((o) => boundedText(o, LIMITS.surveyOptionMaxChars));
+  const count = options.length;
+  if (question === null || count < LIMITS.surveyOptionsMin || count > LIMITS.surveyOptionsMax)
+    return bad("survey_invalid", undefined);
+  if (options.some((o) => o === null)) return bad("survey_invalid", undefined);
+  const kept = options as string[];
+  if (new Set(kept.map(foldName)).size !== count) return bad("survey_invalid", undefined);
+  return { ok: true, frame: { type: "survey_open", question, options: kept } };
 }
 
 function bad(code: ErrorCode, id: string | undefined): ParsedClientFrame {

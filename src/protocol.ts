@@ -68,6 +68,19 @@ export const LIMITS = {
   knocksMax: 50,
   /** ...and each lapses this long after its last retry (the page retries every 5 s). */
   knockLapseMs: 20_000,
+  /**
+   * Question votes and poll counts go out aggregated: at most one `votes` and one `survey` update
+   * per this many ms for the whole room, whatever the number of voters (4 a second).
+   */
+  tallyIntervalMs: 250,
+  /** A poll (`survey_open`): its question is 1 to this many characters... */
+  surveyQuestionMaxChars: 300,
+  /** ...with this many options at least... */
+  surveyOptionsMin: 2,
+  /** ...and at most... */
+  surveyOptionsMax: 6,
+  /** ...of 1 to this many characters each, no two alike. */
+  surveyOptionMaxChars: 100,
 } as const;
 
 /** The client name of the projector's watcher socket: not a user, never in `users`. */
@@ -116,6 +129,9 @@ export const ERROR_CODES = {
   no_such_knock: "No one is waiting with that knock (let in, refused or lapsed).",
   knock_refused: "The host did not let you in.",
   too_many_watchers: "This room has as many watchers (projectors, race lanes) as it takes; close one first.",
+  survey_already_open: "A poll is open already: close it before opening another.",
+  survey_closed: "That poll is closed (or was never open): the vote was not counted.",
+  survey_invalid: "A poll needs a question of 1–300 characters and 2–6 different options of 1–100 characters.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -229,6 +245,71 @@ export interface ChatMessage {
   role: Role;
   text: string;
   id?: string;
+  /** Asked as a question (the class upvotes it; the host marks it answered): see `QuestionSummary`. */
+  question?: true;
+}
+
+/**
+ * A closed poll as the room keeps it: an entry of the history under its own seq, like a message
+ * (delete, clear, trimming and expiry take it as they take a message). Sent once as the final
+ * `survey` frame of that poll.
+ */
+export interface SurveyResult extends SurveyFrame {
+  open: false;
+  seq: number;
+  /** Epoch ms: when it closed. */
+  ts: number;
+}
+
+/** What a room's history holds, in seq order: messages (questions among them) and closed polls. */
+export type HistoryEntry = ChatMessage | SurveyResult;
+
+/**
+ * A poll (on the wire `survey`: "poll" names HTTP polling here). While open, sent on opening and
+ * then aggregated (at most every `LIMITS.tallyIntervalMs`) as its counts change; on closing, once
+ * more as a `SurveyResult` (`open: false`, with a seq).
+ */
+export interface SurveyFrame {
+  type: "survey";
+  /** Random, per poll: what a `survey_vote` names. */
+  id: string;
+  question: string;
+  options: string[];
+  open: boolean;
+  /** Votes per option, in `options`' order. */
+  counts: number[];
+  /** `welcome.survey` only: the option this member chose (absent: none). */
+  mine?: number;
+  seq?: number;
+  ts?: number;
+}
+
+/** A question as `welcome.questions` lists it: the message, its votes now and this member's own. */
+export interface QuestionSummary {
+  seq: number;
+  ts: number;
+  from: string;
+  text: string;
+  count: number;
+  answered: boolean;
+  /** This member (its name or its session) has voted for it. */
+  mine: boolean;
+}
+
+/**
+ * Question votes, aggregated: at most one frame every `LIMITS.tallyIntervalMs` for the whole
+ * room, carrying only the questions whose count changed since the last (seq → votes now).
+ */
+export interface VotesFrame {
+  type: "votes";
+  counts: Record<string, number>;
+}
+
+/** The host marked a question answered, or not (broadcast as it came). */
+export interface AnsweredFrame {
+  type: "answered";
+  seq: number;
+  answered: boolean;
 }
 
 /** The upgrade request's headers that the teaching panel shows, in this order. */
@@ -272,7 +353,12 @@ export interface WelcomeFrame {
   users: User[];
   seq: number;
   limits: RoomLimits;
-  history: ChatMessage[];
+  /** Messages and closed polls, in seq order (the newest `HISTORY_ON_JOIN`, or everything after `since`). */
+  history: HistoryEntry[];
+  /** Every kept question (apart from `history`, so a question older than it still shows), oldest first. */
+  questions: QuestionSummary[];
+  /** The open poll, with this member's choice (`mine`); absent when none is open. */
+  survey?: SurveyFrame;
   /** Messages after `since` were trimmed from the history (never set for deletions). */
   gap?: true;
   /** The upgrade as the Worker saw it (WebSocket members). */
@@ -293,8 +379,8 @@ export interface WelcomeFrame {
   clearedThrough?: number;
   /** A resume: seqs deleted since `since` (their rows are gone; take them off the screen). */
   deleted?: number[];
-  /** A resume: messages at or below `since` whose delete was undone since (put them back at their place). */
-  restored?: ChatMessage[];
+  /** A resume: entries at or below `since` whose delete was undone since (put them back at their place). */
+  restored?: HistoryEntry[];
   /** The message the host pinned, whole (however old); absent when nothing is pinned. */
   pinned?: ChatMessage;
   /** A host's welcome only: who is removed now (as in `removals`). */
@@ -343,7 +429,7 @@ export interface DeletedFrame {
 /** A host undid a delete (within `LIMITS.undoMs`): the message is back, with its own seq. */
 export interface RestoredFrame {
   type: "restored";
-  message: ChatMessage;
+  message: HistoryEntry;
 }
 
 /** The host pinned a message (shown above the log and on the projector), or unpinned (null). */
@@ -411,7 +497,13 @@ export type ServerFrame =
   | RoleFrame
   | RolesFrame
   | RemovalsFrame
-  | KnocksFrame;
+  | KnocksFrame
+  | SurveyFrame
+  | VotesFrame
+  | AnsweredFrame;
+
+/** Whether a history entry is a message (a question among them), not a closed poll. */
+export const isMessage = (e: HistoryEntry): e is ChatMessage => e.type === "message";
 
 /** A server message is one frame or an array of frames (coalesced under load). */
 export function parseServerData(data: string): ServerFrame[] {
@@ -570,6 +662,20 @@ export interface ClientMessage {
   type: "message";
   text: string;
   id?: string;
+  /** Ask it as a question. */
+  question?: true;
+}
+/** Adds (`up`) or withdraws this member's one vote on question `seq`. */
+export interface ClientVote {
+  type: "vote";
+  seq: number;
+  up: boolean;
+}
+/** Chooses option `option` (0-based) of the open poll `survey`; may change while it is open. */
+export interface ClientSurveyVote {
+  type: "survey_vote";
+  survey: string;
+  option: number;
 }
 export interface ClientTyping {
   type: "typing";
@@ -593,8 +699,14 @@ export type HostFrame =
   | { type: "let_back_in"; name: string }
   /** The waiting room: a knock's `id` from `knocks`. */
   | { type: "let_in"; knock: string }
-  | { type: "refuse"; knock: string };
-export type ClientFrame = ClientMessage | ClientTyping | ClientAck | HostFrame;
+  | { type: "refuse"; knock: string }
+  /** Marks a question answered (or not); broadcast as it came. */
+  | { type: "answered"; seq: number; answered: boolean }
+  /** Opens a poll (one at a time): question and options checked as `LIMITS.survey*` say. */
+  | { type: "survey_open"; question: string; options: string[] }
+  /** Closes the open poll: its result becomes an entry of the history. */
+  | { type: "survey_close" };
+export type ClientFrame = ClientMessage | ClientTyping | ClientAck | ClientVote | ClientSurveyVote | HostFrame;
 
 /** Message text as the server keeps it: line breaks as `\n`, trimmed. */
 export const normaliseText = (raw: string): string => raw.replace(/\r\n?/g, "\n").trim();

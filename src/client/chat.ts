@@ -8,6 +8,7 @@
  */
 import {
   foldName,
+  isMessage,
   type ChatMessage,
   type DeletedFrame,
   type ErrorFrame,
@@ -193,7 +194,7 @@ export class Chat {
       case "deleted":
         return this.deleted(f);
       case "restored":
-        return this.views.log.restored(f.message, this.isOwn(f.message));
+        return isMessage(f.message) ? this.views.log.restored(f.message, this.isOwn(f.message)) : undefined;
       case "pinned":
         return this.views.pinned.show(f.message, this.isHost);
       case "cleared":
@@ -242,13 +243,13 @@ export class Chat {
       // A resume: what the host deleted or cleared meanwhile goes here too.
       if (w.clearedThrough !== undefined) this.cleared(w.clearedThrough);
       for (const seq of w.deleted ?? []) this.views.log.deleted(seq);
-      for (const m of w.restored ?? []) this.views.log.restored(m, this.isOwn(m));
+      for (const m of (w.restored ?? []).filter(isMessage)) this.views.log.restored(m, this.isOwn(m));
     }
     this.views.pinned.show(w.pinned ?? null, this.isHost);
     if (result.gap) this.views.log.notice("gap");
-    for (const m of result.show) this.show(m, true);
+    for (const m of result.show.filter(isMessage)) this.show(m, true);
     // History may already hold some of our pending messages (sent just before the connection was lost).
-    for (const m of w.history) if (this.confirm(m)) this.views.log.removePending(m.id!);
+    for (const m of w.history.filter(isMessage)) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);
     this.events.removals?.(w.removals ?? [], this.clockOffset);
     this.events.knocks?.(w.knocks ?? []);

@@ -21,6 +21,7 @@
  */
 import {
   PROJECTOR,
+  isMessage,
   parseRoomName,
   randomId,
   type ChatMessage,
@@ -226,7 +227,7 @@ export class Projector {
       case "deleted":
         return this.remove(f.seq);
       case "restored":
-        return this.add(f.message);
+        return isMessage(f.message) ? this.add(f.message) : undefined;
       case "pinned":
         return this.pin(f.message);
       case "cleared":
@@ -243,8 +244,8 @@ export class Projector {
     if (result.reset) this.removeThrough(Number.POSITIVE_INFINITY);
     if (f.clearedThrough !== undefined) this.removeThrough(f.clearedThrough);
     for (const seq of f.deleted ?? []) this.remove(seq);
-    for (const m of result.show) this.add(m);
-    for (const m of f.restored ?? []) this.add(m);
+    for (const m of result.show.filter(isMessage)) this.add(m);
+    for (const m of (f.restored ?? []).filter(isMessage)) this.add(m);
     this.pin(f.pinned ?? null);
     this.online = students(f.users);
     void this.refreshCount();

@@ -4,13 +4,13 @@
  * reconnect resumes from (`since`). Pure logic, tested without a DOM; the chat and the projector
  * each keep one.
  */
-import type { ChatMessage, WelcomeFrame } from "../protocol";
+import type { ChatMessage, HistoryEntry, WelcomeFrame } from "../protocol";
 
 export type Verdict = "show" | "duplicate" | "gap";
 
 export interface WelcomeResult {
   /** History to show, oldest first, without what is already shown. */
-  show: ChatMessage[];
+  show: HistoryEntry[];
   /** Some messages after the last shown one are gone for good (the room said `gap`). */
   gap: boolean;
   /** Another life of the room's storage (a new epoch): the old seqs mean nothing. */

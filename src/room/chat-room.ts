@@ -30,6 +30,7 @@ import {
   type User,
   type WelcomeFrame,
   closeCodeFor,
+  isMessage,
   isPollEnd,
 } from "../protocol";
 import {
@@ -327,7 +328,8 @@ export class ChatRoom extends DurableObject<Env> {
    */
   async transcript(key: string): Promise<ChatMessage[] | null> {
     if (!(await this.isHostKey(key))) return null;
-    return this.history.recent(this.config.historyLimit);
+    // Closed polls join the transcript with issue 20's polls; until then, its messages.
+    return this.history.recent(this.config.historyLimit).filter(isMessage);
   }
 
   private async isHostKey(key: string): Promise<boolean> {
@@ -517,6 +519,7 @@ export class ChatRoom extends DurableObject<Env> {
         rateBurst: this.config.rateBurst,
       },
       history: [],
+      questions: [],
       role: member.role,
       settings: this.state.settings,
       epoch,
@@ -587,6 +590,13 @@ export class ChatRoom extends DurableObject<Env> {
         return typeof id === "string" ? undefined : this.ack(id, frame, source);
       case "message":
         return this.message(source, member, frame, now);
+      // Issue 20, landing in parts: until its handlers are here, these frames are not taken.
+      case "vote":
+      case "answered":
+      case "survey_open":
+      case "survey_vote":
+      case "survey_close":
+        return source.reply(errorFrame("unknown_type"));
       case "let_in":
       case "refuse": {
         const refused = this.waiting.answer(frame.type, frame.knock, now);

@@ -16,7 +16,7 @@
  * whenever the history writes). An undo puts the row back under its own seq and notes the room's
  * seq at the time (`restores`), so a resume from before the undo gets it back.
  */
-import { type ChatMessage, LIMITS, type Role } from "../protocol";
+import { type ChatMessage, type HistoryEntry, LIMITS, type Role, type SurveyResult } from "../protocol";
 import type { LazySchema, Tables } from "./lazy-tables";
 import { nameKey } from "./name-key";
 
@@ -28,9 +28,25 @@ interface Row extends Record<string, SqlStorageValue> {
   role: string | null;
   text: string;
   client_id: string | null;
+  /** Null: a message; `question`: a message asked as a question; `survey`: a closed poll (`text` its question). */
+  kind: string | null;
+  /** A closed poll's id, options and counts, as JSON (`SurveyBody`); null otherwise. */
+  body: string | null;
 }
 
-const COLUMNS = "seq, ts, name, role, text, client_id";
+/** A closed poll's row keeps its question as `text`, and this as `body`. */
+interface SurveyBody {
+  id: string;
+  options: string[];
+  counts: number[];
+}
+
+const COLUMNS = "seq, ts, name, role, text, client_id, kind, body";
+/** Every column of a `messages` row, `name_key` included, as the inserts name them. */
+const ROW_COLUMNS = "seq, ts, name, name_key, role, text, client_id, kind, body";
+
+/** What `add` queues until `save` writes it: the entry, and the sender's name key. */
+type Unsaved = { entry: HistoryEntry; key: string; from: string; role: Role; text: string; id: string | null };
 
 /**
  * Deleted rows while they can be brought back (`until`, epoch ms; `pinned`: 1 when the message
@@ -46,7 +62,9 @@ const UNDO_TABLES = [
     text TEXT NOT NULL,
     client_id TEXT,
     pinned INTEGER NOT NULL,
-    until INTEGER NOT NULL
+    until INTEGER NOT NULL,
+    kind TEXT,
+    body TEXT
   )`,
   "CREATE TABLE IF NOT EXISTS restores (seq INTEGER PRIMARY KEY, restored_at_seq INTEGER NOT NULL)",
 ];
@@ -54,20 +72,20 @@ const UNDO_TABLES = [
 const NAME_KEYS = 2;
 
 export interface Resume {
-  messages: ChatMessage[];
+  messages: HistoryEntry[];
   /** Messages after `since` were trimmed (or did not fit): the history no longer covers it. */
   gap: boolean;
   /** The last clear's seq, when the room was cleared at or after `since`. */
   clearedThrough?: number;
   /** Seqs deleted while the room's seq was ≥ `since`. */
   deleted: number[];
-  /** Messages at or below `since` brought back (undone deletes) while the room's seq was ≥ `since`. */
-  restored: ChatMessage[];
+  /** Entries at or below `since` brought back (undone deletes) while the room's seq was ≥ `since`. */
+  restored: HistoryEntry[];
 }
 
-/** A deleted message brought back, and whether it was the pinned one when it was deleted. */
+/** A deleted entry brought back, and whether it was the pinned one when it was deleted. */
 export interface Restored {
-  message: ChatMessage;
+  message: HistoryEntry;
   wasPinned: boolean;
 }
 
@@ -77,7 +95,7 @@ export type Original = { message: ChatMessage } | { deletedSeq: number };
 type Mark = "last_seq" | "trimmed_through" | "cleared_through" | "name_keys";
 
 export class History {
-  private unsaved: (ChatMessage & { key: string })[] = [];
+  private unsaved: Unsaved[] = [];
   private lastSeq: number;
 
   private readonly tables: Tables;
@@ -95,7 +113,9 @@ export class History {
         name_key TEXT NOT NULL,
         text TEXT NOT NULL,
         client_id TEXT,
-        role TEXT
+        role TEXT,
+        kind TEXT,
+        body TEXT
       )`);
       sql.exec("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (name_key, client_id)");
       sql.exec(`CREATE TABLE IF NOT EXISTS tombstones (
@@ -135,6 +155,13 @@ export class History {
     for (const table of UNDO_TABLES) this.sql.exec(table);
     const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(messages)").toArray();
     if (!columns.some((c) => c.name === "role")) this.sql.exec("ALTER TABLE messages ADD COLUMN role TEXT");
+    // Questions and closed polls (issue 20): older rows are plain messages (null).
+    for (const table of ["messages", "undoable"]) {
+      const has = this.sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
+      if (has.some((c) => c.name === "kind")) continue;
+      this.sql.exec(`ALTER TABLE ${table} ADD COLUMN kind TEXT`);
+      this.sql.exec(`ALTER TABLE ${table} ADD COLUMN body TEXT`);
+    }
     if (this.mark("name_keys") >= NAME_KEYS) return;
     const rows = this.sql.exec<{ seq: number; name: string }>("SELECT seq, name FROM messages").toArray();
     if (rows.length === 0) return; // nothing to make again, and nothing written
@@ -167,12 +194,25 @@ export class History {
     return this.lastSeq;
   }
 
-  /** Gives the message the next seq; it is written by the next `save()`. */
-  add(key: string, from: string, role: Role, text: string, id: string | undefined): ChatMessage {
+  /** Gives the message the next seq (`question`: asked as one); it is written by the next `save()`. */
+  add(key: string, from: string, role: Role, text: string, id: string | undefined, question = false): ChatMessage {
     const message: ChatMessage = { type: "message", seq: ++this.lastSeq, ts: Date.now(), from, role, text };
     if (id !== undefined) message.id = id;
-    this.unsaved.push({ ...message, key });
+    if (question) message.question = true;
+    this.unsaved.push({ entry: message, key, from, role, text, id: id ?? null });
     return message;
+  }
+
+  /**
+   * Gives a closed poll the next seq, as an entry of the history (written by the next `save()`):
+   * `key` and `from` are the host's who closed it, kept like a sender's.
+   */
+  addSurvey(key: string, from: string, survey: { id: string; question: string; options: string[]; counts: number[] }) {
+    const { id, question, options, counts } = survey;
+    const seq = ++this.lastSeq;
+    const entry: SurveyResult = { type: "survey", id, question, options, counts, open: false, seq, ts: Date.now() };
+    this.unsaved.push({ entry, key, from, role: "host", text: question, id: null });
+    return entry;
   }
 
   /** Writes what `add` queued and trims the history to the kept count; false when nothing was queued. */
@@ -183,19 +223,24 @@ export class History {
     // Kept queued until the write succeeds: a failed write throws before anything is sent.
     this.storage.transactionSync(() => {
       for (const m of rows) {
+        const { kind, body } = kindOf(m.entry);
         this.sql.exec(
-          "INSERT INTO messages (seq, ts, name, name_key, role, text, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          m.seq,
-          m.ts,
+          `INSERT INTO messages (${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          m.entry.seq,
+          m.entry.ts,
           m.from,
           m.key,
           m.role,
           m.text,
-          m.id ?? null,
+          m.id,
+          kind,
+          body,
         );
       }
+      // Slow mode counts messages: a host closing a poll is not a sender.
       for (const m of rows)
-        this.sql.exec("INSERT OR REPLACE INTO senders (name_key, last_at) VALUES (?, ?)", m.key, m.ts);
+        if (m.entry.type === "message")
+          this.sql.exec("INSERT OR REPLACE INTO senders (name_key, last_at) VALUES (?, ?)", m.key, m.entry.ts);
       this.setMark("last_seq", this.lastSeq);
       this.purgeUndoable(Date.now());
       const trimTo = this.lastSeq - this.keep();
@@ -214,12 +259,13 @@ export class History {
   /** The kept message (or tombstone) of this name with this client id, if any. */
   findById(key: string, id: string): Original | null {
     const queued = this.unsaved.find((m) => m.key === key && m.id === id);
-    if (queued !== undefined) return { message: toMessage(queued) };
+    if (queued !== undefined && queued.entry.type === "message") return { message: queued.entry };
     if (!this.tables.exist) return null;
     const row = this.sql
       .exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE name_key = ? AND client_id = ?`, key, id)
       .toArray()[0];
-    if (row !== undefined) return { message: fromRow(row) };
+    const found = row === undefined ? null : fromRow(row);
+    if (found?.type === "message") return { message: found };
     const tomb = this.sql
       .exec<{ seq: number }>("SELECT seq FROM tombstones WHERE name_key = ? AND client_id = ?", key, id)
       .toArray()[0];
@@ -228,7 +274,10 @@ export class History {
 
   /** When this name's last kept message was accepted (slow mode), or null. */
   lastMessageAt(key: string): number | null {
-    for (let i = this.unsaved.length - 1; i >= 0; i--) if (this.unsaved[i]!.key === key) return this.unsaved[i]!.ts;
+    for (let i = this.unsaved.length - 1; i >= 0; i--) {
+      const m = this.unsaved[i]!;
+      if (m.key === key && m.entry.type === "message") return m.entry.ts;
+    }
     if (!this.tables.exist) return null;
     return (
       this.sql.exec<{ last_at: number }>("SELECT last_at FROM senders WHERE name_key = ?", key).toArray()[0]?.last_at ??
@@ -236,8 +285,8 @@ export class History {
     );
   }
 
-  /** The kept message with this seq, or null. */
-  kept(seq: number): ChatMessage | null {
+  /** The kept entry with this seq (a message or a closed poll), or null. */
+  kept(seq: number): HistoryEntry | null {
     this.save();
     if (!this.tables.exist) return null;
     const row = this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE seq = ?`, seq).toArray()[0];
@@ -267,13 +316,15 @@ export class History {
         this.lastSeq,
       );
       this.sql.exec(
-        `INSERT OR REPLACE INTO undoable (${COLUMNS}, name_key, pinned, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO undoable (${COLUMNS}, name_key, pinned, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         row.seq,
         row.ts,
         row.name,
         row.role,
         row.text,
         row.client_id,
+        row.kind,
+        row.body,
         row.name_key,
         pinned ? 1 : 0,
         now + LIMITS.undoMs,
@@ -302,7 +353,7 @@ export class History {
       this.sql.exec("DELETE FROM undoable WHERE seq = ?", seq);
       this.sql.exec("DELETE FROM tombstones WHERE seq = ?", seq);
       this.sql.exec(
-        "INSERT INTO messages (seq, ts, name, name_key, role, text, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        `INSERT INTO messages (${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         row.seq,
         row.ts,
         row.name,
@@ -310,6 +361,8 @@ export class History {
         row.role,
         row.text,
         row.client_id,
+        row.kind,
+        row.body,
       );
       this.sql.exec("INSERT OR REPLACE INTO restores (seq, restored_at_seq) VALUES (?, ?)", seq, this.lastSeq);
     });
@@ -347,8 +400,8 @@ export class History {
     return this.lastSeq;
   }
 
-  /** The last `count` messages, oldest first. */
-  recent(count: number): ChatMessage[] {
+  /** The last `count` entries (messages and closed polls), oldest first. */
+  recent(count: number): HistoryEntry[] {
     this.save();
     if (count <= 0 || !this.tables.exist) return [];
     return this.sql
@@ -375,7 +428,7 @@ export class History {
     // Those above `since` come with the messages; a client that never saw the delete changes nothing.
     resume.restored = this.sql
       .exec<Row>(
-        `SELECT m.seq, m.ts, m.name, m.role, m.text, m.client_id FROM restores r JOIN messages m ON m.seq = r.seq
+        `SELECT m.seq, m.ts, m.name, m.role, m.text, m.client_id, m.kind, m.body FROM restores r JOIN messages m ON m.seq = r.seq
          WHERE r.restored_at_seq >= ? AND m.seq <= ? ORDER BY m.seq`,
         since,
         since,
@@ -396,13 +449,23 @@ export class History {
   }
 }
 
-function fromRow(row: Row): ChatMessage {
+function fromRow(row: Row): HistoryEntry {
+  if (row.kind === "survey" && row.body !== null) {
+    const { id, options, counts } = JSON.parse(row.body) as SurveyBody;
+    return { type: "survey", id, question: row.text, options, counts, open: false, seq: row.seq, ts: row.ts };
+  }
   const role: Role = row.role === "host" ? "host" : "member";
   const message: ChatMessage = { type: "message", seq: row.seq, ts: row.ts, from: row.name, role, text: row.text };
   if (row.client_id !== null) message.id = row.client_id;
+  if (row.kind === "question") message.question = true;
   return message;
 }
 
-function toMessage({ key: _key, ...message }: ChatMessage & { key: string }): ChatMessage {
-  return message;
+/** The `kind` and `body` columns of an entry. */
+function kindOf(entry: HistoryEntry): { kind: string | null; body: string | null } {
+  if (entry.type === "survey") {
+    const body: SurveyBody = { id: entry.id, options: entry.options, counts: entry.counts };
+    return { kind: "survey", body: JSON.stringify(body) };
+  }
+  return { kind: entry.question ? "question" : null, body: null };
 }

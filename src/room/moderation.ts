@@ -12,6 +12,7 @@ import {
   type HostFrame,
   type RoomSettings,
   closeCodeFor,
+  isMessage,
   parseUserName,
 } from "../protocol";
 import type { Fanout } from "./fanout";
@@ -54,12 +55,13 @@ export function moderate(
       if (back === null) return refuse("undo_expired");
       room.fanout.broadcast({ type: "restored", message: back.message });
       // The undo puts back what the delete took: the pin too, unless another message is pinned now.
-      if (back.wasPinned && room.state.pinned === null) pin(room, back.message);
+      if (back.wasPinned && room.state.pinned === null && isMessage(back.message)) pin(room, back.message);
       return;
     }
     case "pin": {
+      // Messages are pinned (questions too); a closed poll is not one.
       const message = room.history.kept(frame.seq);
-      return message === null ? refuse("no_such_message") : pin(room, message);
+      return message === null || !isMessage(message) ? refuse("no_such_message") : pin(room, message);
     }
     case "unpin":
       return pin(room, null);

@@ -1,3 +1,4 @@
+import { asMessage } from "../support/frame-queue";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +33,7 @@ describe("a real wrangler dev, stopped and started again", () => {
     const again = await ali.nextOf("welcome");
     expect(again.seq).toBe(3);
     expect(again.limits.rateBurst).toBe(7);
-    expect(again.history.map((m) => [m.seq, m.text])).toEqual([
+    expect(again.history.map(asMessage).map((m) => [m.seq, m.text])).toEqual([
       [1, "one"],
       [2, "two"],
       [3, "three"],

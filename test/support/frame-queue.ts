@@ -4,7 +4,14 @@
  * in order (arrays flattened), consumed one at a time, every wait bounded by a timeout whose
  * message says what was expected and what arrived instead.
  */
-import { PONG, parseServerData, type ServerFrame } from "../../src/protocol";
+import {
+  type ChatMessage,
+  type HistoryEntry,
+  PONG,
+  type ServerFrame,
+  isMessage,
+  parseServerData,
+} from "../../src/protocol";
 
 export class FrameQueue {
   /** Every frame received, in order; `next` consumes from `cursor`. */
@@ -72,4 +79,10 @@ export class FrameQueue {
   get unread(): ServerFrame[] {
     return this.frames.slice(this.cursor);
   }
+}
+
+/** A history entry that must be a message (a closed poll there fails the test that expected messages). */
+export function asMessage(e: HistoryEntry): ChatMessage {
+  if (!isMessage(e)) throw new Error(`expected a message in the history, got ${JSON.stringify(e)}`);
+  return e;
 }

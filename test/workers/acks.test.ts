@@ -1,3 +1,4 @@
+import { asMessage } from "../support/frame-queue";
 import { describe, expect, it } from "vitest";
 import { CLOSE_TOO_SLOW } from "../../src/protocol";
 import { TEST_CONFIG } from "../support/test-vars";
@@ -59,7 +60,7 @@ describe("acks and the bound on what the room holds for one socket", () => {
     expect((await ali.message()).text).toBe("barrier");
     expect(ali.unread).toEqual([]);
     expect(sara.unread).toEqual([]);
-    expect((await join(room, "Late")).welcome.history.map((m) => m.text)).toEqual(["one", "barrier"]);
+    expect((await join(room, "Late")).welcome.history.map(asMessage).map((m) => m.text)).toEqual(["one", "barrier"]);
   });
 
   it("lets four acks a second through without spending rate-limit tokens", async () => {

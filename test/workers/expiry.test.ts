@@ -1,3 +1,4 @@
+import { asMessage } from "../support/frame-queue";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { roomStub } from "../../src/room/chat-room";
@@ -32,17 +33,17 @@ describe("epoch", () => {
     const { room, epoch } = await usedRoom();
     const back = await join(room, "Back", { since: 1, epoch });
     expect(back.welcome.epoch).toBe(epoch);
-    expect(back.welcome.history.map((m) => m.text)).toEqual(["two"]);
+    expect(back.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["two"]);
     expect(back.welcome.reset).toBeUndefined();
     // Without an epoch, `since` resumes as before.
-    expect((await join(room, "Old", { since: 1 })).welcome.history.map((m) => m.text)).toEqual(["two"]);
+    expect((await join(room, "Old", { since: 1 })).welcome.history.map(asMessage).map((m) => m.text)).toEqual(["two"]);
   });
 
   it("gives a resume from another epoch a fresh welcome: recent history and reset", async () => {
     const { room } = await usedRoom();
     const other = await join(room, "Other", { since: 2, epoch: "another-life" });
     expect(other.welcome.reset).toBe(true);
-    expect(other.welcome.history.map((m) => m.text)).toEqual(["one", "two"]);
+    expect(other.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["one", "two"]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { asMessage } from "../support/frame-queue";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CLOSE_HEARTBEAT, LIMITS } from "../../src/protocol";
@@ -31,7 +32,9 @@ describe("history", () => {
     const late = await join(room, "Late");
     expect(late.welcome.seq).toBe(sent);
     const newest = Array.from({ length: historyOnJoin }, (_, i) => sent - historyOnJoin + 1 + i);
-    expect(late.welcome.history.map((m) => [m.seq, m.text, m.from])).toEqual(newest.map((n) => [n, `m${n}`, "Sara"]));
+    expect(late.welcome.history.map(asMessage).map((m) => [m.seq, m.text, m.from])).toEqual(
+      newest.map((n) => [n, `m${n}`, "Sara"]),
+    );
     expect(late.welcome.gap).toBeUndefined();
   });
 
@@ -42,7 +45,7 @@ describe("history", () => {
     await fill(room, sent, listener);
     const resume = await join(room, "Resumer", { since: 0 });
     expect(resume.welcome.seq).toBe(sent);
-    expect(resume.welcome.history.map((m) => m.seq)).toEqual(
+    expect(resume.welcome.history.map(asMessage).map((m) => m.seq)).toEqual(
       Array.from({ length: historyLimit }, (_, i) => i + sent - historyLimit + 1),
     );
     expect(resume.welcome.gap).toBe(true);
@@ -54,7 +57,7 @@ describe("history", () => {
     for (let i = 1; i <= 8; i++) sara.say(`m${i}`);
     for (let i = 1; i <= 8; i++) await sara.message();
     const back = await join(room, "Ali", { since: 2 });
-    expect(back.welcome.history.map((m) => m.seq)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(back.welcome.history.map(asMessage).map((m) => m.seq)).toEqual([3, 4, 5, 6, 7, 8]);
     expect(back.welcome.gap).toBeUndefined();
   });
 
@@ -114,7 +117,7 @@ describe("eviction and hibernation", () => {
     // The user list comes from the sockets' attachments.
     const late = await join(room, "Mina");
     expect(late.welcome.users.map((u) => u.name)).toEqual(["Sara", "Ali", "Mina"]);
-    expect(late.welcome.history.map((m) => m.text)).toEqual(["before", "after"]);
+    expect(late.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["before", "after"]);
     expect((await sara.presence()).joined.map((u) => u.name)).toEqual(["Mina"]);
     expect((await ali.presence()).joined.map((u) => u.name)).toEqual(["Mina"]);
     // The name is still held after the wake-up; the same session still takes it over.

@@ -1,3 +1,4 @@
+import { asMessage } from "../support/frame-queue";
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TEST_CONFIG } from "../support/test-vars";
@@ -135,7 +136,7 @@ describe("host frames from a member", () => {
     expect((await host.message()).text).toBe("still here");
     expect(host.unread).toEqual([]);
     const late = await join(room, "Late");
-    expect(late.welcome.history.map((m) => m.text)).toEqual(["kept", "still here"]);
+    expect(late.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["kept", "still here"]);
     expect(late.welcome.settings).toEqual({ slowSeconds: 0, locked: false });
   });
 });

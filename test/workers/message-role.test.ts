@@ -4,6 +4,7 @@
  * after a reconnect, a poller's welcome), so the page can mark the host's; and a room's storage
  * from before the role was kept (or before the confusable-aware name key) still works.
  */
+import { asMessage } from "../support/frame-queue";
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { roomStub } from "../../src/room/chat-room";
@@ -24,14 +25,14 @@ describe("a message's role", () => {
     await sara.close();
 
     const late = await join(room, "Ali");
-    expect(late.welcome.history.map((m) => [m.from, m.role])).toEqual([
+    expect(late.welcome.history.map(asMessage).map((m) => [m.from, m.role])).toEqual([
       ["Teacher", "host"],
       ["Sara", "member"],
     ]);
     const back = await join(room, "Sara", { session: s, since: 0, epoch: late.welcome.epoch });
-    expect(back.welcome.history.map((m) => m.role)).toEqual(["host", "member"]);
+    expect(back.welcome.history.map(asMessage).map((m) => m.role)).toEqual(["host", "member"]);
     const poller = new PollClient(room, "Mina");
-    expect((await poller.join()).history.map((m) => m.role)).toEqual(["host", "member"]);
+    expect((await poller.join()).history.map(asMessage).map((m) => m.role)).toEqual(["host", "member"]);
   });
 
   it("stays the one it was sent with", async () => {
@@ -44,7 +45,7 @@ describe("a message's role", () => {
     host.say("hi");
     await sara.message();
     const late = await join(room, "Late");
-    expect(late.welcome.history.map((m) => [m.text, m.role])).toEqual([
+    expect(late.welcome.history.map(asMessage).map((m) => [m.text, m.role])).toEqual([
       ["hello", "member"],
       ["hi", "host"],
     ]);
@@ -72,7 +73,7 @@ describe("a room's storage from an older deploy", () => {
     await evictDurableObject(stub);
 
     const late = await join(room, "Late");
-    expect(late.welcome.history.map((m) => [m.text, m.role])).toEqual([
+    expect(late.welcome.history.map(asMessage).map((m) => [m.text, m.role])).toEqual([
       ["old host message", "member"],
       ["old message", "member"],
     ]);

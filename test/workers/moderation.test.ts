@@ -1,3 +1,4 @@
+import { asMessage } from "../support/frame-queue";
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { roomStub } from "../../src/room/chat-room";
@@ -23,10 +24,10 @@ describe("delete", () => {
     expect(host.unread).toEqual([]);
 
     const late = await join(room, "Late");
-    expect(late.welcome.history.map((m) => m.text)).toEqual(["one", "three", "barrier"]);
+    expect(late.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["one", "three", "barrier"]);
     // A resume from before the deletion learns of it (and it is no gap).
     const back = await join(room, "Back", { since: one!.seq });
-    expect(back.welcome.history.map((m) => m.seq)).toEqual([three!.seq, three!.seq + 1]);
+    expect(back.welcome.history.map(asMessage).map((m) => m.seq)).toEqual([three!.seq, three!.seq + 1]);
     expect(back.welcome.deleted).toEqual([two!.seq]);
     expect(back.welcome.gap).toBeUndefined();
     // Deleted above `since` or below it alike, as long as the deletion came after `since`.
@@ -63,7 +64,7 @@ describe("clear", () => {
     // A member who was away learns on resume; a clear is no gap.
     const back = await join(room, "Back", { since: 1 });
     expect(back.welcome.clearedThrough).toBe(last);
-    expect(back.welcome.history.map((m) => m.text)).toEqual(["after"]);
+    expect(back.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["after"]);
     expect(back.welcome.gap).toBeUndefined();
     expect((await join(room, "Fresh", { since: last + 1 })).welcome.clearedThrough).toBeUndefined();
   });

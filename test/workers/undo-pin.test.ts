@@ -4,6 +4,7 @@
  * every transport and across a resume and a restart; the host pins one message (`pin`/`unpin`),
  * which every welcome carries whole.
  */
+import { asMessage } from "../support/frame-queue";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/protocol";
@@ -49,7 +50,11 @@ describe("undelete", () => {
     const frames = await poller.frames((f) => f.some((x) => x.type === "restored"));
     expect(frames.find((f) => f.type === "restored")).toEqual(back);
     // Kept again at its place: a new join's history has it, and a resend of its id is the message.
-    expect((await join(room, "Late")).welcome.history.map((m) => m.text)).toEqual(["one", "two", "three"]);
+    expect((await join(room, "Late")).welcome.history.map(asMessage).map((m) => m.text)).toEqual([
+      "one",
+      "two",
+      "three",
+    ]);
     sara.say("two", two.id);
     expect(await sara.skipTo("message")).toEqual(two);
     // The next message still continues the seq.
@@ -114,7 +119,7 @@ describe("undelete", () => {
     expect(back.welcome.history).toEqual([]);
     // From before the message: it comes in the history as any other.
     const early = await join(room, "Early", { since: 1 });
-    expect(early.welcome.history.map((m) => m.text)).toEqual(["two", "three"]);
+    expect(early.welcome.history.map(asMessage).map((m) => m.text)).toEqual(["two", "three"]);
     expect(early.welcome.restored).toBeUndefined();
     // After the undo (a message since): nothing to redo.
     await said(sara, ["four"], [sara]);
@@ -168,7 +173,7 @@ describe("pin", () => {
     const more = Array.from({ length: TEST_CONFIG.historyOnJoin + 1 }, (_, i) => `more ${i}`);
     const after = await said(sara, more, [sara]);
     const fresh = await join(room, "Fresh");
-    expect(fresh.welcome.history.map((m) => m.seq)).not.toContain(sent[0]!.seq);
+    expect(fresh.welcome.history.map(asMessage).map((m) => m.seq)).not.toContain(sent[0]!.seq);
     expect(fresh.welcome.pinned).toEqual(sent[0]);
     const resumed = await join(room, "Resumed", { since: after.at(-1)!.seq });
     expect(resumed.welcome.pinned).toEqual(sent[0]);
