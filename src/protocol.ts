@@ -558,6 +558,8 @@ export interface Transcript {
   /** The IANA time zone the request named (`tz`, default UTC): the Markdown's times are in it. */
   timeZone: string;
   messages: ChatMessage[];
+  /** Each kept question's votes and answered mark, oldest first (its text is the message of that seq). */
+  questions: { seq: number; count: number; answered: boolean }[];
 }
 
 /** `POST /api/rooms/:room/host-links` → 201: a one-time token for `/?room=R#hostlink=<token>`. */

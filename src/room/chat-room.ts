@@ -68,6 +68,7 @@ import { type PollReply, poll, pollPost } from "./polling";
 import { type SseContext, openStream } from "./sse";
 import { SseStreams } from "./sse-streams";
 import { RoomLimits } from "./limits";
+import { Questions, type QuestionTally, voterOf } from "./questions";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
 import { WaitingRoom } from "./waiting-room";
@@ -103,6 +104,8 @@ export class ChatRoom extends DurableObject<Env> {
   /** The Server-Sent Events streams open now (their members are pollers): in memory, they keep the room awake. */
   private readonly streams: SseStreams;
   private hostLinks!: HostLinks;
+  /** The questions' votes and answered marks (stored), and their aggregated `votes` frames. */
+  private questions!: Questions;
   /** Who the host refused from the waiting room (stored: the host's act). */
   private refusals!: Refusals;
   /** The waiting room of a locked room: a knock writes nothing (see waiting-room.ts). */
@@ -201,6 +204,9 @@ export class ChatRoom extends DurableObject<Env> {
       get history() {
         return room.history;
       },
+      get questions() {
+        return room.questions;
+      },
       get state() {
         return room.state;
       },
@@ -241,6 +247,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.pollers = new Pollers(this.ctx.storage, schema);
     this.hostLinks = new HostLinks(this.ctx.storage, schema);
     this.refusals = new Refusals(this.ctx.storage, schema);
+    this.questions = new Questions(this.ctx.storage, schema, this.history, (f) => this.fanout.broadcast(f));
     this.feed = new Feed(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
@@ -326,10 +333,11 @@ export class ChatRoom extends DurableObject<Env> {
    * `GET /api/rooms/:room/transcript`: the kept messages (at most `HISTORY_LIMIT`), oldest first,
    * deleted and cleared ones absent; null when the key is not the room's. A read (it writes no row of its own).
    */
-  async transcript(key: string): Promise<ChatMessage[] | null> {
+  async transcript(key: string): Promise<{ messages: ChatMessage[]; questions: QuestionTally[] } | null> {
     if (!(await this.isHostKey(key))) return null;
     // Closed polls join the transcript with issue 20's polls; until then, its messages.
-    return this.history.recent(this.config.historyLimit).filter(isMessage);
+    const messages = this.history.recent(this.config.historyLimit).filter(isMessage);
+    return { messages, questions: this.questions.tallies() };
   }
 
   private async isHostKey(key: string): Promise<boolean> {
@@ -519,7 +527,8 @@ export class ChatRoom extends DurableObject<Env> {
         rateBurst: this.config.rateBurst,
       },
       history: [],
-      questions: [],
+      // Every kept question, apart from the history's recent part; a watcher has no vote of its own.
+      questions: this.questions.summaries(member.watcher ? null : voterOf(member)),
       role: member.role,
       settings: this.state.settings,
       epoch,
@@ -590,9 +599,12 @@ export class ChatRoom extends DurableObject<Env> {
         return typeof id === "string" ? undefined : this.ack(id, frame, source);
       case "message":
         return this.message(source, member, frame, now);
-      // Issue 20, landing in parts: until its handlers are here, these frames are not taken.
       case "vote":
-      case "answered":
+      case "answered": {
+        const refused = this.questions.take(frame, voterOf(member));
+        return refused === null ? undefined : source.reply(errorFrame(refused));
+      }
+      // Issue 20, landing in parts: until its handlers are here, these frames are not taken.
       case "survey_open":
       case "survey_vote":
       case "survey_close":
@@ -631,7 +643,8 @@ export class ChatRoom extends DurableObject<Env> {
       const retryAfterMs = last === null ? 0 : last + slowMs - now;
       if (retryAfterMs > 0) return source.reply({ ...errorFrame("slow_mode", frame.id), retryAfterMs });
     }
-    this.fanout.broadcast(this.history.add(key, member.name, host ? "host" : "member", frame.text, frame.id));
+    const role = host ? "host" : "member";
+    this.fanout.broadcast(this.history.add(key, member.name, role, frame.text, frame.id, frame.question === true));
   }
 
   /** Relayed at most once per `typingIntervalMs` per name, whichever tab or transport it types in. */
@@ -754,6 +767,7 @@ export class ChatRoom extends DurableObject<Env> {
     for (const o of this.occupants()) if (this.isDead(o, now)) this.end(o, "heartbeat_timeout", CLOSE_HEARTBEAT);
     this.pruneBuckets(now);
     this.history.purgeUndoable(now);
+    this.questions.prune();
     if (await this.expireIfIdle(now)) return;
     await this.scheduleAlarm();
   }

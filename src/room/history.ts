@@ -411,6 +411,17 @@ export class History {
       .map(fromRow);
   }
 
+  /** Every kept question, oldest first (`welcome.questions`: at most `HISTORY_LIMIT`). */
+  questions(): ChatMessage[] {
+    this.save();
+    if (!this.tables.exist) return [];
+    return this.sql
+      .exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE kind = 'question' ORDER BY seq`)
+      .toArray()
+      .map(fromRow)
+      .filter((e): e is ChatMessage => e.type === "message");
+  }
+
   /**
    * What a client that has everything up to `since` is missing: the kept messages after it,
    * oldest first, at most `max` (the newest ones); what was deleted or cleared meanwhile.

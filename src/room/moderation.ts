@@ -19,12 +19,15 @@ import type { Fanout } from "./fanout";
 import type { History } from "./history";
 import type { Member, Occupant } from "./member";
 import { nameKey } from "./name-key";
+import type { Questions } from "./questions";
 import type { RoomState } from "./room-state";
 
 /** What the host's frames act on: the room's parts, and how it ends a member (socket or poller). */
 export interface ModerationContext {
   config: RoomConfig;
   history: History;
+  /** A question's votes go with it: kept for an undo, gone with a clear. */
+  questions: Questions;
   state: RoomState;
   fanout: Fanout;
   occupants(): Occupant[];
@@ -47,6 +50,7 @@ export function moderate(
       const pinned = room.state.pinned?.seq === frame.seq;
       if (!room.history.delete(frame.seq, now, pinned)) return refuse("no_such_message");
       room.fanout.broadcast({ type: "deleted", seq: frame.seq });
+      room.questions.deleted(frame.seq);
       if (pinned) pin(room, null);
       return void room.scheduleAlarm();
     }
@@ -54,6 +58,7 @@ export function moderate(
       const back = room.history.undelete(frame.seq, now);
       if (back === null) return refuse("undo_expired");
       room.fanout.broadcast({ type: "restored", message: back.message });
+      room.questions.restored(back.message.seq);
       // The undo puts back what the delete took: the pin too, unless another message is pinned now.
       if (back.wasPinned && room.state.pinned === null && isMessage(back.message)) pin(room, back.message);
       return;
@@ -67,6 +72,7 @@ export function moderate(
       return pin(room, null);
     case "clear":
       room.fanout.broadcast({ type: "cleared", seq: room.history.clear() });
+      room.questions.clear();
       return room.state.pinned === null ? undefined : pin(room, null);
     case "remove":
       return remove(room, refuse, frame.name, now);

@@ -163,12 +163,13 @@ app.get("/api/rooms/:room/transcript", async (c) => {
   const key = hostKeyHeader(c);
   const query = parseTranscriptQuery(new URL(c.req.url).searchParams);
   if (typeof query === "string") throw new HttpError(query);
-  const messages = await roomStub(c.env, room).transcript(key);
-  if (messages === null) throw new HttpError("host_key_invalid");
+  const kept = await roomStub(c.env, room).transcript(key);
+  if (kept === null) throw new HttpError("host_key_invalid");
+  const { messages, questions } = kept;
   const now = Date.now();
   const headers = { "Cache-Control": "no-store", "Content-Disposition": transcriptDisposition(room, now, query) };
-  if (query.format === "json") return c.json(jsonTranscript(room, messages, now, query), 200, headers);
-  return c.body(markdownTranscript(room, messages, now, query), 200, {
+  if (query.format === "json") return c.json(jsonTranscript(room, messages, now, query, questions), 200, headers);
+  return c.body(markdownTranscript(room, messages, now, query, questions), 200, {
     ...headers,
     "Content-Type": "text/markdown; charset=utf-8",
   });

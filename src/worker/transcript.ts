@@ -8,6 +8,9 @@
  */
 import type { ChatMessage, HttpOnlyCode, Transcript } from "../protocol";
 
+/** A question's votes and answered mark, by its seq. */
+type Tallies = Transcript["questions"];
+
 export interface TranscriptQuery {
   format: "markdown" | "json";
   timeZone: string;
@@ -36,8 +39,14 @@ export function parseTranscriptQuery(query: URLSearchParams): TranscriptQuery | 
   return { format, timeZone, lang };
 }
 
-export function jsonTranscript(room: string, messages: ChatMessage[], now: number, q: TranscriptQuery): Transcript {
-  return { room, exportedAt: now, timeZone: q.timeZone, messages };
+export function jsonTranscript(
+  room: string,
+  messages: ChatMessage[],
+  now: number,
+  q: TranscriptQuery,
+  questions: Tallies = [],
+): Transcript {
+  return { room, exportedAt: now, timeZone: q.timeZone, messages, questions };
 }
 
 const STRINGS = {
@@ -50,6 +59,9 @@ const STRINGS = {
     },
     host: "host",
     none: "No messages are kept.",
+    question: "Question",
+    votes: { one: "{n} vote", other: "{n} votes" },
+    answered: "answered",
   },
   fa: {
     title: "گزارش گفت‌وگوی {room}",
@@ -60,6 +72,9 @@ const STRINGS = {
     },
     host: "میزبان",
     none: "پیامی نگه داشته نشده است.",
+    question: "پرسش",
+    votes: { one: "{n} رأی", other: "{n} رأی" },
+    answered: "پاسخ داده شد",
   },
 } as const;
 
@@ -88,9 +103,16 @@ function formats(q: TranscriptQuery) {
 
 /**
  * The Markdown file: a heading with the room, when it was exported (in the zone, with it named),
- * then the messages under a heading per day, each a paragraph `**time** · **name**` and its text.
+ * then the messages under a heading per day, each a paragraph `**time** · **name**` and its text; a
+ * question's heading line adds its votes and mark: `· Question (12 votes · answered)`.
  */
-export function markdownTranscript(room: string, messages: ChatMessage[], now: number, q: TranscriptQuery): string {
+export function markdownTranscript(
+  room: string,
+  messages: ChatMessage[],
+  now: number,
+  q: TranscriptQuery,
+  questions: Tallies = [],
+): string {
   const s = STRINGS[q.lang];
   const f = formats(q);
   const fill = (template: string, vars: Record<string, string>) =>
@@ -105,6 +127,13 @@ export function markdownTranscript(room: string, messages: ChatMessage[], now: n
     }),
   ];
   if (messages.length === 0) out.push(s.none);
+  const tallies = new Map(questions.map((t) => [t.seq, t]));
+  const asked = (m: ChatMessage): string => {
+    const t = tallies.get(m.seq);
+    if (!m.question || t === undefined) return "";
+    const votes = fill(f.plural(t.count, s.votes), { n: f.number(t.count) });
+    return ` · ${s.question} (${votes}${t.answered ? ` · ${s.answered}` : ""})`;
+  };
   let day = "";
   for (const m of messages) {
     if (f.dayKey(m.ts) !== day) {
@@ -114,7 +143,7 @@ export function markdownTranscript(room: string, messages: ChatMessage[], now: n
     const who = `**${escapeInline(m.from)}**${m.role === "host" ? ` (${s.host})` : ""}`;
     // A hard break (a backslash at the line's end) after the heading line and after each line of
     // the text but the last: the message stays one paragraph, however many lines it has.
-    out.push([`**${f.time(m.ts)}** · ${who}`, ...escapeLines(m.text)].join("\\\n"));
+    out.push([`**${f.time(m.ts)}** · ${who}${asked(m)}`, ...escapeLines(m.text)].join("\\\n"));
   }
   return `${out.join("\n\n")}\n`;
 }

@@ -80,6 +80,7 @@ describe("the transcript", () => {
       exportedAt: expect.any(Number),
       timeZone: "Asia/Tehran",
       messages: [sent[0], sent[2]],
+      questions: [],
     });
     expect(body.exportedAt).toBeGreaterThanOrEqual(before);
   });
