@@ -5,7 +5,7 @@
  * out aggregated, and a closed poll is an entry of the history under its own seq (resume, delete,
  * clear, trimming, eviction, the transcript), on sockets, pollers and SSE alike.
  */
-import { SELF, env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { SELF, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LIMITS, type ServerFrame, type SurveyFrame, type Transcript } from "../../src/protocol";
 import { roomStub } from "../../src/room/chat-room";
@@ -45,6 +45,12 @@ async function opened(host: TestClient, everyone: TestClient[] = [], frame: obje
   const poll = await newPoll(host, seen[0]!);
   for (const [i, c] of everyone.entries()) expect(await newPoll(c, seen[i + 1]!)).toEqual(poll);
   return poll;
+}
+
+/** Closes the open poll as the host; returns its final frame. */
+async function closed(host: TestClient): Promise<SurveyFrame> {
+  host.send({ type: "survey_close" });
+  return final(host);
 }
 
 /** The next final frame of a poll (`open: false`), the updates before it skipped. */
@@ -427,6 +433,33 @@ describe("a poll's result in the history", () => {
     const back = await join(room, "Back", { since: result.seq! - 1 });
     expect(back.welcome.gap).toBe(true);
     expect(back.welcome.history.some((e) => e.type === "survey")).toBe(false);
+  });
+});
+
+describe("a room that expires", () => {
+  it("forgets a poll's result and an open poll with the rest of its storage", async () => {
+    const { room, host, sara } = await classRoom();
+    await opened(host, [sara]);
+    await closed(host);
+    const open = await opened(host, [sara], { ...OPEN, question: "Still open?" });
+    sara.send(vote(open, 0));
+    await counted(host, [1, 0, 0]);
+    const late = await join(room, "Late");
+    expect(late.welcome.history.map((e) => e.type)).toEqual(["survey"]);
+    expect(late.welcome.survey?.id).toBe(open.id);
+    for (const c of [host, sara, late]) await c.close();
+    // Nothing happened for longer than ROOM_IDLE_DAYS: the alarm forgets everything.
+    const stub = roomStub(env, room);
+    await runInDurableObject(stub, (_i, state) => {
+      const idle = Date.now() - (TEST_CONFIG.roomIdleDays + 1) * 86_400_000;
+      state.storage.sql.exec("UPDATE room SET value = ? WHERE key = 'active_at'", String(idle));
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const fresh = await join(room, "Sara");
+    expect(fresh.welcome.history).toEqual([]);
+    expect(fresh.welcome.survey).toBeUndefined();
+    fresh.send(vote(open, 1));
+    expect(await fresh.error()).toMatchObject({ code: "survey_closed" });
   });
 });
 
