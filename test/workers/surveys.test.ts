@@ -405,11 +405,14 @@ describe("a poll's result in the history", () => {
     expect((await join(room, "Later")).welcome.history).toEqual([before, result]);
   });
 
-  it("goes with a clear", async () => {
+  it("goes with a clear (an open poll stays open: it is not in the history yet)", async () => {
     const { room, host, sara } = await withResult();
+    const open = await opened(host, [sara], { ...OPEN, question: "Open during the clear" });
     host.send({ type: "clear" });
     await sara.skipTo("cleared");
-    expect((await join(room, "Late")).welcome.history).toEqual([]);
+    const late = await join(room, "Late");
+    expect(late.welcome.history).toEqual([]);
+    expect(late.welcome.survey).toEqual(open);
   });
 
   it("is trimmed like a message once HISTORY_LIMIT newer entries are kept (a resume from before it: gap)", async () => {
