@@ -100,23 +100,20 @@ export class Surveys {
     const open = this.openPoll();
     if (open === null || open.id !== frame.survey) return "survey_closed";
     if (frame.option >= open.options.length) return "bad_frame";
-    const { session } = voter;
-    const changed = this.sql.exec(
-      "UPDATE survey_votes SET option = ? WHERE survey = ? AND (name_key = ? OR session = ?)",
-      frame.option,
-      open.id,
-      voter.key,
-      session,
-    ).rowsWritten;
-    if (changed === 0) {
+    const { key, session } = voter;
+    const match = "survey = ? AND (name_key = ? OR session = ?)";
+    const voted = this.sql.exec(`SELECT 1 FROM survey_votes WHERE ${match} LIMIT 1`, open.id, key, session);
+    // A voter who chose before changes that choice (every row of its name or session); else one new row.
+    if (voted.toArray().length > 0)
+      this.sql.exec(`UPDATE survey_votes SET option = ? WHERE ${match}`, frame.option, open.id, key, session);
+    else
       this.sql.exec(
         "INSERT INTO survey_votes (survey, name_key, session, option) VALUES (?, ?, ?, ?)",
         open.id,
-        voter.key,
+        key,
         session,
         frame.option,
       );
-    }
     this.tally.mark(open.id);
     return null;
   }
