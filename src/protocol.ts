@@ -560,6 +560,8 @@ export interface Transcript {
   messages: ChatMessage[];
   /** Each kept question's votes and answered mark, oldest first (its text is the message of that seq). */
   questions: { seq: number; count: number; answered: boolean }[];
+  /** The kept closed polls (their results), in seq order; the Markdown puts each at its place among the messages. */
+  surveys: SurveyResult[];
 }
 
 /** `POST /api/rooms/:room/host-links` → 201: a one-time token for `/?room=R#hostlink=<token>`. */

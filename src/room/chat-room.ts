@@ -16,12 +16,12 @@ import {
   LIMITS,
   PING,
   PONG,
-  type ChatMessage,
   type ClientAck,
   type ClientMessage,
   type ErrorCode,
   type HostClaim,
   type HostFrame,
+  type HistoryEntry,
   type HostLink,
   type PollEndCode,
   type PollPostAnswer,
@@ -30,7 +30,6 @@ import {
   type User,
   type WelcomeFrame,
   closeCodeFor,
-  isMessage,
   isPollEnd,
 } from "../protocol";
 import {
@@ -67,6 +66,7 @@ import { Pollers, pollerMember, pollerOccupant } from "./pollers";
 import { type PollReply, poll, pollPost } from "./polling";
 import { type SseContext, openStream } from "./sse";
 import { SseStreams } from "./sse-streams";
+import { Surveys } from "./surveys";
 import { RoomLimits } from "./limits";
 import { Questions, type QuestionTally, voterOf } from "./questions";
 import { Refusals } from "./refusals";
@@ -108,6 +108,8 @@ export class ChatRoom extends DurableObject<Env> {
   private questions!: Questions;
   /** Who the host refused from the waiting room (stored: the host's act). */
   private refusals!: Refusals;
+  /** The open poll and its votes (stored; see surveys.ts). */
+  private surveys!: Surveys;
   /** The waiting room of a locked room: a knock writes nothing (see waiting-room.ts). */
   private readonly waiting = this.waitingRoom();
   /** Watchers over HTTP (the race's lanes), in memory only: not users, nothing stored. */
@@ -269,6 +271,11 @@ export class ChatRoom extends DurableObject<Env> {
         readerOf: socketReader,
       },
     );
+    const fanout = this.fanout;
+    this.surveys = new Surveys(this.ctx.storage, schema, {
+      history: this.history,
+      broadcast: (frame) => fanout.broadcast(frame),
+    });
   }
 
   // --- host claim (RPC from the Worker) --------------------------------------------------------
@@ -333,11 +340,11 @@ export class ChatRoom extends DurableObject<Env> {
    * `GET /api/rooms/:room/transcript`: the kept messages (at most `HISTORY_LIMIT`), oldest first,
    * deleted and cleared ones absent; null when the key is not the room's. A read (it writes no row of its own).
    */
-  async transcript(key: string): Promise<{ messages: ChatMessage[]; questions: QuestionTally[] } | null> {
+  async transcript(key: string): Promise<{ entries: HistoryEntry[]; questions: QuestionTally[] } | null> {
     if (!(await this.isHostKey(key))) return null;
-    // Closed polls join the transcript with issue 20's polls; until then, its messages.
-    const messages = this.history.recent(this.config.historyLimit).filter(isMessage);
-    return { messages, questions: this.questions.tallies() };
+    // Messages and closed polls, in seq order: the transcript writes each poll's result at its place.
+    const entries = this.history.recent(this.config.historyLimit);
+    return { entries, questions: this.questions.tallies() };
   }
 
   private async isHostKey(key: string): Promise<boolean> {
@@ -542,6 +549,9 @@ export class ChatRoom extends DurableObject<Env> {
     if (join.edge !== undefined) frame.edge = join.edge;
     // Who is removed is the host's to see: a member's welcome never carries it.
     if (member.role === "host") frame.removals = this.state.removals(frame.now);
+    // The open poll, with this member's choice; a watcher (the projector) chooses nothing.
+    const survey = this.surveys.current(member.watcher ? null : voterOf(member));
+    if (survey !== null) frame.survey = survey;
     if (join.since === undefined || reset) {
       frame.history = this.history.recent(this.config.historyOnJoin);
       if (reset) frame.reset = true;
@@ -604,11 +614,13 @@ export class ChatRoom extends DurableObject<Env> {
         const refused = this.questions.take(frame, voterOf(member));
         return refused === null ? undefined : source.reply(errorFrame(refused));
       }
-      // Issue 20, landing in parts: until its handlers are here, these frames are not taken.
       case "survey_open":
       case "survey_vote":
-      case "survey_close":
-        return source.reply(errorFrame("unknown_type"));
+      case "survey_close": {
+        // Open and close are host frames (checked above); a vote is anyone's.
+        const refused = this.surveys.receive(frame, voterOf(member), member.name);
+        return refused === null ? undefined : source.reply(errorFrame(refused));
+      }
       case "let_in":
       case "refuse": {
         const refused = this.waiting.answer(frame.type, frame.knock, now);

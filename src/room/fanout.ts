@@ -132,7 +132,8 @@ export class Fanout {
   /** Queues a frame for its audience: every socket (typing: but its sender's), the hosts, or one name. */
   broadcast(frame: ServerFrame, audience: Audience = EVERYONE): void {
     const part: FramePart = { kind: "frame", json: JSON.stringify(frame), audience };
-    if (frame.type === "message") part.seq = frame.seq;
+    // History entries carry a seq (acks, checkpoints, `isQueued`): messages, and a closed poll's final frame.
+    if (frame.type === "message" || (frame.type === "survey" && frame.seq !== undefined)) part.seq = frame.seq;
     if (frame.type === "typing") part.typing = true;
     this.parts.push(part);
     this.schedule();

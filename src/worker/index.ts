@@ -152,7 +152,7 @@ app.post("/api/rooms/:room/host-links", async (c) => {
 });
 
 /**
- * The transcript, for the host: `Authorization: Bearer <key>` → the kept messages as a Markdown
+ * The transcript, for the host: `Authorization: Bearer <key>` → the kept messages (and closed polls) as a Markdown
  * file (or `?format=json`), times in `?tz=` and the calendar of `?lang=`. A read of at most
  * `HISTORY_LIMIT` rows by the key's holder: no rate limit. Never cached, never read cross-site.
  */
@@ -165,11 +165,11 @@ app.get("/api/rooms/:room/transcript", async (c) => {
   if (typeof query === "string") throw new HttpError(query);
   const kept = await roomStub(c.env, room).transcript(key);
   if (kept === null) throw new HttpError("host_key_invalid");
-  const { messages, questions } = kept;
+  const { entries, questions } = kept;
   const now = Date.now();
   const headers = { "Cache-Control": "no-store", "Content-Disposition": transcriptDisposition(room, now, query) };
-  if (query.format === "json") return c.json(jsonTranscript(room, messages, now, query, questions), 200, headers);
-  return c.body(markdownTranscript(room, messages, now, query, questions), 200, {
+  if (query.format === "json") return c.json(jsonTranscript(room, entries, now, query, questions), 200, headers);
+  return c.body(markdownTranscript(room, entries, now, query, questions), 200, {
     ...headers,
     "Content-Type": "text/markdown; charset=utf-8",
   });

@@ -6,7 +6,14 @@
  * piece of user text (message, name, room) is escaped, so a message can add no heading, link,
  * HTML, list or code to the file, nor end its own paragraph: it reads as the text that was sent.
  */
-import type { ChatMessage, HttpOnlyCode, Transcript } from "../protocol";
+import {
+  type ChatMessage,
+  type HistoryEntry,
+  type HttpOnlyCode,
+  type SurveyResult,
+  type Transcript,
+  isMessage,
+} from "../protocol";
 
 /** A question's votes and answered mark, by its seq. */
 type Tallies = Transcript["questions"];
@@ -39,14 +46,17 @@ export function parseTranscriptQuery(query: URLSearchParams): TranscriptQuery | 
   return { format, timeZone, lang };
 }
 
+/** `entries`: the kept history in seq order; messages and closed polls (`surveys`) go apart in JSON. */
 export function jsonTranscript(
   room: string,
-  messages: ChatMessage[],
+  entries: HistoryEntry[],
   now: number,
   q: TranscriptQuery,
   questions: Tallies = [],
 ): Transcript {
-  return { room, exportedAt: now, timeZone: q.timeZone, messages, questions };
+  const messages = entries.filter(isMessage);
+  const surveys = entries.filter((e): e is SurveyResult => !isMessage(e));
+  return { room, exportedAt: now, timeZone: q.timeZone, messages, questions, surveys };
 }
 
 const STRINGS = {
@@ -62,6 +72,7 @@ const STRINGS = {
     question: "Question",
     votes: { one: "{n} vote", other: "{n} votes" },
     answered: "answered",
+    poll: "Poll",
   },
   fa: {
     title: "گزارش گفت‌وگوی {room}",
@@ -75,6 +86,7 @@ const STRINGS = {
     question: "پرسش",
     votes: { one: "{n} رأی", other: "{n} رأی" },
     answered: "پاسخ داده شد",
+    poll: "نظرسنجی",
   },
 } as const;
 
@@ -108,11 +120,12 @@ function formats(q: TranscriptQuery) {
  */
 export function markdownTranscript(
   room: string,
-  messages: ChatMessage[],
+  entries: HistoryEntry[],
   now: number,
   q: TranscriptQuery,
   questions: Tallies = [],
 ): string {
+  const messages = entries.filter(isMessage);
   const s = STRINGS[q.lang];
   const f = formats(q);
   const fill = (template: string, vars: Record<string, string>) =>
@@ -135,10 +148,19 @@ export function markdownTranscript(
     return ` · ${s.question} (${votes}${t.answered ? ` · ${s.answered}` : ""})`;
   };
   let day = "";
-  for (const m of messages) {
+  for (const m of entries) {
     if (f.dayKey(m.ts) !== day) {
       day = f.dayKey(m.ts);
       out.push(`## ${f.date(m.ts)}`);
+    }
+    // A closed poll, at its place (when it closed): its question, then each option with its votes.
+    if (!isMessage(m)) {
+      const results = m.options.map((o, i) => {
+        const n = m.counts[i] ?? 0;
+        return `${escapeLines(o).join(" ")} — ${fill(f.plural(n, s.votes), { n: f.number(n) })}`;
+      });
+      out.push([`**${f.time(m.ts)}** · **${s.poll}**`, ...escapeLines(m.question), ...results].join("\\\n"));
+      continue;
     }
     const who = `**${escapeInline(m.from)}**${m.role === "host" ? ` (${s.host})` : ""}`;
     // A hard break (a backslash at the line's end) after the heading line and after each line of

@@ -81,6 +81,7 @@ describe("the transcript", () => {
       timeZone: "Asia/Tehran",
       messages: [sent[0], sent[2]],
       questions: [],
+      surveys: [],
     });
     expect(body.exportedAt).toBeGreaterThanOrEqual(before);
   });
