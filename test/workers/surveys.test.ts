@@ -271,9 +271,11 @@ describe("voting", () => {
       await counted(c, [0, 0, others.length]);
       const ms = Date.now() - start;
       const updates = c.frames.filter((f) => f.type === "survey" && f.open).length - 1;
-      // At most one update per interval (and the first at once), never one per vote.
+      // At most one update per interval (and the first at once), never one per vote: a loaded
+      // machine stretches the burst (more intervals), so the bound is by time and by votes.
       const most = Math.ceil(ms / LIMITS.tallyIntervalMs) + 1;
-      expect(updates, `${updates} updates in ${ms} ms for ${votes} votes`).toBeLessThanOrEqual(Math.min(most, 8));
+      expect(updates, `${updates} updates in ${ms} ms for ${votes} votes`).toBeLessThanOrEqual(most);
+      expect(updates).toBeLessThan(votes / 4);
     }
     expect(others.some((c) => c.frames.some((f) => f.type === "error"))).toBe(false);
   });
