@@ -235,6 +235,32 @@ const en = {
   pjLoadFailed: "The projector view did not load. Reload the page.",
   compareTransports: "Compare transports",
   raceLoadFailed: "Compare transports did not load. Reload the page.",
+  // Issue 20: polls (on the wire `survey`)
+  poll: "Poll",
+  newPoll: "New poll",
+  closePoll: "Close poll",
+  pollQuestion: "Question",
+  pollOptions: "Options",
+  pollOption: "Option {n}",
+  pollAddOption: "Add option",
+  pollRemoveOption: "Remove option {n}",
+  pollOpen: "Open poll",
+  pollNeedQuestion: "Write the question.",
+  pollQuestionLong: "The question is too long: 300 characters at most.",
+  pollOptionLong: "That option is too long: 100 characters at most.",
+  pollFewOptions: "Give at least 2 options.",
+  pollManyOptions: "6 options at most.",
+  pollSameOptions: "Two options are the same: make each one different.",
+  pollVoted: "{n} voted",
+  pollShare: "{n} · {p}%",
+  pollVote: "Vote",
+  pollClosed: "Poll closed",
+  deletePollLabel: "Delete the poll result",
+  undoPollLabel: "Undo deleting the poll result",
+  err_survey_already_open: "A poll is open already: close it before opening another.",
+  err_survey_closed: "That poll is closed: the vote was not counted.",
+  err_survey_invalid:
+    "The room refused the poll: it takes a question of 1–300 characters and 2–6 different options of 1–100 characters.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -462,6 +488,31 @@ const fa: Record<Key, string> = {
   pjLoadFailed: "نمای پرده بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
   compareTransports: "مقایسهٔ روش‌های انتقال",
   raceLoadFailed: "مقایسهٔ روش‌های انتقال بارگذاری نشد. صفحه را دوباره بارگذاری کنید.",
+  poll: "نظرسنجی",
+  newPoll: "نظرسنجی تازه",
+  closePoll: "بستن نظرسنجی",
+  pollQuestion: "پرسش",
+  pollOptions: "گزینه‌ها",
+  pollOption: "گزینهٔ {n}",
+  pollAddOption: "افزودن گزینه",
+  pollRemoveOption: "حذف گزینهٔ {n}",
+  pollOpen: "شروع نظرسنجی",
+  pollNeedQuestion: "پرسش را بنویسید.",
+  pollQuestionLong: "پرسش بیش از اندازه بلند است: حداکثر ۳۰۰ نویسه.",
+  pollOptionLong: "این گزینه بیش از اندازه بلند است: حداکثر ۱۰۰ نویسه.",
+  pollFewOptions: "دست‌کم ۲ گزینه بنویسید.",
+  pollManyOptions: "حداکثر ۶ گزینه.",
+  pollSameOptions: "دو گزینه یکی هستند: هر گزینه باید با بقیه فرق کند.",
+  pollVoted: "{n} نفر رأی دادند",
+  pollShare: "{n} · {p}٪",
+  pollVote: "رأی بدهید",
+  pollClosed: "نظرسنجی بسته شد",
+  deletePollLabel: "حذف نتیجهٔ نظرسنجی",
+  undoPollLabel: "بازگرداندن نتیجهٔ نظرسنجی",
+  err_survey_already_open: "یک نظرسنجی باز است: پیش از شروع نظرسنجی دیگر آن را ببندید.",
+  err_survey_closed: "این نظرسنجی بسته شده است: رأی شمرده نشد.",
+  err_survey_invalid:
+    "اتاق نظرسنجی را نپذیرفت: پرسشی ۱ تا ۳۰۰ نویسه‌ای و ۲ تا ۶ گزینهٔ متفاوت، هر کدام ۱ تا ۱۰۰ نویسه، لازم است.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };
@@ -483,6 +534,13 @@ const projectorEn = {
   noAddresses: "Start the server with npm run serve -- --ip 0.0.0.0 and open the address it prints, or set PUBLIC_URL.",
   fullscreen: "Full screen",
   exitFullscreen: "Exit full screen",
+  poll: "Poll",
+  pollResult: "Poll result",
+  voted: "{n} voted",
+  share: "{n}%",
+  questions: "Top questions",
+  vote1: "{n} vote",
+  votes: "{n} votes",
 } as const;
 export type ProjectorKey = keyof typeof projectorEn;
 
@@ -510,6 +568,13 @@ export const PROJECTOR_STRINGS: Record<Lang, Record<ProjectorKey, string>> = {
       "سرور را با npm run serve -- --ip 0.0.0.0 اجرا کنید و نشانی‌ای را که چاپ می‌کند باز کنید، یا PUBLIC_URL را تنظیم کنید.",
     fullscreen: "تمام‌صفحه",
     exitFullscreen: "خروج از تمام‌صفحه",
+    poll: "نظرسنجی",
+    pollResult: "نتیجهٔ نظرسنجی",
+    voted: "{n} نفر رأی دادند",
+    share: "{n}٪",
+    questions: "پرسش‌های برتر",
+    vote1: "{n} رأی",
+    votes: "{n} رأی",
   },
 };
 
