@@ -25,7 +25,7 @@ describe("the open poll as the page knows it", () => {
     const s = new SurveyState();
     s.frame(open([0, 0, 0]));
     const sent: ClientSurveyVote[] = [];
-    const send = (f: ClientSurveyVote) => (sent.push(f), true);
+    const send = (f: ClientSurveyVote) => sent.push(f) > 0;
     expect(s.choose(1, send)).toBe(true);
     expect(s.current).toMatchObject({ counts: [0, 1, 0], mine: 1 });
     expect(s.choose(1, send), "the same choice again").toBe(false);
@@ -35,7 +35,10 @@ describe("the open poll as the page knows it", () => {
       { type: "survey_vote", survey: "poll-1", option: 1 },
       { type: "survey_vote", survey: "poll-1", option: 2 },
     ]);
-    expect(s.choose(0, () => false), "offline").toBe(false);
+    expect(
+      s.choose(0, () => false),
+      "offline",
+    ).toBe(false);
     expect(s.current).toMatchObject({ counts: [0, 0, 1], mine: 2 });
     expect(s.choose(3, send), "no such option").toBe(false);
   });
