@@ -259,8 +259,7 @@ const en = {
   undoPollLabel: "Undo deleting the poll result",
   err_survey_already_open: "A poll is open already: close it before opening another.",
   err_survey_closed: "That poll is closed: the vote was not counted.",
-  err_survey_invalid:
-    "The room refused the poll: it takes a question of 1–300 characters and 2–6 different options of 1–100 characters.",
+  err_survey_invalid: "The room refused the poll: check its question and options.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -511,8 +510,7 @@ const fa: Record<Key, string> = {
   undoPollLabel: "بازگرداندن نتیجهٔ نظرسنجی",
   err_survey_already_open: "یک نظرسنجی باز است: پیش از شروع نظرسنجی دیگر آن را ببندید.",
   err_survey_closed: "این نظرسنجی بسته شده است: رأی شمرده نشد.",
-  err_survey_invalid:
-    "اتاق نظرسنجی را نپذیرفت: پرسشی ۱ تا ۳۰۰ نویسه‌ای و ۲ تا ۶ گزینهٔ متفاوت، هر کدام ۱ تا ۱۰۰ نویسه، لازم است.",
+  err_survey_invalid: "اتاق نظرسنجی را نپذیرفت: پرسش و گزینه‌هایش را بررسی کنید.",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };
