@@ -18,8 +18,8 @@ import { optionParts, setOption, takeDirection } from "./view-survey";
 
 /** How many questions the board shows, most votes first. */
 export const TOP_QUESTIONS = 3;
-/** The board's type (rem) steps down to these, largest first, when the column is short. */
-export const BOARD_SIZES = [2, 1.75, 1.5, 1.25];
+/** The board's type (rem; 2.25 in projector.css) steps down to these, largest first, when the column is short. */
+export const BOARD_SIZES = [2, 1.875, 1.75, 1.625, 1.5, 1.375, 1.25];
 
 export class ProjectorBoard {
   readonly root = el("div", { class: "pj-board" });

@@ -130,6 +130,11 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       for (const name of ["Sara", "Omid", "Nima", "Maryam", "Reza"]) students.push(await client(`${r}/${name}`));
       const ctx = await newContext({ viewport: screen });
       const page = await ctx.newPage();
+      // As in a classroom, the server has an address the phones reach (PUBLIC_URL): no warning
+      // takes a third of the column at 1280×720.
+      await page.route("**/api/join-origin", (route) =>
+        route.fulfill({ json: { publicUrl: "http://192.168.1.20:8787", addresses: [] } }),
+      );
       await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
       await online(page);
       // Four questions (seqs 1–4), then messages; the host pins a short one and answers question 4.
@@ -174,7 +179,7 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
         .poll(() => page.locator(".pj-question .pj-votes").allTextContents(), PATIENCE)
         .toEqual(["3 votes", "2 votes", "1 vote"]);
       expect(await page.locator(".pj-question .text").allTextContents()).toEqual([asked[0], asked[2], asked[1]]);
-      expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "0 · 0%", "1 · 20%", "1 · 20%"]);
+      expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "1 · 20%", "1 · 20%", "0 · 0%"]);
       await page.screenshot({ path: `/tmp/shots/projector-poll-${screen.width}.png` });
 
       // Whole, inside the right column and on screen: the pin, then the poll, then the questions.
@@ -200,13 +205,14 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
           );
       for (const sel of [".pj-poll-q", ".pj-poll .opt", ".pj-poll .n", ".pj-question .text", ".projector-pinned .text"])
         expect(await uncut(sel), `${sel} is not cut`).toBe(true);
-      // Large type: the back of the room reads it (the options at 24 px at least, the question larger).
-      expect(await fontSize(page.locator(".pj-poll .opt").first())).toBeGreaterThanOrEqual(24);
-      expect(await fontSize(page.locator(".pj-question .text").first())).toBeGreaterThanOrEqual(24);
-      // The latest messages gave way, whole ones only (at 1920×1080 some still show below the board).
+      // Large type: 36 px at 1920×1080; at 1280×720, beside the pin, it steps down, 20 px at the least.
+      const sizes = await Promise.all(
+        [".pj-poll .opt", ".pj-question .text"].map((s) => fontSize(page.locator(s).first())),
+      );
+      for (const size of sizes) expect(size).toBeGreaterThanOrEqual(screen.width === 1920 ? 36 : 20);
+      // The latest messages gave way: whole ones only, if any, below the board.
       const shown = page.locator(".pj-msg:not([hidden])");
       const visible = await shown.count();
-      if (screen.width === 1920) expect(visible).toBeGreaterThan(0);
       for (let i = 0; i < visible; i++) {
         const m = await box(shown.nth(i));
         expect(m.y).toBeGreaterThanOrEqual(top.y + top.height - 0.5);
@@ -216,7 +222,7 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       // Closed: its result takes the open poll's place.
       host.send({ type: "survey_close" });
       await page.locator(".pj-poll h3", { hasText: "Poll result" }).waitFor(PATIENCE);
-      expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "0 · 0%", "1 · 20%", "1 · 20%"]);
+      expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "1 · 20%", "1 · 20%", "0 · 0%"]);
       for (const c of [host, ...students]) c.close();
       await ctx.close();
     });
