@@ -260,7 +260,10 @@ export class Projector {
     const result = this.timeline.welcome(f);
     if (result.reset) this.removeThrough(Number.POSITIVE_INFINITY);
     this.board.welcome(f, result.show, result.reset);
-    if (f.clearedThrough !== undefined) this.removeThrough(f.clearedThrough);
+    if (f.clearedThrough !== undefined) {
+      this.removeThrough(f.clearedThrough);
+      this.board.cleared(f.clearedThrough);
+    }
     for (const seq of f.deleted ?? []) {
       this.remove(seq);
       this.board.deleted(seq);

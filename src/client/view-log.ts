@@ -6,7 +6,9 @@
  * For the room's host each message has Delete and Pin buttons (small, in its header line); deletions
  * and clears take messages out. A delete seen live in a host's tab leaves "Deleted · Undo" in its
  * place for `TIMINGS.undoMs`; a message brought back goes in at its place by seq, not at the end.
- * A message the host sent carries a "host" mark (text, not colour alone), in every tab.
+ * A message the host sent carries a "host" mark (text, not colour alone), in every tab. A closed
+ * poll's result is a line of its own at its seq (view-survey-result.ts), taken out and brought
+ * back like a message.
  * Joins and leaves with nothing between them are one line that changes in place
  * (presence-run.ts), hidden from screen readers: the live region speaks messages, the online
  * list tells who is here. A long class stays light: the oldest lines leave past
