@@ -112,7 +112,7 @@ export class ProjectorBoard {
     }
     const share = shares(s.counts);
     for (const [i, row] of [...this.poll.querySelectorAll("li")].entries())
-      setOption(row, share[i] ?? 0, `${this.i18n.num(s.counts[i] ?? 0)} · ${this.t("share", share[i] ?? 0)}`);
+      setOption(row, share[i] ?? 0, this.t("share", s.counts[i]).replace("{p}", this.i18n.num(share[i] ?? 0)));
     this.poll.querySelector(".pj-voted")!.textContent = this.t("voted", voters(s.counts));
   }
 

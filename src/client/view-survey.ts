@@ -136,7 +136,7 @@ export class SurveyView {
       el("bdi", { class: "survey-q", text: s.question }),
       el(
         "span",
-        { class: "survey-state", text: mine === undefined ? `· ${t.t("pollVote")}` : "· ✓ " },
+        { class: "survey-state", text: t.t(mine === undefined ? "pollVote" : "pollMine") },
         mine !== undefined && el("bdi", { text: mine }),
       ),
     );

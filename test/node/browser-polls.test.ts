@@ -178,15 +178,15 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
     expect(await poll.getAttribute("dir")).toBe("rtl");
     expect(await poll.locator(".survey-head .survey-label").textContent()).toBe("نظرسنجی");
     await sara.locator("#survey .survey-option").nth(1).click();
-    expect((await options(sara))[1]).toEqual(["نظرسنجی طولانی", "۱ · ۱۰۰٪", "true"]);
+    expect((await options(sara))[1]).toEqual(["نظرسنجی طولانی", "۱۰۰٪ (۱)", "true"]);
     await expect
       .poll(() => options(teacher).then((o) => o[1]), PATIENCE)
-      .toEqual(["نظرسنجی طولانی", "۱ · ۱۰۰٪", "false"]);
+      .toEqual(["نظرسنجی طولانی", "۱۰۰٪ (۱)", "false"]);
     expect(await teacher.locator("#survey .survey-voted").textContent()).toBe("۱ نفر رأی دادند");
 
     // The log keeps its share: at 390×844 beside the host's tools and a pinned message too (the
     // options scroll inside the poll); with the keyboard open (390×430) the poll is one line,
-    // "نظرسنجی: <question> · ✓ <choice>", that opens over the log.
+    // "نظرسنجی: <question> — ✓ <choice>", that opens over the log.
     const logShare = async (page: Page, height: number) => {
       await page.setViewportSize({ width: 390, height });
       const box = (await log(page).boundingBox())!;
@@ -211,10 +211,13 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
       await fold.click();
       await page.locator("#survey .survey-option").first().waitFor(PATIENCE);
       expect((await log(page).boundingBox())!.height, "opened over the log, not above it").toBe(before.height);
+      const body = (await page.locator(".survey-body").boundingBox())!;
+      expect(body.height, "open, it takes half the screen for its options").toBeGreaterThan(430 * 0.5);
+      expect(body.y + body.height).toBeLessThanOrEqual(430);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     }
-    expect(await sara.locator(".survey-fold .survey-state").textContent()).toBe("· ✓ نظرسنجی طولانی");
-    expect(await teacher.locator(".survey-fold .survey-state").textContent()).toBe("· رأی بدهید");
+    expect(await sara.locator(".survey-fold .survey-state").textContent()).toBe("— ✓ نظرسنجی طولانی");
+    expect(await teacher.locator(".survey-fold .survey-state").textContent()).toBe("— رأی بدهید");
 
     // Closed: the result in the log, in Persian.
     await teacher.getByRole("button", { name: "بستن نظرسنجی" }).click();
@@ -222,7 +225,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
     await result.waitFor(PATIENCE);
     expect(await result.getAttribute("dir")).toBe("rtl");
     expect(await result.locator(".survey-label").textContent()).toBe("نظرسنجی بسته شد");
-    expect((await counts(result))[1]).toBe("۱ · ۱۰۰٪");
+    expect((await counts(result))[1]).toBe("۱۰۰٪ (۱)");
     for (const p of [teacher, sara]) await p.context().close();
   });
 });
