@@ -9,13 +9,15 @@
  */
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { PATIENCE, haveChromium, hostRoom, log, online, usePageHarness } from "../support/page-harness";
+import type { HostClaim } from "../../src/protocol";
+import { NodeClient } from "../support/node-client";
+import { PATIENCE, haveChromium, hostRoom, log, online, texts, usePageHarness } from "../support/page-harness";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
   const h = usePageHarness();
-  const { room, newContext, joined } = h;
+  const { room, newContext, joined, joinedThrough } = h;
 
   const hosted = async (ctx: BrowserContext, r: string, name: string) => hostRoom(await ctx.newPage(), h.url, r, name);
   /** The open poll's options above the log: each one's words, its count line, and whether it is this member's. */
@@ -227,5 +229,35 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
     expect(await result.locator(".survey-label").textContent()).toBe("نظرسنجی بسته شد");
     expect((await counts(result))[1]).toBe("۱۰۰٪ (۱)");
     for (const p of [teacher, sara]) await p.context().close();
+  });
+
+  it("a vote on a poll closed meanwhile is said in words; the lost final frame comes back with the resume, in order", async () => {
+    const r = room();
+    const claim = await fetch(`${h.url}/api/rooms/${r}/host`, { method: "POST" });
+    const { hostKey } = (await claim.json()) as HostClaim;
+    const host = await NodeClient.open(`${h.url.replace("http", "ws")}/ws/${r}/Teacher?host=${hostKey}`);
+    await host.skipTo("welcome");
+    // The closing frame never reaches Sara's page (a frame lost on the way).
+    const sara = await joinedThrough(await newContext(), r, "Sara", {
+      toPage: (m) => m.includes('"type":"survey"') && m.includes('"open":false') && !m.includes('"welcome"'),
+    });
+    host.send({ type: "survey_open", question: "Ready?", options: ["Yes", "No"] });
+    await expect.poll(() => options(sara).then((o) => o.length), PATIENCE).toBe(2);
+    host.send({ type: "survey_close" });
+    await host.skipTo("survey");
+    await host.skipTo("survey");
+    await sara.locator("#survey .survey-option").nth(0).click();
+    await log(sara).locator(".notice", { hasText: "That poll is closed: the vote was not counted." }).waitFor(PATIENCE);
+    // The next message is a seq past the lost result: the page resumes and gets it, in its place.
+    host.send({ type: "message", text: "Thanks" });
+    await expect.poll(() => texts(sara), PATIENCE).toEqual(["Thanks"]);
+    await expect.poll(() => sara.locator("#survey").isHidden(), PATIENCE).toBe(true);
+    expect(
+      await log(sara)
+        .locator(".msg")
+        .evaluateAll((ls) => ls.map((l) => l.className)),
+    ).toEqual(["msg survey-result", "msg"]);
+    host.close();
+    await sara.context().close();
   });
 });
