@@ -131,6 +131,10 @@ async function pollShots(browser: Browser, url: string): Promise<void> {
   const projector = await (
     await browser.newContext({ locale: "en-US", viewport: { width: 1920, height: 1080 } })
   ).newPage();
+  // As in a classroom: the server has an address the phones reach (no loopback warning).
+  await projector.route("**/api/join-origin", (route) =>
+    route.fulfill({ json: { publicUrl: "http://192.168.1.20:8787", addresses: [] } }),
+  );
   await projector.goto(`${url}/?room=lesson&view=projector#host=${hostKey}`);
   await projector.locator(".pj-voted", { hasText: "13 voted" }).waitFor();
   await projector.locator(".pj-question").nth(2).waitFor();
