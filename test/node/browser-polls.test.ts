@@ -162,6 +162,11 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
         .locator(".msg")
         .evaluateAll((ls) => ls.map((l) => l.className)),
     ).toEqual(["msg survey-result", "msg own"]);
+    // Clear room takes it with the messages, the projector's board too.
+    await teacher.getByRole("button", { name: "Clear room" }).click();
+    await teacher.getByRole("button", { name: "Clear without saving" }).click();
+    for (const page of [teacher, sara, late]) await expect.poll(() => result(page).count(), PATIENCE).toBe(0);
+    await expect.poll(() => board.isHidden(), PATIENCE).toBe(true);
     for (const c of [hostCtx, sara.context(), late.context()]) await c.close();
   });
 
