@@ -91,10 +91,13 @@ export class SurveyView {
 
   render(): void {
     const s = this.shown;
+    const focused = this.root.contains(document.activeElement);
     this.root.hidden = s === null;
     if (this.newPoll !== undefined) this.newPoll.disabled = s !== null;
     if (s === null) {
       this.builtFor = "";
+      // Closed under a reader's finger (or focus): focus goes to the log below, not to the page's top.
+      if (focused) (this.root.nextElementSibling as HTMLElement | null)?.focus();
       return;
     }
     const t = this.i18n;

@@ -127,7 +127,9 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
         ["Server-Sent Events", "0 · 0%", "false"],
       ]);
 
-    // Closed: gone from above the log, a result in every log and on the projector's board.
+    // Closed: gone from above the log, a result in every log and on the projector's board. Focus,
+    // on Sara's choice, goes to the log below.
+    await sara.locator("#survey .survey-option").nth(0).focus();
     await teacher.getByRole("button", { name: "Close poll" }).click();
     const result = (page: Page) => log(page).locator(".survey-result");
     for (const page of [teacher, sara]) {
@@ -138,6 +140,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
       expect(await result(page).locator(".survey-voted").textContent()).toBe("2 voted");
     }
     expect(await teacher.locator("#new-poll").isEnabled()).toBe(true);
+    expect(await sara.evaluate(() => document.activeElement?.id)).toBe("log");
     await screen.locator(".pj-poll h3", { hasText: "Poll result" }).waitFor(PATIENCE);
     expect(await counts(board)).toEqual(["2 · 100%", "0 · 0%", "0 · 0%"]);
     // In seq order: a message after it is no gap (no resume, no second copy).
