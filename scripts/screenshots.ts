@@ -4,7 +4,9 @@
  * locked room), and the projector view with the host's key. Run with `npm run screenshots`: it uses the same browser
  * as the browser tests (see test/support/browser.ts). Last, a class of 300 (protocol members,
  * bench/class-room.ts) as the host's laptop and a student's phone see it. And "Compare
- * transports" (race.png): `npm run screenshots -- --race` takes that one alone.
+ * transports" (race.png): `npm run screenshots -- --race` takes that one alone. And a poll (issue
+ * 20) with the class's questions, on a student's phone and on the projector at 1920×1080
+ * (poll-phone.png, poll-projector.png): `npm run screenshots -- --poll` takes those alone.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import type { HostClaim } from "../src/protocol";
 import { classNames, classText, fillRoom } from "../bench/class-room";
 import { findBrowser, launchBrowser } from "../test/support/browser";
+import { NodeClient } from "../test/support/node-client";
 import { enterRoom, allConfirmed } from "../test/support/page";
 import { ROOT, startWranglerDev } from "../test/support/wrangler-dev";
 
@@ -76,6 +79,71 @@ async function raceShot(browser: Browser, url: string): Promise<void> {
   await ctx.close();
 }
 
+/**
+ * A poll in a lesson: protocol students ask questions and upvote them, the host opens a poll and
+ * the class votes, a student on a phone too (a tap); taken on the phone and on the projector.
+ */
+async function pollShots(browser: Browser, url: string): Promise<void> {
+  const claim = await fetch(`${url}/api/rooms/lesson/host`, { method: "POST" });
+  const { hostKey } = (await claim.json()) as HostClaim;
+  const ws = (name: string, query = "") =>
+    NodeClient.open(`${url.replace("http", "ws")}/ws/lesson/${encodeURIComponent(name)}${query}`);
+  const host = await ws("Teacher", `?host=${hostKey}`);
+  await host.next("welcome");
+  const names = ["Omid", "مریم", "Nima", "سارا", "Reza", "Parisa", "Kian", "یاسمن", "Arash", "Emma", "علی", "Leo"];
+  const students: NodeClient[] = [];
+  for (const name of names) {
+    const c = await ws(name);
+    await c.next("welcome");
+    students.push(c);
+  }
+  const questions = [
+    "Why does the server aggregate the votes instead of sending each one?",
+    "چرا وب‌سوکت از long polling سریع‌تر است؟",
+    "What happens to my vote if my phone loses the connection?",
+    "Can a poll have more than six options?",
+  ];
+  for (const [i, text] of questions.entries()) {
+    students[i]!.send({ type: "message", text, question: true });
+    await students[i]!.skipTo("message");
+  }
+  // Upvotes: 9, 7, 4 and 2 (seqs 1–4), from different students.
+  for (const [seq, n] of [
+    [1, 9],
+    [2, 7],
+    [3, 4],
+    [4, 2],
+  ] as const)
+    for (let i = 0; i < n; i++) students[(i + seq) % students.length]!.send({ type: "vote", seq, up: true });
+  host.send({
+    type: "survey_open",
+    question: "Which transport would you pick for a class of 300?",
+    options: ["WebSocket", "Server-Sent Events", "Long polling", "Polling every 2 s"],
+  });
+  const { id } = await host.skipTo("survey");
+  for (const [i, c] of students.entries())
+    c.send({ type: "survey_vote", survey: id, option: [0, 0, 1, 0, 2, 0, 1, 0, 0, 3, 1, 0][i] });
+
+  const phone = await open(browser, url, "Dara", { lang: "en", phone: true, room: "lesson" });
+  await phone.locator("#survey .survey-option").nth(1).click();
+  await phone.locator("#survey .survey-voted", { hasText: "13 voted" }).waitFor();
+  await phone.screenshot({ path: join(OUT, "poll-phone.png") });
+  const projector = await (
+    await browser.newContext({ locale: "en-US", viewport: { width: 1920, height: 1080 } })
+  ).newPage();
+  // As in a classroom: the server has an address the phones reach (no loopback warning).
+  await projector.route("**/api/join-origin", (route) =>
+    route.fulfill({ json: { publicUrl: "http://192.168.1.20:8787", addresses: [] } }),
+  );
+  await projector.goto(`${url}/?room=lesson&view=projector#host=${hostKey}`);
+  await projector.locator(".pj-voted", { hasText: "13 voted" }).waitFor();
+  await projector.locator(".pj-question").nth(2).waitFor();
+  await projector.screenshot({ path: join(OUT, "poll-projector.png") });
+  for (const c of [host, ...students]) c.close();
+  await phone.context().close();
+  await projector.context().close();
+}
+
 const lookup = await findBrowser();
 if (!lookup.found) throw new Error(`No browser for the screenshots: ${lookup.why}`);
 const persistTo = mkdtempSync(join(tmpdir(), "roomcast-shots-"));
@@ -83,9 +151,11 @@ const dev = await startWranglerDev({ persistTo });
 const browser = await launchBrowser(lookup.browser);
 try {
   mkdirSync(OUT, { recursive: true });
-  await raceShot(browser, dev.url);
-  // `-- --race`: that shot alone.
-  if (!process.argv.includes("--race")) {
+  const only = process.argv.includes("--race") ? "race" : process.argv.includes("--poll") ? "poll" : null;
+  if (only !== "poll") await raceShot(browser, dev.url);
+  if (only !== "race") await pollShots(browser, dev.url);
+  // `-- --race` or `-- --poll`: those shots alone.
+  if (only === null) {
     const omid = await open(browser, dev.url, "Omid", { lang: "en" });
     const sara = await open(browser, dev.url, "سارا", { lang: "fa" });
     await say(omid, "Hi all! Is the demo working on your side?");

@@ -12,18 +12,22 @@ import {
   type ChatMessage,
   type DeletedFrame,
   type ErrorFrame,
+  type HistoryEntry,
   type HostFrame,
   type Knock,
   type RefusalCode,
   type Removal,
   type RoomSettings,
   type ServerFrame,
+  type SurveyFrame,
+  type SurveyResult,
   type WelcomeFrame,
 } from "../protocol";
 import type { Status } from "./connection";
 import { errorKey, type I18n } from "./i18n";
 import { Outbox, type Pending } from "./outbox";
 import { keptOutbox } from "./storage";
+import { SurveyState } from "./survey-state";
 import { Timeline } from "./timeline";
 import { TIMINGS } from "./timings";
 import { Transport } from "./transport";
@@ -33,6 +37,7 @@ import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
 import type { PinnedView } from "./view-pinned";
 import type { StatusView } from "./view-status";
+import type { SurveyView } from "./view-survey";
 import type { TransportView } from "./view-transport";
 
 /** After `slow_mode`, wait this much longer than the room said (its clock, our timers). */
@@ -46,6 +51,10 @@ const HOST_ERRORS = new Set([
   "no_such_removal",
   "undo_expired",
   "no_such_knock",
+  // Polls: the host's open and close, and a vote that came too late.
+  "survey_already_open",
+  "survey_closed",
+  "survey_invalid",
 ]);
 
 export interface ChatViews {
@@ -56,6 +65,7 @@ export interface ChatViews {
   transport: TransportView;
   composer: ComposerView;
   pinned: PinnedView;
+  survey: SurveyView;
 }
 
 export interface ChatEvents {
@@ -76,6 +86,8 @@ export interface ChatEvents {
 export class Chat {
   readonly timeline = new Timeline();
   readonly outbox = new Outbox();
+  /** The open poll and this member's choice in it. */
+  readonly survey = new SurveyState();
   /** The way to the room: WebSocket, or HTTP (long) polling (see transport.ts). */
   readonly transport: Transport;
   /** The room's settings as last heard (null before the first welcome). */
@@ -167,6 +179,38 @@ export class Chat {
     return this.transport.send(frame);
   }
 
+  /** This member chooses an option of the open poll: shown at once once sent (offline: nothing changes). */
+  vote(option: number): void {
+    if (this.survey.choose(option, (f) => this.transport.send(f))) this.showSurvey();
+  }
+
+  private showSurvey(): void {
+    this.views.survey.show(this.survey.current, this.isHost);
+  }
+
+  /**
+   * A `survey` frame: the open poll's (new, or its counts), or its closing one, which is also an
+   * entry of the history at its seq (in order, like a message: a jump means frames were lost).
+   */
+  private surveyFrame(f: SurveyFrame): void {
+    if (this.survey.frame(f)) this.showSurvey();
+    if (f.open || f.seq === undefined) return;
+    const r = f as SurveyResult;
+    const verdict = this.timeline.accept(r);
+    if (verdict === "gap") return this.transport.resume();
+    if (verdict === "show") this.views.log.result(r);
+  }
+
+  /** An entry of the history shown (a message, or a closed poll's result). */
+  private entry(e: HistoryEntry): void {
+    if (isMessage(e)) this.show(e, true);
+    else this.views.log.result(e, true);
+  }
+
+  private restore(e: HistoryEntry): void {
+    this.views.log.restored(e, isMessage(e) && this.isOwn(e));
+  }
+
   /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
   leave(discard: boolean): void {
     clearInterval(this.resendCheck);
@@ -194,7 +238,7 @@ export class Chat {
       case "deleted":
         return this.deleted(f);
       case "restored":
-        return isMessage(f.message) ? this.views.log.restored(f.message, this.isOwn(f.message)) : undefined;
+        return this.restore(f.message);
       case "pinned":
         return this.views.pinned.show(f.message, this.isHost);
       case "cleared":
@@ -209,6 +253,8 @@ export class Chat {
         return this.events.removals?.(this.isHost ? f.removals : [], this.clockOffset);
       case "knocks":
         return this.events.knocks?.(this.isHost ? f.knocks : []);
+      case "survey":
+        return this.surveyFrame(f);
     }
   }
 
@@ -218,6 +264,7 @@ export class Chat {
     this.isHost = host;
     this.views.log.canDelete = host;
     this.views.pinned.host = host;
+    this.showSurvey();
     this.views.people.roles([], host);
     if (!host) {
       this.events.removals?.([], this.clockOffset);
@@ -243,11 +290,13 @@ export class Chat {
       // A resume: what the host deleted or cleared meanwhile goes here too.
       if (w.clearedThrough !== undefined) this.cleared(w.clearedThrough);
       for (const seq of w.deleted ?? []) this.views.log.deleted(seq);
-      for (const m of (w.restored ?? []).filter(isMessage)) this.views.log.restored(m, this.isOwn(m));
+      for (const e of w.restored ?? []) this.restore(e);
     }
     this.views.pinned.show(w.pinned ?? null, this.isHost);
     if (result.gap) this.views.log.notice("gap");
-    for (const m of result.show.filter(isMessage)) this.show(m, true);
+    for (const e of result.show) this.entry(e);
+    this.survey.welcome(w.survey);
+    this.showSurvey();
     // History may already hold some of our pending messages (sent just before the connection was lost).
     for (const m of w.history.filter(isMessage)) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);

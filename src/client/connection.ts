@@ -214,7 +214,8 @@ export class Connection {
       return;
     }
     for (const f of frames) {
-      if (f.type === "message") this.sinceAck.messages++;
+      // Entries of the history count alike: messages, and a closed poll's result (it has a seq).
+      if (f.type === "message" || (f.type === "survey" && f.seq !== undefined)) this.sinceAck.messages++;
       else if (f.type === "welcome") {
         clearTimeout(this.welcomeTimer);
         this.sinceAck = { messages: 0, bytes: 0 };

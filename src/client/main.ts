@@ -47,6 +47,7 @@ import { openRace, raceLink, raceRoom } from "./race-link";
 import { PeopleView } from "./view-people";
 import { RemovedView } from "./view-removed";
 import { StatusView } from "./view-status";
+import { SurveyView } from "./view-survey";
 import { TransportView } from "./view-transport";
 
 const i18n = new I18n(detectLang(remembered.lang(), navigator.languages));
@@ -117,6 +118,12 @@ const log = new LogView(
 const pinned = new PinnedView(
   { root: byId("pinned"), from: byId("pinned-from"), text: byId("pinned-text"), unpin: byId("unpin") },
   () => chat?.moderate({ type: "unpin" }),
+);
+const survey = new SurveyView(
+  i18n,
+  byId("survey"),
+  { vote: (option) => chat?.vote(option), close: () => chat?.moderate({ type: "survey_close" }) },
+  byId<HTMLButtonElement>("new-poll"),
 );
 keepAtBottom(
   byId("log"),
@@ -215,6 +222,7 @@ function applyLanguage(lang: Lang): void {
   composer.countdown();
   host.render();
   knocks.render();
+  survey.render();
   if (!byId("hood").hidden) hood.render();
   updateTitle();
 }
@@ -245,6 +253,7 @@ function showJoin(alert: string, discardUnsent = false): void {
   removed.set([]);
   lockMark.hidden = true;
   knocks.show([]);
+  survey.show(null, false);
   composer.slowUntil(0);
   updateHostHere();
   alertBox.textContent = alert;
@@ -260,6 +269,7 @@ function join(room: string, name: string): void {
   removed.set([]);
   lockMark.hidden = true;
   knocks.show([]);
+  survey.show(null, false);
   composer.slowUntil(0);
   log.clear();
   people.clear();
@@ -281,7 +291,7 @@ function join(room: string, name: string): void {
     room,
     name,
     rooms.session(room),
-    { log, people, status, hood, transport, composer, pinned },
+    { log, people, status, hood, transport, composer, pinned, survey },
     {
       refused: (code: RefusalCode) => {
         if (code === "host_key_invalid" && trying !== undefined) {

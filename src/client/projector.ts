@@ -7,16 +7,18 @@
  * host key it also opens the room's watcher socket (`/ws/:room/~projector?host=<key>`: not a
  * user, sends nothing but pings) and shows the latest messages in large type, taking deleted and
  * cleared ones off the screen (and putting an undone delete back at its place), with the pinned
- * message above them (`.projector-pinned`). No composer.
+ * message above them (`.projector-pinned`), and below it the board (projector-board.ts): the
+ * open poll's bars (or the last one's result) and the top three unanswered questions. No composer.
  * The link is on `PUBLIC_URL`'s origin when the server has one; when it would open on this
  * machine only (`localhost`, `0.0.0.0`), an alert beside the code says so, with the addresses the
  * server knows the phones can reach.
  *
  * With the key, two columns at any projector size (1920×1080, 1280×720): the room, the code, the
  * link and the count on the left; on the right, top to bottom, the warnings, the pinned message,
- * then the latest messages, which are what gives way: the oldest are hidden whole, never cut.
+ * the board, then the latest messages, which are what gives way: the oldest are hidden whole, never cut.
  * The pinned message shows whole: the messages give way to it, all of them if need be; only a pin
- * taller than the column alone gets smaller type, and past the smallest, an ellipsis.
+ * taller than the column alone gets smaller type, and past the smallest, an ellipsis. The board
+ * too shows whole: the messages give way to it, then its type steps down, then its questions go.
  * A full-screen button (the Fullscreen API; Escape leaves) where the browser has one.
  */
 import {
@@ -25,6 +27,9 @@ import {
   parseRoomName,
   randomId,
   type ChatMessage,
+  type HistoryEntry,
+  type SurveyFrame,
+  type SurveyResult,
   type RoomSnapshot,
   type ServerFrame,
   type User,
@@ -34,6 +39,7 @@ import { Connection, type Status } from "./connection";
 import { direction } from "./direction";
 import { byId, el } from "./dom";
 import { type I18n, type ProjectorKey, projectorText } from "./i18n";
+import { ProjectorBoard } from "./projector-board";
 import { qrSvg } from "./qr";
 import { Timeline } from "./timeline";
 import { TIMINGS } from "./timings";
@@ -93,9 +99,12 @@ export class Projector {
   private readonly timeline = new Timeline();
   private conn: Connection | null = null;
   private status: StatusView | null = null;
+  /** The open poll and the top questions, between the pin and the latest messages. */
+  private readonly board: ProjectorBoard;
 
   constructor(options: ProjectorOptions) {
     this.i18n = options.i18n;
+    this.board = new ProjectorBoard(this.i18n);
     this.room = parseRoomName(options.room.trim());
     const section = el("section", { class: "projector" });
     options.root.append(section);
@@ -127,10 +136,9 @@ export class Projector {
       const heading = el("h2");
       this.labels.push([heading, "messages"], [this.list, "messages", "aria-label"], [this.pinLabel, "pinned"]);
       this.pinned.hidden = true;
-      // Top to bottom: the warnings, the pinned message, then (issue 20) the open poll and the top
-      // questions go here, above the heading; then the latest messages, the one part that gives
-      // way (see `fit`).
-      this.side.append(this.reach, this.alert, this.pinned, heading, this.empty, this.list);
+      // Top to bottom: the warnings, the pinned message, the open poll and the top questions
+      // (the board), then the latest messages, the one part that gives way (see `fit`).
+      this.side.append(this.reach, this.alert, this.pinned, this.board.root, heading, this.empty, this.list);
       section.append(this.side);
       // The column too: when the pin fills it, the list is not laid out and does not resize.
       const resized = new ResizeObserver(() => this.fit());
@@ -223,15 +231,24 @@ export class Projector {
       case "welcome":
         return this.welcome(f);
       case "message":
+        this.board.questions.message(f);
         return this.message(f);
       case "deleted":
+        this.board.deleted(f.seq);
         return this.remove(f.seq);
       case "restored":
-        return isMessage(f.message) ? this.add(f.message) : undefined;
+        return this.restore(f.message);
       case "pinned":
         return this.pin(f.message);
       case "cleared":
+        this.board.cleared(f.seq);
         return this.removeThrough(f.seq);
+      case "survey":
+        return this.survey(f);
+      case "votes":
+        return void this.board.questions.votes(f.counts);
+      case "answered":
+        return void this.board.questions.answered(f.seq, f.answered);
       case "presence":
       case "roles":
         return void this.refreshCount();
@@ -242,13 +259,36 @@ export class Projector {
     // A resume (we sent `since`) gets what we missed; another life of the room starts the screen over.
     const result = this.timeline.welcome(f);
     if (result.reset) this.removeThrough(Number.POSITIVE_INFINITY);
-    if (f.clearedThrough !== undefined) this.removeThrough(f.clearedThrough);
-    for (const seq of f.deleted ?? []) this.remove(seq);
+    this.board.welcome(f, result.show, result.reset);
+    if (f.clearedThrough !== undefined) {
+      this.removeThrough(f.clearedThrough);
+      this.board.cleared(f.clearedThrough);
+    }
+    for (const seq of f.deleted ?? []) {
+      this.remove(seq);
+      this.board.deleted(seq);
+    }
     for (const m of result.show.filter(isMessage)) this.add(m);
-    for (const m of (f.restored ?? []).filter(isMessage)) this.add(m);
+    for (const e of f.restored ?? []) this.restore(e);
     this.pin(f.pinned ?? null);
     this.online = students(f.users);
     void this.refreshCount();
+  }
+
+  /** A delete undone: a message goes back at its place, a poll's result to the board. */
+  private restore(e: HistoryEntry): void {
+    this.board.restored(e);
+    if (isMessage(e)) this.add(e);
+  }
+
+  /**
+   * A poll's frame for the board; the closing one is also an entry of the history at its seq
+   * (taken in order like a message, or the next message would look like a gap).
+   */
+  private survey(f: SurveyFrame): void {
+    this.board.surveyFrame(f);
+    if (f.open || f.seq === undefined) return;
+    if (this.timeline.accept(f as SurveyResult) === "gap") this.conn?.resume();
   }
 
   /** A live message: shown once, in order; a seq jump means frames were lost, so resume. */
@@ -358,19 +398,24 @@ export class Projector {
   private fitPin(): boolean {
     this.side.classList.remove("pj-crowded");
     this.pinned.style.removeProperty("font-size");
-    const text = this.pinned.querySelector<HTMLElement>(".text");
+    const text = this.pinned.hidden ? null : this.pinned.querySelector<HTMLElement>(".text");
     text?.style.removeProperty("-webkit-line-clamp");
+    const board = this.board.root;
+    this.board.fit(() => true);
     const end = this.side.getBoundingClientRect().bottom;
-    // The list sits below the pin and its heading: past the column's end when they leave it no room.
-    if (this.pinned.hidden || text === null || this.list.getBoundingClientRect().bottom <= end + 0.5) return false;
+    // The list sits below the pin, the board and its heading: past the column's end when they leave it no room.
+    if ((text === null && board.hidden) || this.list.getBoundingClientRect().bottom <= end + 0.5) return false;
     this.side.classList.add("pj-crowded");
-    const over = () => this.pinned.getBoundingClientRect().bottom - end;
+    const over = () => (board.hidden ? this.pinned : board).getBoundingClientRect().bottom - end;
     const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
     const own = Number.parseFloat(getComputedStyle(this.pinned).fontSize) / rem;
-    for (const size of PIN_SIZES) {
-      if (over() <= 0.5) return true;
+    // The pin's type first, then the board's (the live poll keeps its size longest), then the pin is cut.
+    for (const size of text === null ? [] : PIN_SIZES) {
+      if (over() <= 0.5) break;
       if (size < own) this.pinned.style.fontSize = `${size}rem`;
     }
+    this.board.fit(() => over() <= 0.5);
+    if (text === null) return true;
     const excess = over();
     if (excess <= 0.5) return true;
     const line = Number.parseFloat(getComputedStyle(text).lineHeight) || 1;
@@ -450,6 +495,7 @@ export class Projector {
     this.empty.textContent = this.t("empty");
     this.empty.hidden = this.shown.size > 0 || this.alert.textContent !== "";
     this.fullscreen.textContent = this.t(document.fullscreenElement !== null ? "exitFullscreen" : "fullscreen");
+    this.board.render();
     this.fit();
     this.renderReach();
     this.status?.render();

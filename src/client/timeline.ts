@@ -4,7 +4,7 @@
  * reconnect resumes from (`since`). Pure logic, tested without a DOM; the chat and the projector
  * each keep one.
  */
-import type { ChatMessage, HistoryEntry, WelcomeFrame } from "../protocol";
+import type { HistoryEntry, WelcomeFrame } from "../protocol";
 
 export type Verdict = "show" | "duplicate" | "gap";
 
@@ -49,8 +49,11 @@ export class Timeline {
     return { show, gap, reset };
   }
 
-  /** A live message: shown when it is the next one, a duplicate when already shown. */
-  accept(m: Pick<ChatMessage, "seq">): Verdict {
+  /**
+   * A live entry of the history (a message, or a closed poll's result: both take a seq): shown
+   * when it is the next one, a duplicate when already shown.
+   */
+  accept(m: Pick<HistoryEntry, "seq">): Verdict {
     if (m.seq <= this.last) return "duplicate";
     if (m.seq > this.last + 1) return "gap";
     this.last = m.seq;

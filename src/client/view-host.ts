@@ -1,6 +1,6 @@
 /**
  * @module
- * The host's tools above the log: Clear room (a dialog that offers the transcript first),
+ * The host's tools above the log: New poll (survey-form.ts), Clear room (a dialog that offers the transcript first),
  * Download transcript, Slow mode (off, 10, 30, 60 s), Lock room (a toggle that says its state:
  * "Locked · Unlock"), Copy host link, Projector, Compare transports and Forget host key. They show the room's
  * settings as the room last said them, also on the phone's folded button ("Host tools · Slow
@@ -12,6 +12,7 @@ import { copyText } from "./clipboard";
 import { choose } from "./dialog";
 import { byId, el, withNames } from "./dom";
 import type { I18n, Key } from "./i18n";
+import { surveyForm } from "./survey-form";
 
 /** The choices of the Slow mode menu, in seconds (0 = off). */
 export const SLOW_CHOICES = [0, 10, 30, 60];
@@ -61,6 +62,11 @@ export class HostView {
       // "Download first" clears only once the file is saved: a failed download keeps the messages.
       if (choice === "save" && !(await actions.transcript())) return this.say("transcriptNotCleared");
       actions.moderate({ type: "clear" });
+    });
+    // New poll: the form checks it as the room will; the room's refusal, if any, is said in the log.
+    byId("new-poll").addEventListener("click", async () => {
+      const poll = await surveyForm(i18n);
+      if (poll !== null) actions.moderate({ type: "survey_open", ...poll });
     });
     byId("download-transcript").addEventListener("click", async () => {
       this.say((await actions.transcript()) ? "transcriptSaved" : "transcriptFailed");

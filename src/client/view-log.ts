@@ -6,18 +6,21 @@
  * For the room's host each message has Delete and Pin buttons (small, in its header line); deletions
  * and clears take messages out. A delete seen live in a host's tab leaves "Deleted · Undo" in its
  * place for `TIMINGS.undoMs`; a message brought back goes in at its place by seq, not at the end.
- * A message the host sent carries a "host" mark (text, not colour alone), in every tab.
+ * A message the host sent carries a "host" mark (text, not colour alone), in every tab. A closed
+ * poll's result is a line of its own at its seq (view-survey-result.ts), taken out and brought
+ * back like a message.
  * Joins and leaves with nothing between them are one line that changes in place
  * (presence-run.ts), hidden from screen readers: the live region speaks messages, the online
  * list tells who is here. A long class stays light: the oldest lines leave past
  * `MAX_LOG_MESSAGES`, never while the reader is scrolled up.
  */
-import type { ChatMessage, HostFrame } from "../protocol";
+import { type ChatMessage, type HistoryEntry, type HostFrame, isMessage, type SurveyResult } from "../protocol";
 import { direction } from "./direction";
 import { el } from "./dom";
 import { dayKey, type I18n, type Key } from "./i18n";
 import { describeRun, type Piece, PresenceRun } from "./presence-run";
 import { TIMINGS } from "./timings";
+import { resultItem } from "./view-survey-result";
 
 const NEAR_BOTTOM_PX = 48;
 /** The log keeps this many message lines; the oldest go first (with the lines above them). */
@@ -36,6 +39,8 @@ export class LogView {
   private readonly runs = new WeakMap<Element, PresenceRun>();
   /** The room's host: every message gets Delete and Pin buttons. */
   private deletable = false;
+  /** Each closed poll's line and its result, to write it again in another language. */
+  private readonly results = new WeakMap<Element, SurveyResult>();
   /** Counts down the pending messages that slow mode holds. */
   private heldTicker: ReturnType<typeof setInterval> | undefined;
 
@@ -101,6 +106,19 @@ export class LogView {
       own ? "own" : fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other",
     );
     if (!own && !fromHistory) this.countUnread();
+  }
+
+  /** A closed poll's result, a line of the log at its seq (the live final frame, or history). */
+  result(r: SurveyResult, fromHistory = false): void {
+    this.append(
+      () => {
+        this.separator(r.ts);
+        this.list.append(this.resultLine(r));
+        this.messages++;
+      },
+      fromHistory || document.visibilityState === "hidden" ? "other-quiet" : "other",
+    );
+    if (!fromHistory) this.countUnread();
   }
 
   /**
@@ -198,6 +216,8 @@ export class LogView {
     const from = item.querySelector(".from")?.textContent ?? "";
     const undo = el("button", { class: "undo link", attrs: { type: "button" } });
     const line = el("li", { class: "deleted-undo", attrs: { "data-undo": String(seq), "data-from": from } });
+    // A poll's result has no sender: its Undo says what it brings back.
+    if (item.classList.contains("survey-result")) line.dataset.poll = "";
     line.append(el("span", {}), " · ", undo);
     this.labelUndo(line);
     item.replaceWith(line);
@@ -214,13 +234,13 @@ export class LogView {
    * A host undid a delete: the message goes back at its place (by seq: in place of its "Deleted ·
    * Undo", or before the first later message). Already shown (this tab never saw the delete): nothing.
    */
-  restored(m: ChatMessage, own: boolean): void {
+  restored(m: HistoryEntry, own: boolean): void {
     if (this.list.querySelector(`.msg[data-seq="${m.seq}"]`) !== null) return;
     const later = [...this.list.querySelectorAll<HTMLElement>(".msg[data-seq], [data-undo]")].find(
       (x) => Number(x.dataset.seq ?? x.dataset.undo) >= m.seq,
     );
-    if (later === undefined) return this.message(m, own, true);
-    const item = this.item(m, own);
+    if (later === undefined) return isMessage(m) ? this.message(m, own, true) : this.result(m, true);
+    const item = isMessage(m) ? this.item(m, own) : this.resultLine(m);
     this.messages++;
     if (later.dataset.undo === String(m.seq)) {
       const focused = later.contains(document.activeElement);
@@ -335,7 +355,11 @@ export class LogView {
       s.textContent = this.i18n.t("pending");
     for (const item of this.pendingList.querySelectorAll<HTMLElement>("[data-until]")) this.renderHeld(item, true);
     for (const mark of this.list.querySelectorAll(".role")) mark.textContent = this.i18n.t("hostBadge");
-    for (const b of this.list.querySelectorAll(".del, .pin")) {
+    for (const line of this.list.querySelectorAll(".survey-result")) {
+      const r = this.results.get(line);
+      if (r !== undefined) line.replaceWith(this.resultLine(r));
+    }
+    for (const b of this.list.querySelectorAll(":not(.survey-result) > :is(.del, .pin)")) {
       const from = b.parentElement?.querySelector(".from")?.textContent ?? "";
       const pin = b.classList.contains("pin");
       b.textContent = this.i18n.t(pin ? "pin" : "delete");
@@ -437,6 +461,12 @@ export class LogView {
     );
   }
 
+  private resultLine(r: SurveyResult): HTMLLIElement {
+    const line = resultItem(this.i18n, r, this.timeEl(r.ts), this.canDelete);
+    this.results.set(line, r);
+    return line;
+  }
+
   /** "Delete" and "Pin" for the host, named for screen readers after whose message they act on. */
   private hostButtons(from: string): HTMLButtonElement[] {
     if (!this.canDelete) return [];
@@ -461,7 +491,8 @@ export class LogView {
     if (span !== null) span.textContent = this.i18n.t("deletedUndo");
     const undo = line.querySelector("button");
     undo?.replaceChildren(this.i18n.t("undo"));
-    undo?.setAttribute("aria-label", this.i18n.t("undoLabel", { name: line.dataset.from ?? "" }));
+    const label = line.dataset.poll === undefined ? "undoLabel" : "undoPollLabel";
+    undo?.setAttribute("aria-label", this.i18n.t(label, { name: line.dataset.from ?? "" }));
   }
 
   /** A notice in the reader's language, laid out in its direction (a full stop stays at its end). */

@@ -2,7 +2,8 @@
  * The projector's layout in Chromium, with the host key, at 1920×1080 and at 1280×720 alike: the
  * code (at least 360 px), the link (40 px type) and the count of students (not the host, not the
  * watchers) on the left; on the right the warning, the pinned message, then the latest messages,
- * of which only whole ones show (the oldest give way); and a full-screen button.
+ * of which only whole ones show (the oldest give way); and a full-screen button. Issue 20: the open
+ * poll's bars and the top three unanswered questions, whole and in large type, below the pin.
  */
 import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -116,6 +117,113 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       expect(await shown.locator(".text").allTextContents()).toEqual(all.slice(24 - visible));
 
       for (const c of [host, watcher, ...students]) c.close();
+      await ctx.close();
+    });
+  }
+
+  for (const screen of SCREENS) {
+    it(`at ${screen.width}×${screen.height}: the open poll's bars and the top three unanswered questions, whole and in large type, below the pin`, async () => {
+      const r = room();
+      const key = await claim(r);
+      const host = await client(`${r}/Teacher?host=${key}`);
+      const students = [];
+      for (const name of ["Sara", "Omid", "Nima", "Maryam", "Reza"]) students.push(await client(`${r}/${name}`));
+      const ctx = await newContext({ viewport: screen });
+      const page = await ctx.newPage();
+      // As in a classroom, the server has an address the phones reach (PUBLIC_URL): no warning
+      // takes a third of the column at 1280×720.
+      await page.route("**/api/join-origin", (route) =>
+        route.fulfill({ json: { publicUrl: "http://192.168.1.20:8787", addresses: [] } }),
+      );
+      await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+      await online(page);
+      // Four questions (seqs 1–4), then messages; the host pins a short one and answers question 4.
+      const asked = [
+        "Why does the room aggregate the votes instead of broadcasting each one?",
+        "چرا وب‌سوکت از long polling سریع‌تر است؟",
+        "What happens to my vote if my phone loses its connection?",
+        "Is this one answered already?",
+      ];
+      for (const [i, text] of asked.entries()) {
+        students[i]!.send({ type: "message", text, question: true });
+        await expect.poll(() => page.locator(".pj-msg").count(), PATIENCE).toBe(i + 1);
+      }
+      for (let i = 0; i < 8; i++) {
+        students[i % 5]!.send({ type: "message", text: i % 2 === 0 ? `Short ${i}` : `Line one of ${i}\nline two` });
+        await expect.poll(() => page.locator(".pj-msg").count(), PATIENCE).toBe(5 + i);
+      }
+      host.send({ type: "pin", seq: 5 });
+      host.send({ type: "answered", seq: 4, answered: true });
+      // Votes: question 1 three, question 3 two, question 2 one, the answered one all five.
+      for (const [seq, n] of [
+        [1, 3],
+        [3, 2],
+        [2, 1],
+        [4, 5],
+      ] as const)
+        for (let i = 0; i < n; i++) students[i]!.send({ type: "vote", seq, up: true });
+      host.send({
+        type: "survey_open",
+        question: "Which transport would you pick for a class of 300 phones on one Wi-Fi?",
+        options: [
+          "WebSocket",
+          "Server-Sent Events",
+          "Long polling, which works through every proxy",
+          "Polling every 2 s",
+        ],
+      });
+      const { id } = await host.skipTo("survey");
+      for (const [i, c] of students.entries()) c.send({ type: "survey_vote", survey: id, option: [0, 0, 1, 2, 0][i] });
+      await page.locator(".pj-voted", { hasText: "5 voted" }).waitFor(PATIENCE);
+      await expect
+        .poll(() => page.locator(".pj-question .pj-votes").allTextContents(), PATIENCE)
+        .toEqual(["3 votes", "2 votes", "1 vote"]);
+      expect(await page.locator(".pj-question .text").allTextContents()).toEqual([asked[0], asked[2], asked[1]]);
+      expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "1 · 20%", "1 · 20%", "0 · 0%"]);
+      await page.screenshot({ path: `/tmp/shots/projector-poll-${screen.width}.png` });
+
+      // Whole, inside the right column and on screen: the pin, then the poll, then the questions.
+      const right = await box(page.locator(".pj-feed"));
+      const pin = await box(page.locator(".projector-pinned"));
+      const poll = await box(page.locator(".pj-poll"));
+      const top = await box(page.locator(".pj-questions"));
+      expect(pin.y + pin.height).toBeLessThanOrEqual(poll.y + 0.5);
+      expect(poll.y + poll.height).toBeLessThanOrEqual(top.y + 0.5);
+      expect(top.y + top.height, "the questions end inside the column").toBeLessThanOrEqual(
+        Math.min(screen.height, right.y + right.height) + 0.5,
+      );
+      for (const l of [page.locator(".pj-poll"), page.locator(".pj-questions")]) {
+        const b = await box(l);
+        expect(b.x).toBeGreaterThanOrEqual(right.x - 0.5);
+        expect(b.x + b.width).toBeLessThanOrEqual(right.x + right.width + 0.5);
+      }
+      const uncut = (sel: string) =>
+        page
+          .locator(sel)
+          .evaluateAll((ns) =>
+            ns.every((n) => n.scrollHeight <= n.clientHeight + 1 && n.scrollWidth <= n.clientWidth + 1),
+          );
+      for (const sel of [".pj-poll-q", ".pj-poll .opt", ".pj-poll .n", ".pj-question .text", ".projector-pinned .text"])
+        expect(await uncut(sel), `${sel} is not cut`).toBe(true);
+      // Large type: 36 px at 1920×1080; at 1280×720, beside the pin, it steps down, 20 px at the least.
+      const sizes = await Promise.all(
+        [".pj-poll .opt", ".pj-question .text"].map((s) => fontSize(page.locator(s).first())),
+      );
+      for (const size of sizes) expect(size).toBeGreaterThanOrEqual(screen.width === 1920 ? 36 : 20);
+      // The latest messages gave way: whole ones only, if any, below the board.
+      const shown = page.locator(".pj-msg:not([hidden])");
+      const visible = await shown.count();
+      for (let i = 0; i < visible; i++) {
+        const m = await box(shown.nth(i));
+        expect(m.y).toBeGreaterThanOrEqual(top.y + top.height - 0.5);
+        expect(m.y + m.height).toBeLessThanOrEqual(right.y + right.height + 0.5);
+      }
+
+      // Closed: its result takes the open poll's place.
+      host.send({ type: "survey_close" });
+      await page.locator(".pj-poll h3", { hasText: "Poll result" }).waitFor(PATIENCE);
+      expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "1 · 20%", "1 · 20%", "0 · 0%"]);
+      for (const c of [host, ...students]) c.close();
       await ctx.close();
     });
   }

@@ -402,6 +402,23 @@ describe("acks", () => {
     expect(acks(last())).toEqual([{ type: "ack", seq: 200 }]);
   });
 
+  it("counts a closed poll's result (an entry with a seq) toward the 200, not the open poll's counts", () => {
+    let shown = 0;
+    const { last } = connect({ since: () => shown });
+    last().open();
+    last().receive(welcome);
+    const counts = { type: "survey", id: "p", question: "q", options: ["a", "b"], open: true, counts: [1, 0] };
+    for (let i = 0; i < 50; i++) last().receive(counts as ServerFrame);
+    for (let seq = 1; seq <= 199; seq++) {
+      shown = seq;
+      last().receive(message(seq));
+    }
+    expect(acks(last())).toEqual([]);
+    shown = 200;
+    last().receive({ ...counts, open: false, seq: 200, ts: 0 } as ServerFrame);
+    expect(acks(last())).toEqual([{ type: "ack", seq: 200 }]);
+  });
+
   it("acks after 64 KiB, at most 4 times a second (a due ack waits for its turn)", () => {
     let shown = 0;
     const { last } = connect({ since: () => shown });

@@ -35,10 +35,13 @@ describe("the built page", () => {
   // to about 112 KB. 136 KB since the lesson on the projector (issue 19): presentation mode, the
   // HTTP exchange and the edge in Under the hood, the fourth transport (SSE) and the race's door
   // took it to about 123 KB (about 31 KB of app.js gzipped); the race itself is race.js, outside.
-  it("is under 136 KB uncompressed, HTML + CSS + JS", () => {
+  // 140 KB with polls (issue 20): the open poll above the log, the host's New poll form with its
+  // checks, a closed poll's result in the log and their strings in two languages add about 14.7 KB
+  // (10.4 KB of app.js, 4.1 KB of style.css), to about 138 KB; the projector's board is in projector.js.
+  it("is under 140 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(136 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(140 * 1024);
   });
 
   it("leaves the QR code library to the projector's module", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../../src/protocol";
+import type { ChatMessage, SurveyResult } from "../../src/protocol";
 import { Timeline } from "../../src/client/timeline";
 
 const msg = (seq: number): ChatMessage => ({
@@ -90,5 +90,25 @@ describe("timeline: resume and dedupe by seq", () => {
     const other = t.welcome({ ...welcome(9, [msg(8), msg(9)]), epoch: "two" });
     expect([other.reset, other.show.map((m) => m.seq)]).toEqual([true, [8, 9]]);
     expect([t.epoch, t.since]).toEqual(["two", 9]);
+  });
+
+  it("takes a closed poll's result at its seq like a message: no gap after it, since counts it", () => {
+    const result = (seq: number): SurveyResult => ({
+      type: "survey",
+      id: "poll-1",
+      question: "Which?",
+      options: ["a", "b"],
+      open: false,
+      counts: [1, 2],
+      seq,
+      ts: seq * 1000,
+    });
+    const t = new Timeline();
+    const r = t.welcome(welcome(2, [msg(1), result(2)] as ChatMessage[]));
+    expect(r.show.map((m) => m.seq)).toEqual([1, 2]);
+    expect(t.accept(result(3))).toBe("show");
+    expect(t.accept(msg(4)), "the next message is no gap").toBe("show");
+    expect(t.accept(result(3))).toBe("duplicate");
+    expect(t.since).toBe(4);
   });
 });
