@@ -29,8 +29,9 @@ export default defineConfig({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
-          // Finds the browser for the browser tests once per run (and unpacks it, on Linux).
-          globalSetup: ["test/support/chromium-setup.ts"],
+          // Finds the browser for the browser tests once per run (and unpacks it, on Linux); hands
+          // out the servers files share (one per set of --var overrides, started on first use).
+          globalSetup: ["test/support/chromium-setup.ts", "test/support/shared-servers-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
