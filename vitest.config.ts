@@ -29,8 +29,14 @@ export default defineConfig({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
-          // Finds the browser for the browser tests once per run (and unpacks it, on Linux).
-          globalSetup: ["test/support/chromium-setup.ts"],
+          // One process per worker for all its files, not one per file: a file's start (a
+          // process, playwright-core and the support modules loaded again) cost about a second of
+          // a 2-core machine, 49 times. Files keep their state to themselves: fake timers and
+          // stubbed globals are undone in afterEach, servers and browsers stopped in afterAll.
+          isolate: false,
+          // Finds the browser for the browser tests once per run (and unpacks it, on Linux); hands
+          // out the servers files share (one per set of --var overrides, started on first use).
+          globalSetup: ["test/support/chromium-setup.ts", "test/support/shared-servers-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

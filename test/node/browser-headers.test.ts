@@ -5,19 +5,18 @@
  * member, a host, the projector and a tab on polling, with no violation of the policy.
  */
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { HostClaim } from "../../src/protocol";
 import { PAGE_HEADERS } from "../support/page-headers";
 import { PATIENCE, allConfirmed, haveChromium, say, texts, usePageHarness } from "../support/page-harness";
-import { type Served, startServe } from "../support/serve";
+import { type SharedServer, sharedServer } from "../support/shared-server";
 
 describe.skipIf(!haveChromium)("the page's security headers", () => {
   const h = usePageHarness();
-  let serve: Served;
+  let serve: SharedServer;
   beforeAll(async () => {
-    serve = await startServe();
+    serve = await sharedServer("npm run serve");
   }, 120_000);
-  afterAll(() => serve?.stop());
 
   it.each([
     ["wrangler dev", () => h.url],
@@ -31,7 +30,7 @@ describe.skipIf(!haveChromium)("the page's security headers", () => {
       await res.body?.cancel();
     }
     // On this machine only, serve says nothing of a network (test/node/lan-warning.test.ts).
-    if (base() === serve.url) expect(serve.output()).not.toMatch(/plain http on the network/);
+    if (base() === serve.url) expect(await serve.output()).not.toMatch(/plain http on the network/);
     // The Worker's own answers say nosniff too.
     const api = await fetch(`${base()}/api/rooms/demo`);
     expect(api.headers.get("x-content-type-options")).toBe("nosniff");

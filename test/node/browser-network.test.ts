@@ -17,7 +17,8 @@ import {
 } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
-  const h = usePageHarness();
+  // A server of its own: a test here stops it and restarts it.
+  const h = usePageHarness({}, { ownServer: true });
   const { room, newContext, joined, joinedThrough } = h;
   /** A tab that sends an unconfirmed message again after 1.5 s (the page's default is 4 s). */
   const quickResend = { timings: { resendAfterMs: 1500, resendCheckMs: 100 } };

@@ -12,7 +12,8 @@ import {
 } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page over HTTP", () => {
-  const h = usePageHarness();
+  // A server of its own: a test here stops it and keeps it down 10 s.
+  const h = usePageHarness({}, { ownServer: true });
 
   it("falls back to long polling where WebSockets are refused, says so, and still sends and receives", async () => {
     const room = h.room();

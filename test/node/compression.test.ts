@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServe, type Served } from "../support/serve";
-import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
+import { type SharedServer, sharedServer } from "../support/shared-server";
 
 /** Opens a socket that offers permessage-deflate as every browser does; returns what the 101 said. */
 function offerDeflate(base: string, room: string): Promise<{ extensions: string; header: string | undefined }> {
@@ -24,14 +24,13 @@ const room = () => `c-${Math.random().toString(36).slice(2, 10)}`;
 // The room declines compression per socket (docs/performance.md says why and how): a browser's
 // offer must not give every socket its own zlib state.
 describe.each([
-  ["npm run serve", () => startServe()],
-  ["wrangler dev", () => startWranglerDev()],
+  ["npm run serve", () => sharedServer("npm run serve")],
+  ["wrangler dev", () => sharedServer("wrangler dev")],
 ])("a client offering permessage-deflate, on %s", (_, start) => {
-  let server: Served | WranglerDev;
+  let server: SharedServer;
   beforeAll(async () => {
     server = await start();
   }, 120_000);
-  afterAll(() => server?.stop());
 
   it("gets no extension: the 101 names none and the socket is uncompressed", async () => {
     const { extensions, header } = await offerDeflate(server.url, room());

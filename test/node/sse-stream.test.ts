@@ -1,9 +1,8 @@
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ServerFrame } from "../../src/protocol";
-import { startServe, type Served } from "../support/serve";
-import { startWranglerDev, type WranglerDev } from "../support/wrangler-dev";
+import { type SharedServer, sharedServer } from "../support/shared-server";
 
 const room = () => `sse-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -63,14 +62,13 @@ function openStream(base: string, path: string): Promise<Live> {
 // hold every event until the stream ends: the welcome, and a message after it, must arrive while
 // the stream is open.
 describe.each([
-  ["npm run serve", () => startServe()],
-  ["wrangler dev", () => startWranglerDev()],
+  ["npm run serve", () => sharedServer("npm run serve")],
+  ["wrangler dev", () => sharedServer("wrangler dev")],
 ])("a Server-Sent Events stream on %s", (_, start) => {
-  let server: Served | WranglerDev;
+  let server: SharedServer;
   beforeAll(async () => {
     server = await start();
   }, 120_000);
-  afterAll(() => server?.stop());
 
   it("delivers its first event, and a message sent later, before the stream ends", async () => {
     const r = room();

@@ -1,10 +1,16 @@
 /**
  * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
- * first through wrangler.toml's [build], unless `npm test`'s pretest did): one server and one
- * browser per test file, and the helpers the browser tests share. The browser is the one the
- * node project's globalSetup found (see ./browser.ts). If there is none, a plain `npm test` warns
- * loudly and skips the browser tests; under CI=true, or when `CHROMIUM` names a browser that does
- * not launch, they fail.
+ * first through wrangler.toml's [build], unless `npm test`'s pretest did), and the helpers the
+ * browser tests share. The browser is the one the node project's globalSetup found (see
+ * ./browser.ts); each file launches its own (a launch takes well under a second). If there is
+ * none, a plain `npm test` warns loudly and skips the browser tests; under CI=true, or when
+ * `CHROMIUM` names a browser that does not launch, they fail.
+ *
+ * The server is shared: `usePageHarness(vars)` gets the run's one `wrangler dev` for that set of
+ * `--var` overrides (./shared-server.ts), which other files use at the same time, so every test
+ * takes rooms of its own (`h.room()`) and leaves the server running. A file that stops or
+ * restarts the server (`h.dev`, `h.restartDev()`) asks for one of its own:
+ * `usePageHarness(vars, { ownServer: true })`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +20,7 @@ import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import type { Timings } from "../../src/client/timings";
 import { type BrowserLookup, findBrowser, launchBrowser } from "./browser";
 import { enterRoom } from "./page";
+import { type SharedServer, sharedServer } from "./shared-server";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
 
 // Provided by test/support/chromium-setup.ts; looked up here only if that did not run.
@@ -34,38 +41,60 @@ export type ContextOptions = NonNullable<Parameters<Browser["newContext"]>[0]> &
 
 type Drop = { toServer?: (m: string) => boolean; toPage?: (m: string) => boolean; edit?: (m: string) => string };
 
+export interface HarnessOptions {
+  /** A `wrangler dev` for this file alone, which its tests may stop and restart (`dev`, `restartDev`). */
+  ownServer?: boolean;
+}
+
 export class PageHarness {
-  dev!: WranglerDev;
-  /** `--var` overrides for this file's server (small limits a test must reach). */
-  constructor(private readonly vars: Record<string, string | number> = {}) {}
+  /**
+   * @param vars `--var` overrides for the server (small limits a test must reach).
+   */
+  constructor(
+    private readonly vars: Record<string, string | number> = {},
+    private readonly options: HarnessOptions = {},
+  ) {}
 
   private browser!: Browser;
   /** Exceptions thrown in any tab since the last check: each one fails the test that caused it. */
   private pageErrors: string[] = [];
   private persistTo = "";
+  private own: WranglerDev | undefined;
+  private shared: SharedServer | undefined;
 
   get url(): string {
-    return this.dev.url;
+    const server = this.own ?? this.shared;
+    if (server === undefined) throw new Error("the harness has not started");
+    return server.url;
+  }
+
+  /** This file's own server (`usePageHarness(vars, { ownServer: true })`): a test may stop it. */
+  get dev(): WranglerDev {
+    if (this.own === undefined) throw new Error("a shared server is not the file's to stop: use { ownServer: true }");
+    return this.own;
   }
 
   async start(): Promise<void> {
-    this.persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
     if (!lookup.found) throw new Error(lookup.why);
-    [this.dev, this.browser] = await Promise.all([
-      startWranglerDev({ persistTo: this.persistTo, vars: this.vars }),
-      launchBrowser(lookup.browser),
-    ]);
+    const server = async () => {
+      if (this.options.ownServer !== true) this.shared = await sharedServer("wrangler dev", this.vars);
+      else {
+        this.persistTo = mkdtempSync(join(tmpdir(), "roomcast-page-"));
+        this.own = await startWranglerDev({ persistTo: this.persistTo, vars: this.vars });
+      }
+    };
+    [, this.browser] = await Promise.all([server(), launchBrowser(lookup.browser)]);
   }
 
   async stop(): Promise<void> {
     await this.browser?.close();
-    await this.dev?.stop();
+    await this.own?.stop();
     if (this.persistTo !== "") rmSync(this.persistTo, { recursive: true, force: true });
   }
 
-  /** Starts `wrangler dev` again on the same port with the same `--persist-to`. */
+  /** Starts this file's own `wrangler dev` again on the same port with the same `--persist-to`. */
   async restartDev(): Promise<void> {
-    this.dev = await startWranglerDev({ persistTo: this.persistTo, port: this.dev.port, vars: this.vars });
+    this.own = await startWranglerDev({ persistTo: this.persistTo, port: this.dev.port, vars: this.vars });
   }
 
   room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
@@ -120,9 +149,12 @@ export class PageHarness {
   enter = (page: Page, roomName: string, name: string): Promise<Page> => enterRoom(page, this.url, roomName, name);
 }
 
-/** One server and one browser for the calling test file. */
-export function usePageHarness(vars: Record<string, string | number> = {}): PageHarness {
-  const h = new PageHarness(vars);
+/**
+ * A browser for the calling test file, and the run's shared `wrangler dev` for `vars` (or, with
+ * `ownServer`, one of the file's own).
+ */
+export function usePageHarness(vars: Record<string, string | number> = {}, options: HarnessOptions = {}): PageHarness {
+  const h = new PageHarness(vars, options);
   beforeAll(() => h.start(), 90_000);
   afterEach(() => h.checkPageErrors());
   afterAll(() => h.stop());
