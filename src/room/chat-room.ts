@@ -72,6 +72,7 @@ import { Questions, type QuestionTally, voterOf } from "./questions";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
 import { WaitingRoom } from "./waiting-room";
+import { welcomeFrame } from "./welcome";
 import { Watchers } from "./watchers";
 import { type WatchContext, watch, watchPost, watchStream, watchStreamKey } from "./watching";
 
@@ -518,52 +519,11 @@ export class ChatRoom extends DurableObject<Env> {
     users: User[],
     handshake?: WelcomeFrame["handshake"],
   ): WelcomeFrame {
-    const epoch = this.state.epoch;
-    // A resume from another life of the room's storage: its seqs mean nothing here.
-    const reset = join.since !== undefined && join.epoch !== undefined && join.epoch !== epoch;
-    const frame: WelcomeFrame = {
-      type: "welcome",
-      room: member.room,
-      you: member.name,
-      users,
-      seq: this.history.seq,
-      limits: {
-        textMaxChars: LIMITS.textMaxChars,
-        frameMaxBytes: LIMITS.frameMaxBytes,
-        ratePerSecond: this.config.ratePerSecond,
-        rateBurst: this.config.rateBurst,
-      },
-      history: [],
-      // Every kept question, apart from the history's recent part; a watcher has no vote of its own.
-      questions: this.questions.summaries(member.watcher ? null : voterOf(member)),
-      role: member.role,
-      settings: this.state.settings,
-      epoch,
-      now: Date.now(),
-    };
-    const pinned = this.state.pinned;
-    if (pinned !== null) frame.pinned = pinned;
-    if (member.role === "host") frame.knocks = this.waiting.list();
-    if (handshake === undefined) frame.transport = "poll";
-    else frame.handshake = handshake;
-    if (join.edge !== undefined) frame.edge = join.edge;
-    // Who is removed is the host's to see: a member's welcome never carries it.
-    if (member.role === "host") frame.removals = this.state.removals(frame.now);
-    // The open poll, with this member's choice; a watcher (the projector) chooses nothing.
-    const survey = this.surveys.current(member.watcher ? null : voterOf(member));
-    if (survey !== null) frame.survey = survey;
-    if (join.since === undefined || reset) {
-      frame.history = this.history.recent(this.config.historyOnJoin);
-      if (reset) frame.reset = true;
-      return frame;
-    }
-    const resume = this.history.since(join.since, LIMITS.resumeMaxMessages);
-    frame.history = resume.messages;
-    if (resume.gap) frame.gap = true;
-    if (resume.clearedThrough !== undefined) frame.clearedThrough = resume.clearedThrough;
-    if (resume.deleted.length > 0) frame.deleted = resume.deleted;
-    if (resume.restored.length > 0) frame.restored = resume.restored;
-    return frame;
+    const parts = { config: this.config, history: this.history, state: this.state };
+    return welcomeFrame(
+      { ...parts, questions: this.questions, surveys: this.surveys, knocks: () => this.waiting.list() },
+      { join, member, users, handshake },
+    );
   }
 
   // --- message --------------------------------------------------------------------------------
