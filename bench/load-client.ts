@@ -5,11 +5,14 @@
  *
  * Each sent text is `<send time, epoch ms with µs>:<phase id>`; a receiver takes the latency of
  * every message from someone else in the current phase. Frames may be single objects or arrays.
+ * A vote storm (`storm`) instead has every member vote once at its time, and each socket records
+ * what reached it and when its counts showed the final tally (storm-watch.ts).
  */
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import {
   type ClientAck,
+  type ClientFrame,
   type ClientMessage,
   LIMITS,
   PONG,
@@ -19,6 +22,7 @@ import {
   utf8ByteLength,
 } from "../src/protocol";
 import { Histogram } from "./histogram";
+import { type SocketStorm, type StormKind, StormWatch } from "./storm-watch";
 
 export interface ClientSpec {
   room: string;
@@ -28,6 +32,8 @@ export interface ClientSpec {
   slow?: boolean;
   /** A member over HTTP instead of a WebSocket: background load, not measured. */
   poll?: "long" | "poll";
+  /** Joins with the room's host key (the teacher of a vote storm). */
+  hostKey?: string;
 }
 
 /** How the clients behave, like a browser by default: offer `permessage-deflate`, ack as the page does. */
@@ -39,7 +45,38 @@ export interface ClientBehaviour {
 export type ToChild =
   | { cmd: "connect"; url: string; clients: ClientSpec[]; concurrency: number; behaviour: ClientBehaviour }
   | { cmd: "phase"; id: number; rate: number; startAt: number; durationMs: number; graceMs: number }
+  /** The host's socket (in whichever process holds it) sends these frames. */
+  | { cmd: "host"; frames: ClientFrame[] }
+  /** Answers once every open socket knows the open poll, or `questions` questions (or at `timeoutMs`). */
+  | { cmd: "ready"; kind: StormKind; questions: number; timeoutMs: number }
+  | StormCommand
   | { cmd: "close" };
+
+/**
+ * A vote storm: each named member sends its one vote (`choice`: a poll option, or the index of a
+ * question) at `startAt + atMs`; every socket counts what reaches it from this command on (the
+ * parent sends it shortly before `startAt`). The answer comes `tailMs` after every socket here
+ * shows `final` (or at `deadlineAt`).
+ */
+export interface StormCommand {
+  cmd: "storm";
+  kind: StormKind;
+  startAt: number;
+  votes: Record<string, { choice: number; atMs: number }>;
+  final: number[];
+  deadlineAt: number;
+  tailMs: number;
+}
+
+export interface StormReport {
+  ev: "storm";
+  sockets: SocketStorm[];
+  /** Epoch ms of this process's first and last vote sent (null: it sent none). */
+  firstVoteAt: number | null;
+  lastVoteAt: number | null;
+  /** Worst lateness of a scheduled vote (event-loop lag of the generator), ms. */
+  sendLateMax: number;
+}
 
 export interface PhaseReport {
   ev: "phase";
@@ -63,6 +100,9 @@ export interface PhaseReport {
 export type FromChild =
   | { ev: "connected"; times: number[]; failures: string[]; extensions: string[] }
   | PhaseReport
+  | { ev: "hosted" }
+  | { ev: "ready"; missing: number }
+  | StormReport
   | { ev: "closed" };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -74,6 +114,11 @@ interface Client extends ClientSpec {
   sinceAck: { messages: number; bytes: number };
   lastAckAt: number;
   ackTimer?: ReturnType<typeof setTimeout>;
+  /** What a storm needs to know: the open poll's id, the questions' seqs in the order they came. */
+  surveyId?: string;
+  questions: number[];
+  /** While a storm is measured. */
+  storm?: StormWatch;
 }
 
 let behaviour: ClientBehaviour = { deflate: true, acks: true };
@@ -90,7 +135,8 @@ let hist = new Histogram();
 function onData(c: Client, data: WebSocket.RawData): void {
   frames++;
   const text = data.toString();
-  c.sinceAck.bytes += utf8ByteLength(text);
+  const bytes = utf8ByteLength(text);
+  c.sinceAck.bytes += bytes;
   if (text === PONG) return;
   let parsed: ServerFrame[];
   try {
@@ -99,7 +145,11 @@ function onData(c: Client, data: WebSocket.RawData): void {
     return;
   }
   const at = now();
-  for (const f of parsed) onFrame(c, f, at);
+  c.storm?.payload(bytes);
+  for (const f of parsed) {
+    c.storm?.frame(f, at);
+    onFrame(c, f, at);
+  }
   if (behaviour.acks) maybeAck(c);
 }
 
@@ -126,7 +176,9 @@ function onFrame(c: Client, f: ServerFrame, at: number): void {
     c.lastSeq = f.seq;
     return;
   }
+  if (f.type === "survey" && f.open) c.surveyId = f.id;
   if (f.type !== "message") return;
+  if (f.question === true) c.questions.push(f.seq);
   c.sinceAck.messages++;
   if (c.lastSeq >= 0) {
     if (f.seq <= c.lastSeq) seqBackwards++;
@@ -143,12 +195,13 @@ function onFrame(c: Client, f: ServerFrame, at: number): void {
 
 function connectOne(url: string, spec: ClientSpec): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url}/ws/${encodeURIComponent(spec.room)}/${encodeURIComponent(spec.name)}`, {
+    const host = spec.hostKey === undefined ? "" : `?host=${encodeURIComponent(spec.hostKey)}`;
+    const ws = new WebSocket(`${url}/ws/${encodeURIComponent(spec.room)}/${encodeURIComponent(spec.name)}${host}`, {
       // As Chromium offers it: `permessage-deflate; client_max_window_bits`.
       perMessageDeflate: behaviour.deflate,
       handshakeTimeout: 30_000,
     });
-    const c: Client = { ...spec, ws, lastSeq: -1, sinceAck: { messages: 0, bytes: 0 }, lastAckAt: 0 };
+    const c: Client = { ...spec, ws, lastSeq: -1, sinceAck: { messages: 0, bytes: 0 }, lastAckAt: 0, questions: [] };
     ws.on("message", (data) => onData(c, data));
     ws.once("open", () => {
       // A reader that froze: the kernel's buffers fill, then the server's.
@@ -281,6 +334,78 @@ function runPhase(id: number, rate: number, startAt: number, durationMs: number,
   );
 }
 
+const open = (c: Client) => c.ws.readyState === WebSocket.OPEN;
+
+function hostFrames(frames: ClientFrame[]): void {
+  const host = clients.find((c) => c.hostKey !== undefined);
+  if (host !== undefined && open(host)) for (const f of frames) host.ws.send(JSON.stringify(f));
+  send({ ev: "hosted" });
+}
+
+/** Polls the sockets' state (every 20 ms) until each open one knows what the storm needs. */
+function whenReady(kind: StormKind, questions: number, timeoutMs: number): void {
+  const until = now() + timeoutMs;
+  const check = () => {
+    const missing = clients.filter(
+      (c) => open(c) && (kind === "survey" ? c.surveyId === undefined : c.questions.length < questions),
+    ).length;
+    if (missing === 0 || now() >= until) send({ ev: "ready", missing });
+    else setTimeout(check, 20);
+  };
+  check();
+}
+
+function runStorm(m: StormCommand): void {
+  let firstVoteAt: number | null = null;
+  let lastVoteAt: number | null = null;
+  let sendLateMax = 0;
+  for (const c of clients) {
+    c.storm = new StormWatch({
+      kind: m.kind,
+      survey: c.surveyId,
+      seqs: c.questions.slice(0, m.final.length),
+      final: m.final,
+    });
+  }
+  for (const c of clients) {
+    const vote = m.votes[c.name];
+    if (vote === undefined) continue;
+    const due = m.startAt + vote.atMs;
+    setTimeout(
+      () => {
+        if (!open(c)) return;
+        const t = now();
+        sendLateMax = Math.max(sendLateMax, t - due);
+        const frame: ClientFrame =
+          m.kind === "survey"
+            ? { type: "survey_vote", survey: c.surveyId ?? "", option: vote.choice }
+            : { type: "vote", seq: c.questions[vote.choice] ?? -1, up: true };
+        c.ws.send(JSON.stringify(frame));
+        firstVoteAt ??= t;
+        lastVoteAt = t;
+      },
+      Math.max(0, due - now()),
+    );
+  }
+  const lastDue = m.startAt + Math.max(0, ...Object.values(m.votes).map((v) => v.atMs));
+  const finish = () => {
+    const sockets = clients.map((c) => c.storm!.result(c.name, c.hostKey !== undefined));
+    for (const c of clients) c.storm = undefined;
+    send({ ev: "storm", sockets, firstVoteAt, lastVoteAt, sendLateMax });
+  };
+  const check = () => {
+    const t = now();
+    if (t >= m.deadlineAt) return finish();
+    // What still arrives after every socket shows the result is part of the storm's cost: wait a little.
+    if (t >= lastDue && clients.every((c) => !open(c) || c.storm!.finalAt !== null)) {
+      setTimeout(finish, m.tailMs);
+      return;
+    }
+    setTimeout(check, 20);
+  };
+  setTimeout(check, Math.max(0, lastDue - now()));
+}
+
 function send(m: FromChild): void {
   process.send!(m);
 }
@@ -290,6 +415,9 @@ process.on("message", (m: ToChild) => {
     behaviour = m.behaviour;
     void connectAll(m.url, m.clients, m.concurrency);
   } else if (m.cmd === "phase") runPhase(m.id, m.rate, m.startAt, m.durationMs, m.graceMs);
+  else if (m.cmd === "host") hostFrames(m.frames);
+  else if (m.cmd === "ready") whenReady(m.kind, m.questions, m.timeoutMs);
+  else if (m.cmd === "storm") runStorm(m);
   else if (m.cmd === "close") {
     polling = false;
     const open = clients;

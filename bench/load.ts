@@ -8,7 +8,17 @@ import { fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Histogram } from "./histogram";
-import type { ClientBehaviour, ClientSpec, FromChild, PhaseReport, ToChild } from "./load-client";
+import type { ClientFrame } from "../src/protocol";
+import type {
+  ClientBehaviour,
+  ClientSpec,
+  FromChild,
+  PhaseReport,
+  StormCommand,
+  StormReport,
+  ToChild,
+} from "./load-client";
+import type { StormKind } from "./storm-watch";
 
 const CLIENT = fileURLToPath(new URL("./load-client.ts", import.meta.url));
 
@@ -24,6 +34,8 @@ export interface Layout {
   /** Extra members per room over HTTP: long pollers and pollers (background, not measured). */
   longPollers?: number;
   pollers?: number;
+  /** The host key of room 0: a `Teacher` joins it with the key (a vote storm's host). */
+  hostKey?: string;
 }
 
 export interface ConnectResult {
@@ -95,6 +107,9 @@ export class LoadGenerator {
       for (let r = 0; r < layout.rooms; r++) {
         shares[i++ % n]!.push({ room: `${layout.prefix}-${r}`, name: `poll${c}`, sender: false, poll: "poll" });
       }
+    }
+    if (layout.hostKey !== undefined) {
+      shares[0]!.push({ room: `${layout.prefix}-0`, name: "Teacher", sender: false, hostKey: layout.hostKey });
     }
     for (let c = 0; c < (layout.slow ?? 0); c++) {
       for (let r = 0; r < layout.rooms; r++) {
@@ -226,6 +241,35 @@ export class LoadGenerator {
       framesPerS: frames / (durationS + graceS),
       serverCpuPct,
       serverRssPeakMb: rssPeak / 2 ** 20,
+    };
+  }
+
+  /** The host's socket sends `frames` (a vote storm's poll or questions). */
+  async host(frames: ClientFrame[]): Promise<void> {
+    await Promise.all(this.children.map((c) => this.ask(c, { cmd: "host", frames }, "hosted")));
+  }
+
+  /** Waits until every open socket knows the open poll (or `questions` questions); how many do not. */
+  async ready(kind: StormKind, questions = 0, timeoutMs = 10_000): Promise<number> {
+    const replies = await Promise.all(
+      this.children.map((c) => this.ask(c, { cmd: "ready", kind, questions, timeoutMs }, "ready")),
+    );
+    return replies.reduce((n, r) => n + (r.ev === "ready" ? r.missing : 0), 0);
+  }
+
+  /** One vote storm over every process; their sockets' figures together. */
+  async storm(command: Omit<StormCommand, "cmd">): Promise<Omit<StormReport, "ev">> {
+    const replies = (await Promise.all(
+      this.children.map((c) => this.ask(c, { cmd: "storm", ...command }, "storm")),
+    )) as StormReport[];
+    const times = (pick: (r: StormReport) => number | null) => replies.map(pick).filter((t): t is number => t !== null);
+    const first = times((r) => r.firstVoteAt);
+    const last = times((r) => r.lastVoteAt);
+    return {
+      sockets: replies.flatMap((r) => r.sockets),
+      firstVoteAt: first.length > 0 ? Math.min(...first) : null,
+      lastVoteAt: last.length > 0 ? Math.max(...last) : null,
+      sendLateMax: Math.max(0, ...replies.map((r) => r.sendLateMax)),
     };
   }
 

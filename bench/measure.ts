@@ -8,6 +8,7 @@ import { heapUsedBytes } from "./heap";
 import { type ConnectResult, type Layout, LoadGenerator, type PhaseResult, processTree, rssBytes } from "./load";
 import type { Options, Target, Workload } from "./options";
 import type { Server } from "./servers";
+import { type StormRow, voteStorm } from "./vote-storm";
 
 interface Spec {
   rooms: number;
@@ -26,7 +27,7 @@ interface Spec {
 }
 
 /** `rooms`: all ten clients of every room send at 0.5/s (100 rooms × 10 × 0.5 = 500 messages/s). */
-export const SPECS: Record<Exclude<Workload, "idle">, Spec> = {
+export const SPECS: Record<Exclude<Workload, "idle" | "vote-storm">, Spec> = {
   classroom: { rooms: 1, clients: 50, senders: 50, rates: [1] },
   busy: { rooms: 1, clients: 500, senders: 50, rates: [2] },
   rooms: { rooms: 100, clients: 10, senders: 10, rates: [0.5] },
@@ -61,6 +62,8 @@ export interface Row {
   connect: ConnectResult;
   phase?: PhaseResult & { rssGrowthMb: number };
   idle?: IdleResult;
+  /** `vote-storm`: the poll's storm and the questions' (workload `vote-storm naive`: bench/naive's room). */
+  storm?: StormRow[];
 }
 
 export type Progress = (text: string) => void;
@@ -77,14 +80,17 @@ interface IdleRun {
   tag: string;
 }
 
-/** One workload on one server: a row per phase (ramp has four). */
+/**
+ * One workload on one server: a row per phase (ramp has four); `vote-storm` a row per design.
+ * `fresh` starts another server of the same target (`naive`: with bench/naive's room).
+ */
 export async function measure(
   workload: Workload,
   server: Server,
   run: number,
   opts: Options,
   progress: Progress,
-  fresh: () => Promise<Server>,
+  fresh: (naive?: boolean) => Promise<Server>,
 ): Promise<Row[]> {
   const prefix = `${workload}-${server.target}-${run}-${Date.now().toString(36)}`;
   const tag = `${workload} ${server.target}${opts.runs > 1 ? ` run ${run + 1}/${opts.runs}` : ""}`;
@@ -98,6 +104,27 @@ export async function measure(
     } finally {
       await s.stop();
     }
+  }
+  if (workload === "vote-storm") {
+    // The room as it is on the run's server, then the naive room on a server of its own.
+    const aggregated = await voteStorm(server, "aggregated", `${prefix}-agg`, opts, progress, tag);
+    const rows: Row[] = [
+      { workload, target: server.target, run, connect: aggregated.connect, storm: aggregated.storms },
+    ];
+    const s = await fresh(true);
+    try {
+      const naive = await voteStorm(s, "naive", `${prefix}-naive`, opts, progress, tag);
+      rows.push({
+        workload: `${workload} naive`,
+        target: server.target,
+        run,
+        connect: naive.connect,
+        storm: naive.storms,
+      });
+    } finally {
+      await s.stop();
+    }
+    return rows;
   }
   const spec = SPECS[workload];
   progress(`${tag}: connecting ${spec.rooms}×${spec.clients}${spec.slow ? ` + ${spec.slow} that never read` : ""}`);

@@ -18,6 +18,7 @@ export const WORKLOADS = [
   "mixed",
   "mixed-ws",
   "idle",
+  "vote-storm",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

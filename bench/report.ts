@@ -8,6 +8,7 @@ import { cpus } from "node:os";
 import type { PhaseResult } from "./load";
 import type { Row } from "./measure";
 import { type Options, TARGETS as SERVERS, type Target } from "./options";
+import { STORM_DEADLINE_MS, STORM_SPREAD_MS, type StormRow } from "./vote-storm";
 
 interface Goal {
   loss?: number;
@@ -65,7 +66,9 @@ function goalText(name: string): string {
 
 export function report(rows: Row[], opts: Options, load: { start: number; end: number }, raw: Row[]): string {
   const targets = SERVERS.filter((t) => opts.targets.includes(t));
-  const names = [...new Set(rows.map((r) => r.workload))].filter((n) => n !== "idle");
+  const names = [...new Set(rows.filter((r) => r.storm === undefined).map((r) => r.workload))].filter(
+    (n) => n !== "idle",
+  );
   const get = (name: string, t: Target) => rows.find((r) => r.workload === name && r.target === t);
   const each = (name: string) => targets.map((t) => get(name, t));
   const out: string[] = [];
@@ -80,10 +83,15 @@ export function report(rows: Row[], opts: Options, load: { start: number; end: n
       `acks ${opts.acks ? "on (as the page sends them)" : "off"}${opts.serverCompression ? "; the project's rooms **accept** the offer (`--server-compression`)" : ""}. Columns: ${targets.join(" · ")}` +
       ` (serve = \`npm run serve\`, judged; dev = \`wrangler dev\`, reported; baseline = bare Node \`ws\`). ` +
       `Load average (1 min) at start / end: ${load.start.toFixed(1)} / ${load.end.toFixed(1)}${noisy ? " — **noisy run** (above 2)" : ""}.`,
-    "",
-    `| workload | offered/s | delivered/s | loss % | p50 ms | p99 ms | extension negotiated | target (serve) | result |`,
-    "|---|---:|---|---|---|---|---|---|---|",
   );
+  // A run of the vote storm (or idle) alone has no message phases: no table for them.
+  if (names.length > 0) {
+    out.push(
+      "",
+      `| workload | offered/s | delivered/s | loss % | p50 ms | p99 ms | extension negotiated | target (serve) | result |`,
+      "|---|---:|---|---|---|---|---|---|---|",
+    );
+  }
   for (const name of names) {
     const rs = each(name);
     const any = rs.find((r) => r?.phase)?.phase;
@@ -97,7 +105,8 @@ export function report(rows: Row[], opts: Options, load: { start: number; end: n
         `| ${goalText(name)} | ${verdict(name, serve, base)} |`,
     );
   }
-  out.push("", ...acksAndSlowReaders(get), ...idleMemory(targets.map((t) => get("idle", t))));
+  out.push("", ...acksAndSlowReaders(get), ...idleMemory(targets.map((t) => get("idle", t))), ...voteStorms(raw));
+  if (names.length === 0) return out.join("\n");
   out.push(
     "",
     "Diagnostics: server CPU is its whole process tree (100 % = one core); RSS growth is over the phase.",
@@ -163,6 +172,50 @@ function acksAndSlowReaders(get: (name: string, t: Target) => Row | undefined): 
     );
   }
   return [...lines, ""];
+}
+
+const kb = (bytes: number) => f1(bytes / 1024);
+const pair = (s: { p50: number; max: number }, f: (n: number) => string = f0) => `${f(s.p50)} / ${f(s.max)}`;
+/** Never within the deadline: more than the storm and the deadline. */
+const ms = (n: number) => (n === Number.POSITIVE_INFINITY ? `> ${f0(STORM_SPREAD_MS + STORM_DEADLINE_MS)}` : f0(n));
+
+/** Issue 20's vote storm: each run's storms, the room as it is beside the naive one, and their ratios. */
+function voteStorms(raw: Row[]): string[] {
+  const runs = [...new Set(raw.filter((r) => r.storm !== undefined).map((r) => r.run))];
+  if (runs.length === 0) return [];
+  const lines = [
+    "",
+    `Vote storm on serve (issue 20): ${raw.find((r) => r.storm)?.storm?.[0]?.voters ?? "?"} members and the host in one room; every member votes once within ${STORM_SPREAD_MS / 1000} s (the poll: 4 options; the questions: one upvote each, on 4). Per member: what reached it from the storm's start until every socket showed the final tally (+0.5 s), p50 / max. Server: everything it sent to every socket. To final: from the first vote until a socket's counts equalled the final tally (p50 / the last socket, the host's included). A payload is one \`ws.send\` (one frame, or several as an array).`,
+    "",
+    "| storm | design | run | load | votes over s | payloads per member | frames per member | KB per member | server sent: payloads · frames · KB | to final p50 / last ms | not final | errors | server CPU ms | votes late ms |",
+    "|---|---|---|---|---:|---|---|---|---|---|---:|---:|---:|---:|",
+  ];
+  const ratios: string[] = [];
+  for (const run of runs) {
+    const storms = raw.filter((r) => r.run === run).flatMap((r) => r.storm ?? []);
+    for (const s of storms) {
+      lines.push(
+        `| ${s.kind === "survey" ? "poll" : "questions"} | ${s.design} | ${run + 1} | ${s.load.toFixed(1)} | ${(s.spreadMs / 1000).toFixed(2)} ` +
+          `| ${pair(s.payloads)} | ${pair(s.frames)} | ${pair(s.bytes, kb)} ` +
+          `| ${f0(s.total.payloads)} · ${f0(s.total.frames)} · ${kb(s.total.bytes)} | ${pair(s.toFinal, ms)} | ${s.notFinal} | ${s.errors} | ${f0(s.serverCpuMs)} | ${f0(s.sendLateMax)} |`,
+      );
+    }
+    for (const kind of ["survey", "questions"] as const) {
+      const agg = storms.find((s) => s.kind === kind && s.design === "aggregated");
+      const naive = storms.find((s) => s.kind === kind && s.design === "naive");
+      if (agg !== undefined && naive !== undefined) ratios.push(ratio(kind, run, agg, naive));
+    }
+  }
+  return [...lines, "", ...ratios];
+}
+
+function ratio(kind: string, run: number, agg: StormRow, naive: StormRow): string {
+  const x = (a: number, b: number) => (a > 0 ? `×${f1(b / a)}` : "–");
+  return (
+    `- ${kind === "survey" ? "poll" : "questions"}, run ${run + 1}: naive / aggregated — frames per member ${x(agg.frames.p50, naive.frames.p50)}, ` +
+    `payloads ${x(agg.payloads.p50, naive.payloads.p50)}, bytes ${x(agg.bytes.p50, naive.bytes.p50)}, ` +
+    `server CPU ${x(agg.serverCpuMs, naive.serverCpuMs)}, last socket to final ${ms(naive.toFinal.max)} vs ${ms(agg.toFinal.max)} ms`
+  );
 }
 
 function idleMemory(rows: (Row | undefined)[]): string[] {

@@ -23,9 +23,9 @@ async function stopAll(): Promise<void> {
   await Promise.allSettled(all.map((s) => s.stop()));
 }
 
-async function start(target: Target, opts: Options): Promise<Server> {
-  progress(`starting ${serverName(target)}`);
-  const s = await startServer(target, opts.persistBase, opts.serverCompression);
+async function start(target: Target, opts: Options, naive = false): Promise<Server> {
+  progress(`starting ${serverName(target)}${naive ? " with the naive room (bench/naive)" : ""}`);
+  const s = await startServer(target, opts.persistBase, opts.serverCompression, naive);
   live.add(s);
   const stop = s.stop;
   s.stop = async () => {
@@ -73,9 +73,10 @@ async function main(): Promise<void> {
     for (let run = 0; run < opts.runs; run++) {
       for (const workload of opts.workloads) {
         for (const t of opts.targets) {
-          // Issue 11's comparisons are judged on serve against its own busy run.
-          if (["slow", "busy-noack", "mixed", "mixed-ws"].includes(workload) && t !== "serve") continue;
-          const rows = await measure(workload, servers.get(t)!, run, opts, progress, () => start(t, opts));
+          // Issue 11's comparisons are judged on serve against its own busy run; issue 20's vote
+          // storm compares two designs of the room, on serve.
+          if (["slow", "busy-noack", "mixed", "mixed-ws", "vote-storm"].includes(workload) && t !== "serve") continue;
+          const rows = await measure(workload, servers.get(t)!, run, opts, progress, (naive) => start(t, opts, naive));
           all.push(...rows);
           if (opts.json) for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
         }

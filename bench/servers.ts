@@ -2,12 +2,14 @@
  * @module
  * The servers a bench run compares, each started fresh on 127.0.0.1 and stopped with its whole
  * process group: the project on `npm run serve` (as production runs it) and on `wrangler dev`,
- * and the bare Node `ws` baseline.
+ * and the bare Node `ws` baseline; for the vote storm, `npm run serve` of bench/naive's entry
+ * (the same wrangler.toml and build, the room broadcasting every vote).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startLocalServer } from "../test/support/local-server";
 import { startServe } from "../test/support/serve";
 import { ROOT, startWranglerDev, stopProcessTree } from "../test/support/wrangler-dev";
 import type { Target } from "./options";
@@ -37,12 +39,34 @@ export const BENCH_VARS = {
   MAX_UNACKED_BYTES: 256 * 1024,
 };
 
-export async function startServer(target: Target, persistBase: string, compression = false): Promise<Server> {
+/** bench/naive's Worker entry: the project's Worker with the naive room bound as `ROOMS`. */
+const NAIVE_ENTRY = "bench/naive/worker.ts";
+
+export async function startServer(
+  target: Target,
+  persistBase: string,
+  compression = false,
+  naive = false,
+): Promise<Server> {
   if (target === "baseline") return startBaseline();
+  if (naive && target !== "serve") throw new Error("the naive room runs on serve only");
   const vars = { ...BENCH_VARS, WEBSOCKET_COMPRESSION: compression ? "on" : "off" };
   const persistTo = mkdtempSync(join(persistBase, "roomcast-bench-"));
   const cleanUp = () => rmSync(persistTo, { recursive: true, force: true });
   try {
+    if (naive) {
+      const s = await startLocalServer(
+        "npm run serve (naive room)",
+        ["tsx", "scripts/serve.ts", "--entry", NAIVE_ENTRY],
+        { persistTo, vars },
+        /serving the built Worker at (http:\/\/[\d.]+:\d+)/,
+      );
+      const stop = async () => {
+        await s.stop();
+        cleanUp();
+      };
+      return { target, url: s.url, pid: s.child.pid!, stop };
+    }
     if (target === "serve") {
       const s = await startServe({ persistTo, vars, inspector: true });
       const stop = async () => {

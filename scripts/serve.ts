@@ -5,13 +5,14 @@
  * wrangler's workerd), configured from wrangler.toml: no dev proxy, no live reload, one workerd.
  *
  *   npm run serve -- [--port 8787] [--ip 127.0.0.1] [--persist-to .wrangler/state] [--var NAME:VALUE]…
- *                    [--inspector-port N] [--public-url https://class.example.org]
+ *                    [--inspector-port N] [--public-url https://class.example.org] [--entry <file>]
  *
  * Ready when `GET /` answers (it prints the URL then); SIGTERM or SIGINT stops it. Port 0, for
  * either port, lets the OS pick a free one as it binds; the printed URLs say which. Bound beyond
  * this machine (`--ip 0.0.0.0`), it prints the addresses the class's phones can open, and hands
  * them to the Worker as `LAN_ADDRESSES` (the projector shows them); `--public-url` sets
- * `PUBLIC_URL`, the origin of every join link (a tunnel's).
+ * `PUBLIC_URL`, the origin of every join link (a tunnel's). `--entry` builds another Worker entry
+ * with the same wrangler.toml (the bench's naive room, bench/naive/worker.ts), into its own folder.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -26,7 +27,6 @@ import { lanAddressLines, lanAddresses, origin } from "./lan-addresses";
 import { lanWarning } from "./lan-warning";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const OUT = join(ROOT, ".wrangler/serve");
 
 const { values } = parseArgs({
   options: {
@@ -36,8 +36,11 @@ const { values } = parseArgs({
     var: { type: "string", multiple: true, default: [] },
     "inspector-port": { type: "string" },
     "public-url": { type: "string" },
+    entry: { type: "string" },
   },
 });
+const entry = values.entry;
+const OUT = join(ROOT, entry === undefined ? ".wrangler/serve" : `.wrangler/serve-${entry.replace(/[^\w]+/g, "-")}`);
 
 const vars: Record<string, string> = {};
 for (const pair of values.var) {
@@ -55,7 +58,7 @@ if ((vars.PUBLIC_URL ?? "").trim() !== "" && httpOrigin(vars.PUBLIC_URL ?? "") =
 }
 
 // The same build and bundle as a deploy (wrangler.toml's [build] runs first).
-execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", OUT], {
+execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", OUT, ...(entry === undefined ? [] : [entry])], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn" },

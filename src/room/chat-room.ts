@@ -71,6 +71,7 @@ import { RoomLimits } from "./limits";
 import { Questions, type QuestionTally, voterOf } from "./questions";
 import { Refusals } from "./refusals";
 import { RoomState } from "./room-state";
+import { Tally, type TallyFactory } from "./tally";
 import { WaitingRoom } from "./waiting-room";
 import { welcomeFrame } from "./welcome";
 import { Watchers } from "./watchers";
@@ -250,7 +251,8 @@ export class ChatRoom extends DurableObject<Env> {
     this.pollers = new Pollers(this.ctx.storage, schema);
     this.hostLinks = new HostLinks(this.ctx.storage, schema);
     this.refusals = new Refusals(this.ctx.storage, schema);
-    this.questions = new Questions(this.ctx.storage, schema, this.history, (f) => this.fanout.broadcast(f));
+    const newTally: TallyFactory = (flush) => this.newTally(flush);
+    this.questions = new Questions(this.ctx.storage, schema, this.history, (f) => this.fanout.broadcast(f), newTally);
     this.feed = new Feed(this.config.maxUnackedBytes);
     this.fanout = new Fanout(
       () => this.openSockets(),
@@ -273,10 +275,21 @@ export class ChatRoom extends DurableObject<Env> {
       },
     );
     const fanout = this.fanout;
-    this.surveys = new Surveys(this.ctx.storage, schema, {
-      history: this.history,
-      broadcast: (frame) => fanout.broadcast(frame),
-    });
+    this.surveys = new Surveys(
+      this.ctx.storage,
+      schema,
+      { history: this.history, broadcast: (frame) => fanout.broadcast(frame) },
+      newTally,
+    );
+  }
+
+  /**
+   * The tallies that aggregate a class's votes (one frame per `LIMITS.tallyIntervalMs`). Protected
+   * for one reason: bench/naive's room overrides it to broadcast every vote, so the bench can
+   * measure what aggregating saves. Nothing in the Worker overrides it.
+   */
+  protected newTally<K>(flush: (changed: ReadonlySet<K>) => void): Tally<K> {
+    return new Tally(flush);
   }
 
   // --- host claim (RPC from the Worker) --------------------------------------------------------

@@ -17,7 +17,7 @@ import type { History } from "./history";
 import type { LazySchema, Tables } from "./lazy-tables";
 import type { Member } from "./member";
 import { nameKey } from "./name-key";
-import { Tally } from "./tally";
+import type { Tally, TallyFactory } from "./tally";
 
 /** Who votes: the name's key and, when it joined with one, the session. */
 export interface Voter {
@@ -32,14 +32,16 @@ type QuestionFrame = ClientVote | { type: "answered"; seq: number; answered: boo
 
 export class Questions {
   private readonly tables: Tables;
-  private readonly tally = new Tally<number>((changed) => this.flush(changed));
+  private readonly tally: Tally<number>;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     schema: LazySchema,
     private readonly history: History,
     private readonly broadcast: (frame: VotesFrame | AnsweredFrame) => void,
+    newTally: TallyFactory,
   ) {
+    this.tally = newTally((changed) => this.flush(changed));
     this.tables = schema.tables("question_votes", (sql) => {
       // Keyed by (question, name); the unique index keeps one row per (question, session) too
       // (a voter without a session is a name only: SQLite's NULLs are all distinct).

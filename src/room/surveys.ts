@@ -21,7 +21,7 @@ import type { History } from "./history";
 import type { LazySchema, Tables } from "./lazy-tables";
 // One identity rule for a class's votes: a name's key and its session (null: a socket without one).
 import type { Voter } from "./questions";
-import { Tally } from "./tally";
+import type { Tally, TallyFactory } from "./tally";
 
 /** What the poll frames act on: the history (a closed poll's result) and how the room tells everyone. */
 export interface SurveyContext {
@@ -37,16 +37,18 @@ export type SurveyClientFrame = ClientSurveyVote | Extract<HostFrame, { type: "s
 export class Surveys {
   private readonly tables: Tables;
   /** Every vote marks its poll; one frame with the counts goes per interval. */
-  private readonly tally = new Tally<string>((changed) => {
-    const open = this.openPoll();
-    if (open !== null && changed.has(open.id)) this.room.broadcast(this.frameOf(open));
-  });
+  private readonly tally: Tally<string>;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     schema: LazySchema,
     private readonly room: SurveyContext,
+    newTally: TallyFactory,
   ) {
+    this.tally = newTally((changed) => {
+      const open = this.openPoll();
+      if (open !== null && changed.has(open.id)) this.room.broadcast(this.frameOf(open));
+    });
     this.tables = schema.tables("survey", (sql) => {
       // One row at most: the open poll (options as JSON).
       sql.exec(

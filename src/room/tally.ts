@@ -9,6 +9,9 @@
  */
 import { LIMITS } from "../protocol";
 
+/** How a room makes its tallies (`ChatRoom.newTally`): the one seam the bench's naive room uses. */
+export type TallyFactory = <K>(flush: (changed: ReadonlySet<K>) => void) => Tally<K>;
+
 export class Tally<K> {
   private dirty = new Set<K>();
   private timer: ReturnType<typeof setTimeout> | null = null;
