@@ -72,6 +72,13 @@ export class QuestionBoard {
     return this.bySeq.size;
   }
 
+  /** How many are not answered yet (the Questions button's count). */
+  get unanswered(): number {
+    let n = 0;
+    for (const q of this.bySeq.values()) if (!q.answered) n++;
+    return n;
+  }
+
   /** By votes, most first; equal votes, the older first (asked earlier, waited longer). */
   ranked({ unanswered = false, limit = Number.POSITIVE_INFINITY } = {}): Question[] {
     return [...this.bySeq.values()]

@@ -52,8 +52,10 @@ describe("question board: the class's questions as a view knows them", () => {
     const b = new QuestionBoard();
     b.welcome([summary(1, 9), summary(2, 1), summary(3, 4, true, true)]);
     expect(b.ranked({ unanswered: true, limit: 3 }).map((q) => q.seq)).toEqual([1, 2]);
+    expect(b.unanswered).toBe(2);
     b.answered(1, true);
     expect(b.ranked({ unanswered: true }).map((q) => q.seq)).toEqual([2]);
+    expect(b.unanswered).toBe(1);
     b.deleted(2);
     b.cleared(1);
     expect(b.ranked().map((q) => q.seq)).toEqual([3]);
