@@ -536,7 +536,7 @@ const fa: Record<Key, string> = {
   questions: "پرسش‌ها",
   questionsCount: "پرسش‌ها ({n} بی‌پاسخ)",
   unansweredOnly: "فقط بی‌پاسخ‌ها",
-  noQuestions: "هنوز پرسشی نیامده است: برای پرسیدن، ? کنار «ارسال» را بزنید.",
+  noQuestions: "هنوز پرسشی نیامده است: برای پرسیدن، ؟ کنار «ارسال» را بزنید.",
   noUnanswered: "به همهٔ پرسش‌ها پاسخ داده شده است.",
   answered: "پاسخ داده شد",
   markAnswered: "پاسخ دادم",
