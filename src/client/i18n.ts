@@ -268,7 +268,7 @@ const en = {
   questions: "Questions",
   questionsCount: "Questions ({n} unanswered)",
   unansweredOnly: "Unanswered only",
-  noQuestions: "No questions yet: press ? beside Send to ask one.",
+  noQuestions: "No questions yet.",
   noUnanswered: "Every question is answered.",
   answered: "Answered",
   markAnswered: "Mark answered",
@@ -276,7 +276,6 @@ const en = {
   notAnswered: "Not answered",
   notAnsweredLabel: "Mark the question from {name} not answered",
   upvoteLabel: "Upvote the question from {name} (votes: {n})",
-  upvoteAnsweredLabel: "Upvote the answered question from {name} (votes: {n})",
 } as const;
 
 export type Key = keyof typeof en;
@@ -536,7 +535,7 @@ const fa: Record<Key, string> = {
   questions: "پرسش‌ها",
   questionsCount: "پرسش‌ها ({n} بی‌پاسخ)",
   unansweredOnly: "فقط بی‌پاسخ‌ها",
-  noQuestions: "هنوز پرسشی نیامده است: برای پرسیدن، ؟ کنار «ارسال» را بزنید.",
+  noQuestions: "هنوز پرسشی نیامده است.",
   noUnanswered: "به همهٔ پرسش‌ها پاسخ داده شده است.",
   answered: "پاسخ داده شد",
   markAnswered: "پاسخ دادم",
@@ -544,7 +543,6 @@ const fa: Record<Key, string> = {
   notAnswered: "هنوز بی‌پاسخ",
   notAnsweredLabel: "پرسش {name} را بی‌پاسخ علامت بزن",
   upvoteLabel: "رأی به پرسش {name} (رأی‌ها: {n})",
-  upvoteAnsweredLabel: "رأی به پرسش پاسخ‌داده‌شدهٔ {name} (رأی‌ها: {n})",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };

@@ -45,7 +45,8 @@ export function paintBar(i18n: I18n, bar: Element, q: Question | undefined): voi
   const name = (bar as HTMLElement).dataset.from ?? "";
   const up = bar.querySelector(".upvote");
   up?.setAttribute("aria-pressed", String(q?.mine === true));
-  up?.setAttribute("aria-label", i18n.t(answered ? "upvoteAnsweredLabel" : "upvoteLabel", { name, n: count }));
+  const label = i18n.t("upvoteLabel", { name, n: count });
+  up?.setAttribute("aria-label", answered ? `${label} · ${i18n.t("answered")}` : label);
   const n = bar.querySelector(".q-n");
   const shown = i18n.num(count);
   if (n !== null && n.textContent !== shown) n.textContent = shown;
