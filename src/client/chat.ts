@@ -9,6 +9,7 @@
 import {
   foldName,
   isMessage,
+  LIMITS,
   type ChatMessage,
   type DeletedFrame,
   type ErrorFrame,
@@ -26,6 +27,7 @@ import {
 import type { Status } from "./connection";
 import { errorKey, type I18n } from "./i18n";
 import { type Kept, Outbox } from "./outbox";
+import { RecentVotes } from "./recent-votes";
 import { keptOutbox } from "./storage";
 import { SurveyState } from "./survey-state";
 import { Timeline } from "./timeline";
@@ -104,6 +106,8 @@ export class Chat {
   /** Slow mode: when the room takes our next message, as far as we know (our clock; 0: now). */
   private slowUntil = 0;
   private readonly resendCheck: ReturnType<typeof setInterval>;
+  /** Votes a `rate_limited` may have dropped unreported: up to a backoff and a report interval back. */
+  private readonly votesSent = new RecentVotes(TIMINGS.rateLimitBackoffMs + LIMITS.rateErrorIntervalMs + 500);
 
   constructor(
     private readonly i18n: I18n,
@@ -179,6 +183,7 @@ export class Chat {
    */
   upvote(seq: number, up: boolean): void {
     if (!this.transport.send({ type: "vote", seq, up })) return;
+    this.votesSent.sent(seq, up, Date.now());
     if (this.board.vote(seq, up)) this.questionsChanged([seq]);
   }
 
@@ -428,7 +433,13 @@ export class Chat {
   }
 
   private error(e: ErrorFrame): void {
-    if (e.code === "rate_limited") return this.outbox.rateLimited(Date.now());
+    if (e.code === "rate_limited") {
+      // The votes shown may have been dropped: they go again with the messages (the same end, counted once).
+      setTimeout(() => {
+        for (const v of this.votesSent.again(Date.now())) this.transport.send({ type: "vote", ...v });
+      }, TIMINGS.rateLimitBackoffMs);
+      return this.outbox.rateLimited(Date.now());
+    }
     if (e.code === "slow_mode") {
       // Refused for now, not for good: the same message (same id) goes again when it may.
       const wait = e.retryAfterMs ?? (this.settings?.slowSeconds ?? 1) * 1000;
