@@ -9,6 +9,7 @@
 import {
   foldName,
   isMessage,
+  LIMITS,
   type ChatMessage,
   type DeletedFrame,
   type ErrorFrame,
@@ -25,7 +26,8 @@ import {
 } from "../protocol";
 import type { Status } from "./connection";
 import { errorKey, type I18n } from "./i18n";
-import { Outbox, type Pending } from "./outbox";
+import { type Kept, Outbox } from "./outbox";
+import { RecentVotes } from "./recent-votes";
 import { keptOutbox } from "./storage";
 import { SurveyState } from "./survey-state";
 import { Timeline } from "./timeline";
@@ -36,6 +38,7 @@ import type { HoodView } from "./view-hood";
 import type { LogView } from "./view-log";
 import type { PeopleView } from "./view-people";
 import type { PinnedView } from "./view-pinned";
+import type { QuestionsView } from "./view-questions";
 import type { StatusView } from "./view-status";
 import type { SurveyView } from "./view-survey";
 import type { TransportView } from "./view-transport";
@@ -66,6 +69,8 @@ export interface ChatViews {
   composer: ComposerView;
   pinned: PinnedView;
   survey: SurveyView;
+  /** The Questions view, with the page's one question board. */
+  questions: QuestionsView;
 }
 
 export interface ChatEvents {
@@ -101,6 +106,8 @@ export class Chat {
   /** Slow mode: when the room takes our next message, as far as we know (our clock; 0: now). */
   private slowUntil = 0;
   private readonly resendCheck: ReturnType<typeof setInterval>;
+  /** Votes a `rate_limited` may have dropped unreported: up to a backoff and a report interval back. */
+  private readonly votesSent = new RecentVotes(TIMINGS.rateLimitBackoffMs + LIMITS.rateErrorIntervalMs + 500);
 
   constructor(
     private readonly i18n: I18n,
@@ -148,9 +155,9 @@ export class Chat {
   }
 
   /** Step 6 of the course's flow: the composer's text, on its way to the room as JSON. */
-  post(text: string): void {
-    const p = this.outbox.add(text, Date.now());
-    this.views.log.pending(p.id, p.text, p.createdAt);
+  post(text: string, question = false): void {
+    const p = this.outbox.add(text, Date.now(), question);
+    this.views.log.pending(p.id, p.text, p.createdAt, question);
     // Written while slow mode is known to hold us: it says so at once (the room still decides).
     if (this.slowUntil > Date.now() && !this.isHost) this.showHeld();
     this.keepOutbox();
@@ -168,6 +175,26 @@ export class Chat {
       this.views.log.held(p.id, at);
       at += every;
     }
+  }
+
+  /**
+   * This member's vote on question `seq` (`up`), or its withdrawal: shown at once (the room's
+   * next `votes` frame says the true count). Offline, nothing changes: press again.
+   */
+  upvote(seq: number, up: boolean): void {
+    if (!this.transport.send({ type: "vote", seq, up })) return;
+    this.votesSent.sent(seq, up, Date.now());
+    if (this.board.vote(seq, up)) this.questionsChanged([seq]);
+  }
+
+  private get board() {
+    return this.views.questions.board;
+  }
+
+  /** The board changed for these questions: their bars in the log (in place) and the view. */
+  private questionsChanged(seqs: number[]): void {
+    for (const seq of seqs) this.views.log.question(seq);
+    this.views.questions.changed();
   }
 
   typing(): void {
@@ -207,8 +234,11 @@ export class Chat {
     else this.views.log.result(e, true);
   }
 
+  /** A delete undone: the entry is back at its place (a question with its votes, as the board kept them). */
   private restore(e: HistoryEntry): void {
+    if (isMessage(e)) this.board.message(e);
     this.views.log.restored(e, isMessage(e) && this.isOwn(e));
+    if (isMessage(e)) this.views.questions.changed();
   }
 
   /** Closes for good. Unsent messages stay kept for this room unless `discard`. */
@@ -255,6 +285,10 @@ export class Chat {
         return this.events.knocks?.(this.isHost ? f.knocks : []);
       case "survey":
         return this.surveyFrame(f);
+      case "votes":
+        return this.questionsChanged(this.board.votes(f.counts));
+      case "answered":
+        return this.board.answered(f.seq, f.answered) ? this.questionsChanged([f.seq]) : undefined;
     }
   }
 
@@ -265,6 +299,7 @@ export class Chat {
     this.views.log.canDelete = host;
     this.views.pinned.host = host;
     this.showSurvey();
+    this.views.questions.host = host;
     this.views.people.roles([], host);
     if (!host) {
       this.events.removals?.([], this.clockOffset);
@@ -281,6 +316,9 @@ export class Chat {
     this.clockOffset = w.now - Date.now();
     this.isHost = w.role === "host";
     this.views.log.canDelete = this.isHost;
+    this.views.questions.host = this.isHost;
+    // Every kept question as the room counts it now (a resume's too), before any row is drawn.
+    this.board.welcome(w.questions ?? []);
     const result = this.timeline.welcome(w);
     if (result.reset) {
       // Another life of the room: what is shown belongs to the old one.
@@ -295,6 +333,8 @@ export class Chat {
     this.views.pinned.show(w.pinned ?? null, this.isHost);
     if (result.gap) this.views.log.notice("gap");
     for (const e of result.show) this.entry(e);
+    this.views.log.questions();
+    this.views.questions.changed();
     this.survey.welcome(w.survey);
     this.showSurvey();
     // History may already hold some of our pending messages (sent just before the connection was lost).
@@ -316,6 +356,8 @@ export class Chat {
   private deleted(f: DeletedFrame): void {
     // Live, in a host's tab: "Deleted · Undo" for a while (the log decides it only for the host).
     this.views.log.deleted(f.seq, f.id === undefined);
+    this.board.deleted(f.seq);
+    this.views.questions.changed();
     if (f.id !== undefined && this.outbox.has(f.id)) {
       this.outbox.confirm(f.id);
       this.views.log.removePending(f.id);
@@ -325,6 +367,8 @@ export class Chat {
 
   private cleared(through: number): void {
     this.views.log.cleared(through);
+    this.board.cleared(through);
+    this.views.questions.changed();
     this.views.log.notice("clearedNotice");
   }
 
@@ -364,6 +408,11 @@ export class Chat {
     const own = this.isOwn(m);
     if (!fromHistory) this.views.transport.message(Date.now() + this.clockOffset - m.ts);
     this.views.people.stopTyping(m.from);
+    if (m.question === true) {
+      this.board.message(m);
+      // The welcome's history says it once, after its last message.
+      if (!fromHistory) this.views.questions.changed();
+    }
     if (own && this.confirm(m)) {
       this.views.log.confirm(m.id!, m);
       // Slow mode: show at once how long until the next message may go.
@@ -384,7 +433,13 @@ export class Chat {
   }
 
   private error(e: ErrorFrame): void {
-    if (e.code === "rate_limited") return this.outbox.rateLimited(Date.now());
+    if (e.code === "rate_limited") {
+      // The votes shown may have been dropped: they go again with the messages (the same end, counted once).
+      setTimeout(() => {
+        for (const v of this.votesSent.again(Date.now())) this.transport.send({ type: "vote", ...v });
+      }, TIMINGS.rateLimitBackoffMs);
+      return this.outbox.rateLimited(Date.now());
+    }
     if (e.code === "slow_mode") {
       // Refused for now, not for good: the same message (same id) goes again when it may.
       const wait = e.retryAfterMs ?? (this.settings?.slowSeconds ?? 1) * 1000;
@@ -419,17 +474,19 @@ export class Chat {
   /** Hands the socket what is due; safe to call any time (the outbox knows what was sent when). */
   private drainOutbox(): void {
     if (this.transport.status.kind !== "online") return;
-    for (const p of this.outbox.takeDue(Date.now())) this.transport.send({ type: "message", text: p.text, id: p.id });
+    for (const p of this.outbox.takeDue(Date.now()))
+      this.transport.send({ type: "message", text: p.text, id: p.id, ...(p.question && { question: true }) });
   }
 
   private keepOutbox(): void {
-    const items = this.outbox.list().map(({ id, text, createdAt }) => ({ id, text, createdAt }));
+    const items = this.outbox.kept();
     keptOutbox.set(items.length === 0 ? null : { room: this.room, name: foldName(this.me), items });
   }
 
   private restoreOutbox(): void {
-    const kept = keptOutbox.get() as { room?: string; name?: string; items?: Pending[] } | null;
+    const kept = keptOutbox.get() as { room?: string; name?: string; items?: Kept[] } | null;
     if (kept?.room !== this.room || kept.name !== foldName(this.me) || !Array.isArray(kept.items)) return;
-    for (const p of this.outbox.restore(kept.items)) this.views.log.pending(p.id, p.text, p.createdAt);
+    for (const p of this.outbox.restore(kept.items))
+      this.views.log.pending(p.id, p.text, p.createdAt, p.question === true);
   }
 }

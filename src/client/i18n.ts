@@ -261,6 +261,21 @@ const en = {
   err_survey_already_open: "A poll is open already: close it before opening another.",
   err_survey_closed: "That poll is closed: the vote was not counted.",
   err_survey_invalid: "The room refused the poll: check its question and options.",
+  // Issue 20: questions the class upvotes
+  askQuestion: "Ask as a question",
+  questionPlaceholder: "Your question",
+  questionMark: "Question",
+  questions: "Questions",
+  questionsCount: "Questions ({n} unanswered)",
+  unansweredOnly: "Unanswered only",
+  noQuestions: "No questions yet.",
+  noUnanswered: "Every question is answered.",
+  answered: "Answered",
+  markAnswered: "Mark answered",
+  markAnsweredLabel: "Mark the question from {name} answered",
+  notAnswered: "Not answered",
+  notAnsweredLabel: "Mark the question from {name} not answered",
+  upvoteLabel: "Upvote the question from {name} (votes: {n})",
 } as const;
 
 export type Key = keyof typeof en;
@@ -514,6 +529,20 @@ const fa: Record<Key, string> = {
   err_survey_already_open: "یک نظرسنجی باز است: پیش از شروع نظرسنجی دیگر آن را ببندید.",
   err_survey_closed: "این نظرسنجی بسته شده است: رأی شمرده نشد.",
   err_survey_invalid: "اتاق نظرسنجی را نپذیرفت: پرسش و گزینه‌هایش را بررسی کنید.",
+  askQuestion: "فرستادن به‌عنوان پرسش",
+  questionPlaceholder: "پرسش شما",
+  questionMark: "پرسش",
+  questions: "پرسش‌ها",
+  questionsCount: "پرسش‌ها ({n} بی‌پاسخ)",
+  unansweredOnly: "فقط بی‌پاسخ‌ها",
+  noQuestions: "هنوز پرسشی نیامده است.",
+  noUnanswered: "به همهٔ پرسش‌ها پاسخ داده شده است.",
+  answered: "پاسخ داده شد",
+  markAnswered: "پاسخ دادم",
+  markAnsweredLabel: "پرسش {name} را پاسخ‌داده علامت بزن",
+  notAnswered: "هنوز بی‌پاسخ",
+  notAnsweredLabel: "پرسش {name} را بی‌پاسخ علامت بزن",
+  upvoteLabel: "رأی به پرسش {name} (رأی‌ها: {n})",
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { en, fa };

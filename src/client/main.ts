@@ -45,6 +45,8 @@ import { PinnedView } from "./view-pinned";
 import { openProjector, type ProjectorRequest, takeProjectorRequest } from "./projector-link";
 import { openRace, raceLink, raceRoom } from "./race-link";
 import { PeopleView } from "./view-people";
+import { QuestionBoard } from "./question-board";
+import { QuestionsView } from "./view-questions";
 import { RemovedView } from "./view-removed";
 import { StatusView } from "./view-status";
 import { SurveyView } from "./view-survey";
@@ -88,6 +90,7 @@ const messageBox = byId<HTMLTextAreaElement>("message");
 const hostHere = byId("host-here");
 const hostJoin = byId<HTMLButtonElement>("host-join");
 const copyJoin = byId<HTMLButtonElement>("copy-join");
+const questionsToggle = byId<HTMLButtonElement>("questions-toggle");
 const reclaimButton = byId<HTMLButtonElement>("reclaim");
 const teacherToggle = byId<HTMLButtonElement>("teacher");
 const passphraseInput = byId<HTMLInputElement>("passphrase");
@@ -97,6 +100,8 @@ const alone = byId("alone");
 
 let chat: Chat | null = null;
 let unread = 0;
+/** The class's questions: the log's upvotes and the Questions view read the one board. */
+const board = new QuestionBoard();
 
 /** This tab answers the others' census while it is in a room (not once another tab replaced it). */
 const census = new TabCensus(() =>
@@ -114,6 +119,25 @@ const log = new LogView(
     updateTitle();
   },
   (frame) => chat?.moderate(frame),
+  board,
+  (seq, up) => chat?.upvote(seq, up),
+);
+const questions = new QuestionsView(
+  i18n,
+  board,
+  {
+    root: byId("questions"),
+    list: byId("questions-list"),
+    empty: byId("questions-empty"),
+    filter: byId("questions-unanswered"),
+    close: byId("questions-close"),
+    toggle: byId("questions-toggle"),
+    count: byId("questions-n"),
+  },
+  {
+    vote: (seq, up) => chat?.upvote(seq, up),
+    answered: (seq, answered) => chat?.moderate({ type: "answered", seq, answered }),
+  },
 );
 const pinned = new PinnedView(
   { root: byId("pinned"), from: byId("pinned-from"), text: byId("pinned-text"), unpin: byId("unpin") },
@@ -169,9 +193,10 @@ const composer = new ComposerView(
   messageBox,
   byId("counter"),
   byId("send"),
-  (text) => chat?.post(text),
+  (text, question) => chat?.post(text, question),
   () => chat?.typing(),
   byId("slow-wait"),
+  byId("ask"),
 );
 const host = new HostView(i18n, byId("host-tools"), {
   room: () => chat?.room ?? "",
@@ -223,6 +248,7 @@ function applyLanguage(lang: Lang): void {
   host.render();
   knocks.render();
   survey.render();
+  questions.render();
   if (!byId("hood").hidden) hood.render();
   updateTitle();
 }
@@ -245,6 +271,8 @@ function showJoin(alert: string, discardUnsent = false): void {
   joinForm.hidden = false;
   leaveButton.hidden = true;
   copyJoin.hidden = true;
+  questionsToggle.hidden = true;
+  questions.clear();
   roomName.hidden = true;
   alone.hidden = true;
   hoodToggle.hidden = true;
@@ -279,6 +307,9 @@ function join(room: string, name: string): void {
   chatView.hidden = false;
   leaveButton.hidden = false;
   copyJoin.hidden = false;
+  questionsToggle.hidden = false;
+  questions.clear();
+  composer.setAsking(false);
   hoodToggle.hidden = false;
   showRoomName(room);
   seat.set({ room, name });
@@ -291,7 +322,7 @@ function join(room: string, name: string): void {
     room,
     name,
     rooms.session(room),
-    { log, people, status, hood, transport, composer, pinned, survey },
+    { log, people, status, hood, transport, composer, pinned, survey, questions },
     {
       refused: (code: RefusalCode) => {
         if (code === "host_key_invalid" && trying !== undefined) {

@@ -18,11 +18,16 @@ export interface Pending {
   id: string;
   text: string;
   createdAt: number;
+  /** Asked as a question: a resend (after a reconnect or a reload) asks it again, not says it. */
+  question?: true;
   /** When it was last handed to the socket; null while it still has to go. */
   sentAt: number | null;
   /** Not before this time (after `rate_limited`). */
   notBefore: number;
 }
+
+/** What a reload keeps of a pending message (storage). */
+export type Kept = Pick<Pending, "id" | "text" | "createdAt" | "question">;
 
 /**
  * Messages written but not yet confirmed. Each is sent when possible, sent again after a
@@ -35,8 +40,9 @@ export class Outbox {
 
   constructor(private readonly newId: () => string = randomId) {}
 
-  add(text: string, now: number): Pending {
+  add(text: string, now: number, question = false): Pending {
     const item: Pending = { id: this.newId(), text, createdAt: now, sentAt: null, notBefore: 0 };
+    if (question) item.question = true;
     this.items.set(item.id, item);
     return item;
   }
@@ -101,11 +107,12 @@ export class Outbox {
   }
 
   /** Puts back messages kept across a reload; they all go again. */
-  restore(items: readonly Pick<Pending, "id" | "text" | "createdAt">[]): Pending[] {
+  restore(items: readonly Kept[]): Pending[] {
     const back: Pending[] = [];
-    for (const { id, text, createdAt } of items) {
+    for (const { id, text, createdAt, question } of items) {
       if (this.items.has(id)) continue;
       const item: Pending = { id, text, createdAt, sentAt: null, notBefore: 0 };
+      if (question === true) item.question = true;
       this.items.set(id, item);
       back.push(item);
     }
@@ -118,5 +125,15 @@ export class Outbox {
 
   list(): Pending[] {
     return [...this.items.values()];
+  }
+
+  /** What a reload keeps: each pending message with its question flag. */
+  kept(): Kept[] {
+    return this.list().map(({ id, text, createdAt, question }) => ({
+      id,
+      text,
+      createdAt,
+      ...(question && { question }),
+    }));
   }
 }

@@ -4,6 +4,8 @@
  * counter appears near the limit (code points, as the server counts), and typing is announced
  * at most once per the contract's typing interval. Under slow mode a countdown says when the
  * next message may go (what is written meanwhile waits in the outbox and goes by itself).
+ * "Ask as a question" beside Send (`aria-pressed`) makes the next message a question; it is off
+ * again once that one is sent (a question is asked one at a time, on purpose).
  */
 import { LIMITS, codePointLength, normaliseText } from "../protocol";
 import { direction } from "./direction";
@@ -23,17 +25,22 @@ export class ComposerView {
     private readonly box: HTMLTextAreaElement,
     private readonly counter: HTMLElement,
     private readonly sendButton: HTMLButtonElement,
-    onPost: (text: string) => void,
+    onPost: (text: string, question: boolean) => void,
     onTyping: () => void,
     private readonly waitLine: HTMLElement,
+    private readonly ask: HTMLButtonElement,
   ) {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const text = normaliseText(box.value);
       if (text === "" || codePointLength(text) > LIMITS.textMaxChars) return;
-      onPost(text);
+      onPost(text, this.asking);
       box.value = "";
-      this.update();
+      this.setAsking(false);
+      box.focus();
+    });
+    ask.addEventListener("click", () => {
+      this.setAsking(!this.asking);
       box.focus();
     });
     box.addEventListener("keydown", (e) => {
@@ -51,6 +58,15 @@ export class ComposerView {
         onTyping();
       }
     });
+  }
+
+  private get asking(): boolean {
+    return this.ask.getAttribute("aria-pressed") === "true";
+  }
+
+  setAsking(on: boolean): void {
+    this.ask.setAttribute("aria-pressed", String(on));
+    this.update();
   }
 
   /** Slow mode: "You can send again in N s" until `until` (epoch ms); 0 ends it. */
@@ -76,6 +92,7 @@ export class ComposerView {
     this.counter.textContent = near ? this.i18n.t("counter", { n, max: LIMITS.textMaxChars }) : "";
     this.counter.classList.toggle("over", n > LIMITS.textMaxChars);
     this.sendButton.disabled = n === 0 || n > LIMITS.textMaxChars;
+    this.box.placeholder = this.i18n.t(this.asking ? "questionPlaceholder" : "message");
     // By its words, as the message will be shown (not by its first letter, as `dir="auto"` would).
     this.box.dir = direction(this.box.value);
     // Grow with the text, up to a few lines.

@@ -9,6 +9,8 @@
  * A message the host sent carries a "host" mark (text, not colour alone), in every tab. A closed
  * poll's result is a line of its own at its seq (view-survey-result.ts), taken out and brought
  * back like a message.
+ * A question carries its mark and, below its text, its bar (question-parts.ts): the upvote with
+ * the count the question board knows, repainted in place as votes come (`question`).
  * Joins and leaves with nothing between them are one line that changes in place
  * (presence-run.ts), hidden from screen readers: the live region speaks messages, the online
  * list tells who is here. A long class stays light: the oldest lines leave past
@@ -19,6 +21,8 @@ import { direction } from "./direction";
 import { el } from "./dom";
 import { dayKey, type I18n, type Key } from "./i18n";
 import { describeRun, type Piece, PresenceRun } from "./presence-run";
+import type { QuestionBoard } from "./question-board";
+import { barAction, paintBar, questionBar, questionMark } from "./question-parts";
 import { TIMINGS } from "./timings";
 import { resultItem } from "./view-survey-result";
 
@@ -51,7 +55,7 @@ export class LogView {
   /** Turned off mid-stay (the host role was taken back): the buttons shown go too, and the undos. */
   set canDelete(on: boolean) {
     this.deletable = on;
-    if (!on) for (const b of this.list.querySelectorAll("button.del, button.pin, .deleted-undo")) b.remove();
+    if (!on) for (const b of this.list.querySelectorAll("button.del, button.pin, .deleted-undo, .answer")) b.remove();
   }
 
   constructor(
@@ -63,9 +67,19 @@ export class LogView {
     private readonly onUnread: (n: number) => void,
     /** Sends a host frame; false when offline (nothing was sent). */
     onHost: (frame: HostFrame) => boolean | undefined,
+    /** The class's questions: each question's count and marks. */
+    private readonly board: QuestionBoard,
+    /** This member votes (`up`) on question `seq`, or withdraws. */
+    onVote: (seq: number, up: boolean) => void,
   ) {
     list.addEventListener("click", (e) => {
       const target = e.target as Element;
+      const q = barAction(target);
+      if (q !== null) {
+        if ("vote" in q) return onVote(q.seq, q.vote);
+        onHost({ type: "answered", seq: q.seq, answered: q.answered });
+        return;
+      }
       const undo = target.closest<HTMLButtonElement>("button.undo");
       const line = undo?.closest<HTMLElement>("[data-undo]");
       if (undo && line) {
@@ -157,13 +171,14 @@ export class LogView {
     this.append(() => this.list.append(line), "other-quiet");
   }
 
-  pending(id: string, text: string, ts: number): void {
+  pending(id: string, text: string, ts: number, question = false): void {
     this.append(() => {
       this.pendingList.append(
         el(
           "li",
-          { class: "msg own pending", attrs: { "data-id": id } },
+          { class: question ? "msg own pending question" : "msg own pending", attrs: { "data-id": id } },
           el("span", { class: "from", text: this.i18n.t("you") }),
+          question && questionMark(this.i18n),
           this.timeEl(ts),
           el("p", { class: "text", dir: direction(text), text }),
           el("span", { class: "state", text: this.i18n.t("pending") }),
@@ -193,6 +208,7 @@ export class LogView {
       const time = this.timeEl(m.ts);
       item.querySelector("time")?.replaceWith(time);
       time.after(...this.hostButtons(m.from));
+      if (m.question === true) item.querySelector(".text")?.after(this.bar(m));
       this.list.append(item);
       this.messages++;
     }, "own");
@@ -252,6 +268,19 @@ export class LogView {
     const above = later.previousElementSibling as HTMLElement | null;
     const otherDay = above?.classList.contains("day") && dayKey(Number(above.dataset.ts)) !== dayKey(m.ts);
     (otherDay ? above! : later).before(item);
+  }
+
+  /** Question `seq`'s count or marks changed: its bar shows them (in place: nothing is added, nothing said). */
+  question(seq: number): void {
+    const bar = this.list.querySelector(`.msg[data-seq="${seq}"] .q-bar`);
+    if (bar !== null) paintBar(this.i18n, bar, this.board.get(seq));
+  }
+
+  /** Every question's bar again (a resume's counts, another language). */
+  questions(): void {
+    for (const bar of this.list.querySelectorAll<HTMLElement>(".q-bar")) {
+      paintBar(this.i18n, bar, this.board.get(Number(bar.closest<HTMLElement>("[data-seq]")?.dataset.seq)));
+    }
   }
 
   /** A host cleared the room through `through`: that message and everything above it go. */
@@ -359,6 +388,8 @@ export class LogView {
       const r = this.results.get(line);
       if (r !== undefined) line.replaceWith(this.resultLine(r));
     }
+    for (const mark of this.scroller.querySelectorAll(".q-mark")) mark.textContent = this.i18n.t("questionMark");
+    this.questions();
     for (const b of this.list.querySelectorAll(":not(.survey-result) > :is(.del, .pin)")) {
       const from = b.parentElement?.querySelector(".from")?.textContent ?? "";
       const pin = b.classList.contains("pin");
@@ -448,16 +479,19 @@ export class LogView {
     return m.role === "host" ? el("span", { class: "role", text: this.i18n.t("hostBadge") }) : null;
   }
 
-  /** A message's line: sender, host mark, time, the host's buttons, text. */
+  /** A message's line: sender, host mark, time, the host's buttons, text (a question: its mark and bar). */
   private item(m: ChatMessage, own: boolean): HTMLLIElement {
+    const question = m.question === true;
     return el(
       "li",
-      { class: own ? "msg own" : "msg", attrs: { "data-seq": String(m.seq) } },
+      { class: `msg${own ? " own" : ""}${question ? " question" : ""}`, attrs: { "data-seq": String(m.seq) } },
       el("span", { class: "from", dir: direction(m.from), text: m.from }),
       this.hostMark(m),
+      question && questionMark(this.i18n),
       this.timeEl(m.ts),
       ...this.hostButtons(m.from),
       el("p", { class: "text", dir: direction(m.text), text: m.text }),
+      question && this.bar(m),
     );
   }
 
@@ -465,6 +499,10 @@ export class LogView {
     const line = resultItem(this.i18n, r, this.timeEl(r.ts), this.canDelete);
     this.results.set(line, r);
     return line;
+  }
+
+  private bar(m: ChatMessage): HTMLDivElement {
+    return questionBar(this.i18n, this.board.get(m.seq), m.from, this.canDelete);
   }
 
   /** "Delete" and "Pin" for the host, named for screen readers after whose message they act on. */

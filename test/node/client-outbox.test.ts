@@ -96,4 +96,31 @@ describe("outbox", () => {
     expect(o.restore(kept)).toHaveLength(0);
     expect(o.takeDue(6).map((p) => p.id)).toEqual(["k1"]);
   });
+
+  it("a question stays a question when it goes again and across a reload (kept, restored)", () => {
+    const o = new Outbox(ids());
+    o.add("said", 0);
+    const q = o.add("asked?", 1, true);
+    o.takeDue(2);
+    o.resendAll();
+    expect(o.takeDue(3).map((p) => [p.text, p.question])).toEqual([
+      ["said", undefined],
+      ["asked?", true],
+    ]);
+    const kept = JSON.parse(JSON.stringify(o.kept()));
+    expect(kept).toEqual([
+      { id: "id-1", text: "said", createdAt: 0 },
+      { id: q.id, text: "asked?", createdAt: 1, question: true },
+    ]);
+    const after = new Outbox(ids());
+    // Storage is the page's own, but read as it comes: only `true` asks.
+    const back = after.restore([...kept, { id: "k9", text: "odd", createdAt: 2, question: "yes" }]);
+    expect(back.map((p) => p.question)).toEqual([undefined, true, undefined]);
+    expect(
+      after
+        .takeDue(4)
+        .filter((p) => p.question === true)
+        .map((p) => p.text),
+    ).toEqual(["asked?"]);
+  });
 });

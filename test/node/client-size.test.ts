@@ -38,10 +38,13 @@ describe("the built page", () => {
   // 140 KB with polls (issue 20): the open poll above the log, the host's New poll form with its
   // checks, a closed poll's result in the log and their strings in two languages add about 14.7 KB
   // (10.4 KB of app.js, 4.1 KB of style.css), to about 138 KB; the projector's board is in projector.js.
-  it("is under 140 KB uncompressed, HTML + CSS + JS", () => {
+  // 152 KB with questions (issue 20): Ask as a question, a question's mark and upvote bar in the
+  // log, the Questions view and their strings in two languages add about 12.4 KB (9.2 KB of
+  // app.js, 2.3 KB of style.css, 0.9 KB of index.html), to about 151 KB.
+  it("is under 152 KB uncompressed, HTML + CSS + JS", () => {
     const sizes = Object.fromEntries(FILES.map((f) => [f, statSync(path(f)).size]));
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    expect(total, JSON.stringify(sizes)).toBeLessThan(140 * 1024);
+    expect(total, JSON.stringify(sizes)).toBeLessThan(152 * 1024);
   });
 
   it("leaves the QR code library to the projector's module", () => {
