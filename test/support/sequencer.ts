@@ -5,8 +5,7 @@
  * files, which keep a core busy, waited until every browser file had started, while the browser
  * files, which mostly wait (on a page, a server, a timer), left the cores idle. Here the two
  * projects take turns, each in vitest's order, except that the files below start first: their
- * time is real time (a 10 s join storm, a 10 s outage, servers started and restarted) that their
- * size does not show, so on a fresh clone (no timings yet) they started last and ran alone at
+ * time is real time (two 10 s join storms, a 10 s outage) that their size does not show, so on a fresh clone (no timings yet) they started last and ran alone at
  * the end (a fresh CI run: 152 s, join-limit ending it 36 s after it began).
  */
 import type { TestSpecification } from "vitest/node";
@@ -14,12 +13,8 @@ import { BaseSequencer } from "vitest/node";
 
 /** Longest first, as measured on 2026-12-01 (seconds of wall time with four files at once). */
 const REAL_TIME_FIRST = [
-  "test/node/browser-transports.test.ts", // 24: a 10 s server restart
   "test/node/join-limit.test.ts", // 24: two storms of 10 s
-  "test/node/browser-network.test.ts", // 19: wrangler dev restarts
-  "test/node/browser-join-link.test.ts", // 17: servers of its own
-  "test/node/compression.test.ts", // 11: servers of its own
-  "test/node/restart.test.ts", // 10: wrangler dev restarts
+  "test/node/browser-transports.test.ts", // 24: a 10 s server restart
 ];
 const rank = (spec: TestSpecification): number => {
   const i = REAL_TIME_FIRST.findIndex((file) => spec.moduleId.endsWith(file));
