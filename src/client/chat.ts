@@ -331,12 +331,15 @@ export class Chat {
       for (const e of w.restored ?? []) this.restore(e);
     }
     this.views.pinned.show(w.pinned ?? null, this.isHost);
+    // The open poll takes its place above the log before the history is drawn: the log scrolls
+    // to its newest entry at its final height (drawn first, a joining phone stopped a poll's
+    // height short of the newest, and never offered to jump).
+    this.survey.welcome(w.survey);
+    this.showSurvey();
     if (result.gap) this.views.log.notice("gap");
     for (const e of result.show) this.entry(e);
     this.views.log.questions();
     this.views.questions.changed();
-    this.survey.welcome(w.survey);
-    this.showSurvey();
     // History may already hold some of our pending messages (sent just before the connection was lost).
     for (const m of w.history.filter(isMessage)) if (this.confirm(m)) this.views.log.removePending(m.id!);
     this.views.people.set(w.users, w.you, this.isHost);

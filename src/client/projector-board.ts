@@ -14,7 +14,7 @@ import { el } from "./dom";
 import { type I18n, projectorText } from "./i18n";
 import { QuestionBoard } from "./question-board";
 import { shares, voters } from "./survey-state";
-import { optionParts, setOption, takeDirection } from "./view-survey";
+import { optionParts, setOption } from "./view-survey";
 
 /** How many questions the board shows, most votes first. */
 export const TOP_QUESTIONS = 3;
@@ -102,7 +102,6 @@ export class ProjectorBoard {
     const key = `${s.id} ${s.open} ${this.i18n.lang}`;
     if (this.builtFor !== key) {
       this.builtFor = key;
-      takeDirection(this.poll, s.question);
       this.poll.replaceChildren(
         el("h3", { text: this.t(s.open ? "poll" : "pollResult") }),
         el("p", { class: "pj-poll-q", dir: direction(s.question), text: s.question }),

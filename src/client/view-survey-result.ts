@@ -10,7 +10,7 @@ import { direction } from "./direction";
 import { el } from "./dom";
 import type { I18n } from "./i18n";
 import { shares, voters } from "./survey-state";
-import { optionParts, setOption, takeDirection } from "./view-survey";
+import { optionParts, setOption } from "./view-survey";
 
 export function resultItem(i18n: I18n, r: SurveyResult, time: HTMLElement, host: boolean): HTMLLIElement {
   const share = shares(r.counts);
@@ -35,6 +35,5 @@ export function resultItem(i18n: I18n, r: SurveyResult, time: HTMLElement, host:
     el("ul", { class: "survey-options" }, ...options),
     el("p", { class: "survey-voted", text: i18n.t("pollVoted", { n: voters(r.counts) }) }),
   );
-  takeDirection(item, r.question);
   return item;
 }

@@ -34,13 +34,6 @@ export function setOption(node: Element, share: number, label: string): void {
   if (n !== null && n.textContent !== label) n.textContent = label;
 }
 
-/** Puts a text's direction on a block (a text with none keeps the page's). */
-export function takeDirection(node: HTMLElement, text: string): void {
-  const dir = direction(text);
-  if (dir === "auto") node.removeAttribute("dir");
-  else node.dir = dir;
-}
-
 export class SurveyView {
   private shown: OpenSurvey | null = null;
   private host = false;
@@ -104,7 +97,8 @@ export class SurveyView {
     const key = `${s.id} ${t.lang}`;
     if (this.builtFor !== key) {
       this.builtFor = key;
-      takeDirection(this.root, s.question);
+      // The question and each option read by their own words; the page's labels around them
+      // ("Poll", "12 voted", Close poll) keep the page's direction.
       this.head.replaceChildren(
         el("span", { class: "survey-label", text: t.t("poll") }),
         " ",

@@ -13,6 +13,9 @@ import type { HostClaim } from "../../src/protocol";
 import { NodeClient } from "../support/node-client";
 import { PATIENCE, haveChromium, hostRoom, log, online, texts, usePageHarness } from "../support/page-harness";
 
+/** The direction a block is laid out in (its own `dir`, or what it inherits). */
+const direction = (l: Locator): Promise<string> => l.evaluate((e) => getComputedStyle(e).direction);
+
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
@@ -185,7 +188,8 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
     await newPoll(teacher, question, choices, { open: "شروع نظرسنجی", add: "افزودن گزینه" });
     const poll = sara.locator("#survey");
     await expect.poll(() => options(sara).then((o) => o.length), PATIENCE).toBe(6);
-    expect(await poll.getAttribute("dir")).toBe("rtl");
+    expect(await direction(poll)).toBe("rtl");
+    expect(await poll.locator(".survey-head .survey-q").getAttribute("dir")).toBe("rtl");
     expect(await poll.locator(".survey-head .survey-label").textContent()).toBe("نظرسنجی");
     await sara.locator("#survey .survey-option").nth(1).click();
     expect((await options(sara))[1]).toEqual(["نظرسنجی طولانی", "۱۰۰٪ (۱)", "true"]);
@@ -233,38 +237,62 @@ describe.skipIf(!haveChromium)("the page in Chromium: polls", () => {
     await teacher.getByRole("button", { name: "بستن نظرسنجی" }).click();
     const result = log(sara).locator(".survey-result");
     await result.waitFor(PATIENCE);
-    expect(await result.getAttribute("dir")).toBe("rtl");
+    expect(await direction(result)).toBe("rtl");
+    expect(await result.locator(".survey-q").getAttribute("dir")).toBe("rtl");
     expect(await result.locator(".survey-label").textContent()).toBe("نظرسنجی بسته شد");
     expect((await counts(result))[1]).toBe("۱۰۰٪ (۱)");
     for (const p of [teacher, sara]) await p.context().close();
   });
 
-  it("a vote on a poll closed meanwhile is said in words; the lost final frame comes back with the resume, in order", async () => {
+  it("a phone joining while a poll is open sees the newest message; a Persian poll on an English page leaves the page's labels left to right; a vote on a poll closed meanwhile is said in words; the lost final frame comes back with the resume, in order", async () => {
     const r = room();
     const claim = await fetch(`${h.url}/api/rooms/${r}/host`, { method: "POST" });
     const { hostKey } = (await claim.json()) as HostClaim;
     const host = await NodeClient.open(`${h.url.replace("http", "ws")}/ws/${r}/Teacher?host=${hostKey}`);
     await host.skipTo("welcome");
+    // A log longer than the phone's screen: eight messages each from three names (within each
+    // name's burst of 10 frames, the host's poll included).
+    const ws = h.url.replace("http", "ws");
+    const others = [await NodeClient.open(`${ws}/ws/${r}/Ali`), await NodeClient.open(`${ws}/ws/${r}/Mina`)];
+    for (const [n, c] of [host, ...others].entries())
+      for (let i = 1; i <= 8; i++) c.send({ type: "message", text: `Before the poll ${n * 8 + i}` });
+    await host.until("the 24 messages", () =>
+      host.frames.filter((f) => f.type === "message").length === 24 ? true : undefined,
+    );
+    for (const c of others) c.close();
+    host.send({ type: "survey_open", question: "آماده‌اید که شروع کنیم؟ Ready?", options: ["Yes", "بله"] });
+    await host.skipTo("survey");
     // The closing frame never reaches Sara's page (a frame lost on the way).
-    const sara = await joinedThrough(await newContext(), r, "Sara", {
+    const sara = await joinedThrough(await newContext(PHONE), r, "Sara", {
       toPage: (m) => m.includes('"type":"survey"') && m.includes('"open":false') && !m.includes('"welcome"'),
     });
-    host.send({ type: "survey_open", question: "Ready?", options: ["Yes", "No"] });
     await expect.poll(() => options(sara).then((o) => o.length), PATIENCE).toBe(2);
+    // Joined at the bottom: the newest message in view above the composer, no jump offered.
+    const newest = log(sara).locator(".msg").last();
+    await expect.poll(() => newest.isVisible(), PATIENCE).toBe(true);
+    const [line, pane] = [(await newest.boundingBox())!, (await log(sara).boundingBox())!];
+    expect(line.y + line.height, "the newest message inside the log's box").toBeLessThanOrEqual(
+      pane.y + pane.height + 1,
+    );
+    expect(await sara.locator("#jump").isHidden()).toBe(true);
+    // The question reads right to left by its words; "Poll" and "1 voted" stay the page's.
+    expect(await direction(sara.locator("#survey"))).toBe("ltr");
+    expect(await sara.locator("#survey .survey-head .survey-q").getAttribute("dir")).toBe("rtl");
+    expect(await direction(sara.locator("#survey .survey-voted"))).toBe("ltr");
     host.send({ type: "survey_close" });
-    await host.skipTo("survey");
     await host.skipTo("survey");
     await sara.locator("#survey .survey-option").nth(0).click();
     await log(sara).locator(".notice", { hasText: "That poll is closed: the vote was not counted." }).waitFor(PATIENCE);
     // The next message is a seq past the lost result: the page resumes and gets it, in its place.
     host.send({ type: "message", text: "Thanks" });
-    await expect.poll(() => texts(sara), PATIENCE).toEqual(["Thanks"]);
+    await expect.poll(() => texts(sara).then((t) => t.at(-1)), PATIENCE).toBe("Thanks");
     await expect.poll(() => sara.locator("#survey").isHidden(), PATIENCE).toBe(true);
-    expect(
-      await log(sara)
-        .locator(".msg")
-        .evaluateAll((ls) => ls.map((l) => l.className)),
-    ).toEqual(["msg survey-result", "msg"]);
+    const results = log(sara).locator(".msg");
+    expect((await results.evaluateAll((ls) => ls.map((l) => l.className))).slice(-2)).toEqual([
+      "msg survey-result",
+      "msg",
+    ]);
+    expect(await direction(log(sara).locator(".survey-result"))).toBe("ltr");
     host.close();
     await sara.context().close();
   });
