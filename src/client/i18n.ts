@@ -273,7 +273,7 @@ const en = {
   answered: "Answered",
   markAnswered: "Mark answered",
   markAnsweredLabel: "Mark the question from {name} answered",
-  notAnswered: "Not answered",
+  notAnswered: "Mark unanswered",
   notAnsweredLabel: "Mark the question from {name} not answered",
   upvoteLabel: "Upvote the question from {name} (votes: {n})",
 } as const;
@@ -540,7 +540,7 @@ const fa: Record<Key, string> = {
   answered: "پاسخ داده شد",
   markAnswered: "پاسخ دادم",
   markAnsweredLabel: "پرسش {name} را پاسخ‌داده علامت بزن",
-  notAnswered: "هنوز بی‌پاسخ",
+  notAnswered: "بی‌پاسخ علامت بزن",
   notAnsweredLabel: "پرسش {name} را بی‌پاسخ علامت بزن",
   upvoteLabel: "رأی به پرسش {name} (رأی‌ها: {n})",
 };
