@@ -15,15 +15,8 @@
 import type { AnsweredFrame, ClientVote, ErrorCode, QuestionSummary, Transcript, VotesFrame } from "../protocol";
 import type { History } from "./history";
 import type { LazySchema, Tables } from "./lazy-tables";
-import type { Member } from "./member";
-import { nameKey } from "./name-key";
 import type { Tally, TallyFactory } from "./tally";
-
-/** Who votes: the name's key and, when it joined with one, the session. */
-export interface Voter {
-  key: string;
-  session: string | null;
-}
+import { IS_VOTERS, type Voter, voterParams } from "./voter";
 
 /** A question's tally in the transcript. */
 export type QuestionTally = Transcript["questions"][number];
@@ -82,9 +75,8 @@ export class Questions {
     const answered = new Set<number>();
     if (this.tables.exist) {
       const rows = this.sql.exec<{ seq: number; n: number; mine: number | null }>(
-        "SELECT seq, COUNT(*) AS n, MAX(name_key = ? OR session = ?) AS mine FROM question_votes GROUP BY seq",
-        voter?.key ?? null,
-        voter?.session ?? null,
+        `SELECT seq, COUNT(*) AS n, MAX${IS_VOTERS} AS mine FROM question_votes GROUP BY seq`,
+        ...(voter === null ? [null, null] : voterParams(voter)),
       );
       for (const r of rows) votes.set(r.seq, r);
       for (const r of this.sql.exec<{ seq: number }>("SELECT seq FROM answered_questions")) answered.add(r.seq);
@@ -138,12 +130,7 @@ export class Questions {
   /** A vote, unless one of the voter's name or session is there already; true when it counted. */
   private add(seq: number, voter: Voter): boolean {
     const had = this.sql
-      .exec(
-        "SELECT 1 FROM question_votes WHERE seq = ? AND (name_key = ? OR session = ?)",
-        seq,
-        voter.key,
-        voter.session,
-      )
+      .exec(`SELECT 1 FROM question_votes WHERE seq = ? AND ${IS_VOTERS}`, seq, ...voterParams(voter))
       .toArray().length;
     if (had > 0) return false;
     this.sql.exec(
@@ -158,10 +145,9 @@ export class Questions {
   /** Withdraws the vote of the voter's name and of its session (whichever cast it); true when one went. */
   private withdraw(seq: number, voter: Voter): boolean {
     const cursor = this.sql.exec(
-      "DELETE FROM question_votes WHERE seq = ? AND (name_key = ? OR session = ?)",
+      `DELETE FROM question_votes WHERE seq = ? AND ${IS_VOTERS}`,
       seq,
-      voter.key,
-      voter.session,
+      ...voterParams(voter),
     );
     cursor.toArray();
     return cursor.rowsWritten > 0;
@@ -178,9 +164,4 @@ export class Questions {
     }
     if (any) this.broadcast({ type: "votes", counts });
   }
-}
-
-/** A member as a voter: its name's key and its session. */
-export function voterOf(member: Member): Voter {
-  return { key: nameKey(member.name), session: member.session ?? null };
 }

@@ -19,9 +19,8 @@ import {
 } from "../protocol";
 import type { History } from "./history";
 import type { LazySchema, Tables } from "./lazy-tables";
-// One identity rule for a class's votes: a name's key and its session (null: a socket without one).
-import type { Voter } from "./questions";
 import type { Tally, TallyFactory } from "./tally";
+import { IS_VOTERS, type Voter, voterParams } from "./voter";
 
 /** What the poll frames act on: the history (a closed poll's result) and how the room tells everyone. */
 export interface SurveyContext {
@@ -103,11 +102,11 @@ export class Surveys {
     if (open === null || open.id !== frame.survey) return "survey_closed";
     if (frame.option >= open.options.length) return "bad_frame";
     const { key, session } = voter;
-    const match = "survey = ? AND (name_key = ? OR session = ?)";
-    const voted = this.sql.exec(`SELECT 1 FROM survey_votes WHERE ${match} LIMIT 1`, open.id, key, session);
+    const match = `survey = ? AND ${IS_VOTERS}`;
+    const voted = this.sql.exec(`SELECT 1 FROM survey_votes WHERE ${match} LIMIT 1`, open.id, ...voterParams(voter));
     // A voter who chose before changes that choice (every row of its name or session); else one new row.
     if (voted.toArray().length > 0)
-      this.sql.exec(`UPDATE survey_votes SET option = ? WHERE ${match}`, frame.option, open.id, key, session);
+      this.sql.exec(`UPDATE survey_votes SET option = ? WHERE ${match}`, frame.option, open.id, ...voterParams(voter));
     else
       this.sql.exec(
         "INSERT INTO survey_votes (survey, name_key, session, option) VALUES (?, ?, ?, ?)",
@@ -147,11 +146,10 @@ export class Surveys {
     // The row of this very name and session first, then the name's, then the session's.
     const mine = this.sql
       .exec<{ option: number }>(
-        `SELECT option FROM survey_votes WHERE survey = ? AND (name_key = ? OR session = ?)
+        `SELECT option FROM survey_votes WHERE survey = ? AND ${IS_VOTERS}
          ORDER BY (name_key = ?) + (session IS ?) DESC, (name_key = ?) DESC LIMIT 1`,
         open.id,
-        voter.key,
-        voter.session,
+        ...voterParams(voter),
         voter.key,
         voter.session,
         voter.key,

@@ -11,9 +11,10 @@ import { type Knock, LIMITS, type User, type WelcomeFrame } from "../protocol";
 import type { JoinRequest } from "../protocol-server";
 import type { History } from "./history";
 import type { Member } from "./member";
-import { type Questions, voterOf } from "./questions";
+import type { Questions } from "./questions";
 import type { RoomState } from "./room-state";
 import type { Surveys } from "./surveys";
+import { voterOf } from "./voter";
 
 /** The room's parts a welcome reads. */
 export interface WelcomeParts {
