@@ -32,6 +32,22 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
     return c;
   }
 
+  /**
+   * The projector of room `r` at `viewport`, hosted with `key`, once online. `lan`: the join
+   * origin answers with an address phones reach (as in a classroom), so no warning takes space.
+   */
+  async function projector(r: string, key: string, viewport: { width: number; height: number }, lan = false) {
+    const ctx = await newContext({ viewport });
+    const page = await ctx.newPage();
+    if (lan)
+      await page.route("**/api/join-origin", (route) =>
+        route.fulfill({ json: { publicUrl: "http://192.168.1.20:8787", addresses: [] } }),
+      );
+    await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
+    await online(page);
+    return { ctx, page };
+  }
+
   const box = async (l: Locator) => (await l.boundingBox())!;
   const fontSize = (l: Locator) => l.evaluate((n) => Number.parseFloat(getComputedStyle(n).fontSize));
 
@@ -44,10 +60,7 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       const watcher = await client(`${r}/~projector?host=${key}`);
       const students = [];
       for (const name of ["Sara", "Omid", "Nima"]) students.push(await client(`${r}/${name}`));
-      const ctx = await newContext({ viewport: screen });
-      const page = await ctx.newPage();
-      await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
-      await online(page);
+      const { ctx, page } = await projector(r, key, screen);
       await expect.poll(() => page.locator(".pj-count").textContent(), PATIENCE).toBe("3 online");
 
       // More than fits: long and multi-line messages from every student, and the host's.
@@ -69,7 +82,6 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       // The host pins the first question (seq 1): it goes above the latest messages.
       host.send({ type: "pin", seq: 1 });
       await page.locator(".projector-pinned").filter({ hasText: "Question 0" }).waitFor(PATIENCE);
-      await page.screenshot({ path: `/tmp/shots/projector-${screen.width}.png` });
 
       const section = await box(page.locator(".projector"));
       const left = await box(page.locator(".pj-join"));
@@ -128,15 +140,9 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       const host = await client(`${r}/Teacher?host=${key}`);
       const students = [];
       for (const name of ["Sara", "Omid", "Nima", "Maryam", "Reza"]) students.push(await client(`${r}/${name}`));
-      const ctx = await newContext({ viewport: screen });
-      const page = await ctx.newPage();
       // As in a classroom, the server has an address the phones reach (PUBLIC_URL): no warning
       // takes a third of the column at 1280×720.
-      await page.route("**/api/join-origin", (route) =>
-        route.fulfill({ json: { publicUrl: "http://192.168.1.20:8787", addresses: [] } }),
-      );
-      await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
-      await online(page);
+      const { ctx, page } = await projector(r, key, screen, true);
       // Four questions (seqs 1–4), then messages; the host pins a short one and answers question 4.
       const asked = [
         "Why does the room aggregate the votes instead of broadcasting each one?",
@@ -180,7 +186,6 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
         .toEqual(["3 votes", "2 votes", "1 vote"]);
       expect(await page.locator(".pj-question .text").allTextContents()).toEqual([asked[0], asked[2], asked[1]]);
       expect(await page.locator(".pj-poll .n").allTextContents()).toEqual(["3 · 60%", "1 · 20%", "1 · 20%", "0 · 0%"]);
-      await page.screenshot({ path: `/tmp/shots/projector-poll-${screen.width}.png` });
 
       // Whole, inside the right column and on screen: the pin, then the poll, then the questions.
       const right = await box(page.locator(".pj-feed"));
@@ -243,10 +248,7 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       const host = await client(`${r}/Teacher?host=${key}`);
       const students = [];
       for (const name of ["Sara", "Omid", "Nima"]) students.push(await client(`${r}/${name}`));
-      const ctx = await newContext({ viewport: screen });
-      const page = await ctx.newPage();
-      await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
-      await online(page);
+      const { ctx, page } = await projector(r, key, screen);
       // The long one first (seq 1), then more than fits, spread over the students (each has a rate limit).
       students[0]!.send({ type: "message", text: LONG_PIN });
       for (let i = 0; i < 12; i++)
@@ -255,7 +257,6 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
       host.send({ type: "pin", seq: 1 });
       const pinned = page.locator(".projector-pinned");
       await pinned.filter({ hasText: "none are missing?" }).waitFor(PATIENCE);
-      await page.screenshot({ path: `/tmp/shots/projector-long-pin-${screen.width}.png` });
 
       // Whole: its text box holds all of it (no scrolling, no cut), with no line clamp (no ellipsis).
       const text = pinned.locator(".text");
@@ -307,10 +308,7 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
     const key = await claim(r);
     const host = await client(`${r}/Teacher?host=${key}`);
     const sara = await client(`${r}/Sara`);
-    const ctx = await newContext({ viewport: SCREENS[1] });
-    const page = await ctx.newPage();
-    await page.goto(`${h.url}/?room=${r}&view=projector#host=${key}`);
-    await online(page);
+    const { ctx, page } = await projector(r, key, SCREENS[1]!);
     // As long as a message may be: more than the column holds even in the pin's smallest type.
     const huge = `${LONG_PIN} `.repeat(6).slice(0, LIMITS.textMaxChars);
     sara.send({ type: "message", text: huge });
@@ -320,7 +318,6 @@ describe.skipIf(!haveChromium)("the projector's layout in Chromium", () => {
     const pinned = page.locator(".projector-pinned");
     const text = pinned.locator(".text");
     await expect.poll(() => text.evaluate((n) => getComputedStyle(n).webkitLineClamp), PATIENCE).not.toBe("none");
-    await page.screenshot({ path: "/tmp/shots/projector-huge-pin-1280.png" });
     const right = await box(page.locator(".pj-feed"));
     const pin = await box(pinned);
     expect(pin.y + pin.height, "cut inside the column").toBeLessThanOrEqual(right.y + right.height + 0.5);

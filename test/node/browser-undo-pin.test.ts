@@ -180,8 +180,6 @@ describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin"
         .locator(".projector-pinned .text")
         .filter({ hasText: msg === "fa" ? "سلام" : "What" })
         .waitFor(PATIENCE);
-      await teacher.screenshot({ path: `/tmp/shots/pinned-${ui}-ui-${msg}-text.png` });
-      await screen.screenshot({ path: `/tmp/shots/pinned-projector-${ui}-ui-${msg}-text.png` });
       // The text keeps its own direction; its start is the label's, not the far side of the screen
       // (the host's tab, and the projector in large type).
       for (const [where, page, selectors] of [
