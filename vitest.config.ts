@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import InterleavedSequencer from "./test/support/sequencer";
+import ProjectBlockSequencer from "./test/support/sequencer";
 import { TEST_VARS } from "./test/support/test-vars";
 
 // Two projects: the Worker and its rooms on Miniflare (workerd), and tests that must spawn
@@ -9,13 +9,12 @@ export default defineConfig({
   test: {
     // Four files at once even on 2 cores: the node tests mostly wait on a browser, a server or a
     // timer (vitest's default, cores − 1, would run them one after another). On the 2-core
-    // machine, 2026-12-01, 84 files: 2 → 195 s, 3 → 169 s, 4 → 154 s; with the projects taking
-    // turns, 3 → 140 s and 4 → 131 s. Set here for both projects: vitest refuses projects with
-    // different maxWorkers in one group.
+    // machine, 2026-12-01, 84 files: 2 → 195 s, 3 → 169 s, 4 → 154 s. Set here for both
+    // projects: vitest refuses projects with different maxWorkers in one group.
     maxWorkers: 4,
-    // The two projects take turns (see the sequencer), so Miniflare's busy files run while the
-    // browser files wait.
-    sequence: { sequencer: InterleavedSequencer },
+    // The Miniflare files run beside the two longest node files, then the node files one
+    // process after another (see the sequencer).
+    sequence: { sequencer: ProjectBlockSequencer },
     projects: [
       {
         plugins: [
@@ -28,6 +27,10 @@ export default defineConfig({
             },
           }),
         ],
+        // Isolated (one workerd per file, vitest's default): with `isolate: false` the pool of
+        // 0.23 wraps its module runner once more for every file a workerd runs, and a run of
+        // 29 files in one workerd slowed until 51 tests timed out (fixed only in its successor,
+        // @cloudflare/vitest-plugin 1.4.5, which needs a newer wrangler).
         test: { name: "workers", include: ["test/workers/**/*.test.ts"] },
       },
       {

@@ -2,8 +2,8 @@
 // "Compare transports") into public/race.js, and the projector view
 // (src/client/projector.ts, with its QR code library) into public/projector.js beside it: a
 // separate ES module that app.js imports only when the page is opened as `?view=projector`, so
-// the library never weighs on the chat page. Run by `npm run build`, which wrangler's [build]
-// runs before `wrangler dev` and `wrangler deploy`, and by `npm test`.
+// the library never weighs on the chat page. Run by `npm run build`, and by wrangler's [build]
+// before `wrangler dev` and `wrangler deploy`, and by `npm test`.
 // `node scripts/build-client.mjs <outfile>` writes app.js there and projector.js beside it (the
 // size test does). Each file is replaced atomically, so a server reading it never sees half a bundle.
 // ROOMCAST_PAGE_BUILT=1 (set by test/support/local-server.ts under `npm test`, whose pretest

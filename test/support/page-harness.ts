@@ -2,8 +2,9 @@
  * The page in a real headless Chromium against the real `wrangler dev` (which builds the page
  * first through wrangler.toml's [build], unless `npm test`'s pretest did), and the helpers the
  * browser tests share. The browser is the one the node project's globalSetup found (see
- * ./browser.ts); each file launches its own (a launch takes well under a second). If there is
- * none, a plain `npm test` warns loudly and skips the browser tests; under CI=true, or when
+ * ./browser.ts), launched once per test process and shared by the files that process runs one
+ * after another (a launch cost about 1.5 s of a 2-core machine's CPU, 23 times a run); each file
+ * works in browser contexts of its own and closes them when it ends. If there is none, a plain `npm test` warns loudly and skips the browser tests; under CI=true, or when
  * `CHROMIUM` names a browser that does not launch, they fail.
  *
  * The server is shared: `usePageHarness(vars)` gets the run's one `wrangler dev` for that set of
@@ -18,7 +19,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import type { Timings } from "../../src/client/timings";
-import { type BrowserLookup, findBrowser, launchBrowser } from "./browser";
+import { type BrowserChoice, type BrowserLookup, findBrowser, launchBrowser } from "./browser";
 import { enterRoom } from "./page";
 import { type SharedServer, sharedServer } from "./shared-server";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
@@ -56,6 +57,8 @@ export class PageHarness {
   ) {}
 
   private browser!: Browser;
+  /** The contexts this file opened: closed when it ends, since the browser outlives the file. */
+  private contexts = new Set<BrowserContext>();
   /** Exceptions thrown in any tab since the last check: each one fails the test that caused it. */
   private pageErrors: string[] = [];
   private persistTo = "";
@@ -83,11 +86,11 @@ export class PageHarness {
         this.own = await startWranglerDev({ persistTo: this.persistTo, vars: this.vars });
       }
     };
-    [, this.browser] = await Promise.all([server(), launchBrowser(lookup.browser)]);
+    [, this.browser] = await Promise.all([server(), processBrowser(lookup.browser)]);
   }
 
   async stop(): Promise<void> {
-    await this.browser?.close();
+    await Promise.all([...this.contexts].map((ctx) => ctx.close()));
     await this.own?.stop();
     if (this.persistTo !== "") rmSync(this.persistTo, { recursive: true, force: true });
   }
@@ -105,6 +108,8 @@ export class PageHarness {
    */
   newContext = async ({ timings, ...options }: ContextOptions = {}): Promise<BrowserContext> => {
     const ctx = await this.browser.newContext({ locale: "en-US", ...options });
+    this.contexts.add(ctx);
+    ctx.on("close", () => this.contexts.delete(ctx));
     ctx.on("weberror", (e) => this.pageErrors.push(`${e.page()?.url() ?? "?"}: ${e.error().stack ?? e.error()}`));
     if (timings !== undefined) {
       await ctx.addInitScript((t) => {
@@ -147,6 +152,28 @@ export class PageHarness {
 
   /** Fills in the form on `page` and joins `room` as `name`. */
   enter = (page: Page, roomName: string, name: string): Promise<Page> => enterRoom(page, this.url, roomName, name);
+}
+
+const PROCESS_BROWSER = Symbol.for("roomcast.processBrowser");
+
+/**
+ * This test process's browser, launched on first use. On globalThis, not in a module variable:
+ * the process runs many files one after another (the node project's `isolate: false`), and a
+ * module may be loaded again for each. A browser that crashed or failed to launch is launched
+ * again by the next file.
+ */
+function processBrowser(choice: BrowserChoice): Promise<Browser> {
+  const g = globalThis as { [PROCESS_BROWSER]?: Promise<Browser> };
+  let browser = g[PROCESS_BROWSER];
+  if (browser === undefined) {
+    const launched = launchBrowser(choice);
+    const forget = () => {
+      if (g[PROCESS_BROWSER] === launched) delete g[PROCESS_BROWSER];
+    };
+    launched.then((b) => b.on("disconnected", forget), forget);
+    g[PROCESS_BROWSER] = browser = launched;
+  }
+  return browser;
 }
 
 /**

@@ -17,16 +17,19 @@ import { ORIGIN, type TestClient, claimHost, join, open, session, uniqueRoom } f
 const BURST = TEST_CONFIG.rateBurst;
 
 /**
- * A second burst sent right after the first: with the first's bucket, the room lets through only
- * what refilled meanwhile (5 a second) and reports the first dropped one, whose id says how many
- * went through. A fresh bucket would let all ten through and report nothing.
+ * A second burst sent right after the first (begun at `spentAt`): with the first's bucket, the
+ * room lets through only what refilled meanwhile (5 a second) and reports the first dropped one,
+ * whose id says how many went through. A fresh bucket would let all ten through and report
+ * nothing. What may have refilled is counted from the clock, since a loaded machine takes longer
+ * between the two bursts.
  */
-async function expectSecondBurstLimited(client: TestClient): Promise<void> {
+async function expectSecondBurstLimited(client: TestClient, spentAt: number): Promise<void> {
   for (let i = 0; i < BURST; i++) client.say(`again ${i}`, `again-${i}`);
   // What refilled comes back as messages first.
   const error = await client.skipTo("error");
   expect(error.code).toBe("rate_limited");
-  expect(Number(error.id?.replace("again-", ""))).toBeLessThanOrEqual(3);
+  const refilled = Math.floor(((Date.now() - spentAt) / 1000) * TEST_CONFIG.ratePerSecond) + 1;
+  expect(Number(error.id?.replace("again-", ""))).toBeLessThanOrEqual(Math.min(refilled, BURST - 1));
 }
 
 describe("the message bucket belongs to the name", () => {
@@ -34,22 +37,24 @@ describe("the message bucket belongs to the name", () => {
     const room = uniqueRoom();
     const s = session();
     const sara = await join(room, "Sara", { session: s });
+    const spentAt = Date.now();
     for (let i = 0; i < BURST; i++) sara.say(`m${i}`);
     await sara.messages(BURST);
     const again = await join(room, "Sara", { session: s });
-    await expectSecondBurstLimited(again);
+    await expectSecondBurstLimited(again, spentAt);
   });
 
   it("nor does moving from HTTP to a socket", async () => {
     const room = uniqueRoom();
     const poller = new PollClient(room, "Sara");
     await poller.join();
+    const spentAt = Date.now();
     for (let i = 0; i < BURST; i++) {
       const { body } = await poller.send({ type: "message", text: `m${i}` });
       expect(body.frames.filter((f) => f.type === "error")).toEqual([]);
     }
     const socket = await join(room, "Sara", { session: poller.session });
-    await expectSecondBurstLimited(socket);
+    await expectSecondBurstLimited(socket, spentAt);
   });
 
   it("is still one bucket per name: another name in the room has its own", async () => {
@@ -227,7 +232,16 @@ describe("joins per room", () => {
     const room = uniqueRoom();
     const { busy, error } = await spend(room);
     await expectBusy(busy, error);
-    const res = await SELF.fetch(`${ORIGIN}/poll/${room}/Polly?session=${session()}&wait=0`);
+    // Three tries in a row, as above: on a loaded machine a token may have refilled meanwhile.
+    let res: Response | undefined;
+    for (let i = 0; i < 3 && res?.status !== 429; i++) {
+      res = await SELF.fetch(`${ORIGIN}/poll/${room}/Polly${i}?session=${session()}&wait=0`);
+      if (res.status !== 429) {
+        expect(res.status).toBe(200);
+        await res.body?.cancel();
+      }
+    }
+    if (res === undefined) throw new Error("no poll was sent");
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("1");
     const body = (await res.json()) as { error: { code: string; message: string; retryAfterMs: number } };
