@@ -23,6 +23,7 @@ const lanIp = Object.values(networkInterfaces())
 const qr = (page: Page) => page.getByRole("img", { name: "Join link QR code" });
 const reach = (page: Page) => page.locator(".pj-reach");
 
+/** What the code on the page reads as now (polled: the board may still be settling its layout). */
 async function decode(page: Page): Promise<string | undefined> {
   await qr(page).waitFor(PATIENCE);
   const png = PNG.sync.read(await qr(page).screenshot());
@@ -40,7 +41,7 @@ describe.skipIf(!haveChromium)("the join link from a laptop", () => {
     const page = await ctx.newPage();
     await page.goto(projectorAt(h.url, r));
     const link = `${PUBLIC}/?room=${encodeURIComponent(r)}`;
-    expect(await decode(page)).toBe(link);
+    await expect.poll(() => decode(page), PATIENCE).toBe(link);
     expect(await page.locator(".pj-link").textContent()).toBe(link);
     // The link reaches phones: no alert (the counts loaded, so the page is past its fetches).
     await expect.poll(() => page.locator(".pj-count").textContent(), PATIENCE).toBe("0 online");
@@ -84,7 +85,7 @@ describe.skipIf(!haveChromium)("the join link from a laptop", () => {
 
       await to.click();
       await page.waitForURL(`${lan}/?room=${r}&view=projector`);
-      expect(await decode(page)).toBe(`${lan}/?room=${r}`);
+      await expect.poll(() => decode(page), PATIENCE).toBe(`${lan}/?room=${r}`);
       await expect.poll(() => page.locator(".pj-count").textContent(), PATIENCE).toBe("0 online");
       expect(await reach(page).isVisible()).toBe(false);
       expect(await page.getByRole("alert").filter({ hasText: /\S/ }).count()).toBe(0);

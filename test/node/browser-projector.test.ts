@@ -55,9 +55,13 @@ describe.skipIf(!haveChromium)("the projector view in Chromium", () => {
     expect(box?.width).toBeGreaterThanOrEqual(240);
     expect(box?.height).toBeGreaterThanOrEqual(240);
 
-    const png = PNG.sync.read(await qr(page).screenshot());
-    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-    expect(decoded?.data).toBe(joinUrl(r));
+    // Read again until it decodes: the board may still be settling its layout (the loopback
+    // warning, the type stepping down) when the code first shows.
+    const decoded = async () => {
+      const png = PNG.sync.read(await qr(page).screenshot());
+      return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+    };
+    await expect.poll(decoded, PATIENCE).toBe(joinUrl(r));
     expect(await page.locator(".pj-link").textContent()).toBe(joinUrl(r));
     // No watcher socket without a key, and no join form or composer.
     expect(await page.locator("#join").isVisible()).toBe(false);

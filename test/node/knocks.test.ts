@@ -16,18 +16,20 @@ describe("Knocks", () => {
   });
 
   it("renews a pair's knock (same id, no change), replaces a session's knock under a new name, keeps two sessions apart", () => {
+    // Sessions no random knock id can contain by chance (an id of 22 characters held "s1" once).
+    const [S1, S2] = ["session-one-secret", "session-two-secret"];
     const k = new Knocks(() => {});
     const t = Date.now();
-    expect(k.knock("s1", "sara", "Sara", t)).toBe(true);
+    expect(k.knock(S1, "sara", "Sara", t)).toBe(true);
     const [first] = k.list();
-    expect(k.knock("s1", "sara", "Sara", t + 5000)).toBe(false);
+    expect(k.knock(S1, "sara", "Sara", t + 5000)).toBe(false);
     expect(k.list()).toEqual([first]);
-    expect(k.knock("s2", "sara", "Sara", t + 6000)).toBe(true);
+    expect(k.knock(S2, "sara", "Sara", t + 6000)).toBe(true);
     expect(k.list()).toHaveLength(2);
-    expect(k.knock("s1", "sarah", "Sarah", t + 7000)).toBe(true);
+    expect(k.knock(S1, "sarah", "Sarah", t + 7000)).toBe(true);
     expect(k.list().map((x) => x.name)).toEqual(["Sara", "Sarah"]);
     expect(k.list().every((x) => x.id !== first?.id)).toBe(true);
-    expect(JSON.stringify(k.list())).not.toContain("s1");
+    expect(JSON.stringify(k.list())).not.toContain(S1);
   });
 
   it("keeps the most recently renewed when over the bound", () => {
