@@ -28,3 +28,18 @@ export function disclosure(
   }
   return set;
 }
+
+/**
+ * Where focus goes back to when a panel `button` opened is closed: the button itself, or, when it
+ * sits in a menu that has closed meanwhile (the phone's ⋯ closes once something in it is chosen),
+ * the button that opens that menu. Focus on a button nobody can see is lost to the page's body.
+ * (`getClientRects`, not `checkVisibility`: phones with an older Safari lack the latter.)
+ */
+export function visibleOpener(button: HTMLElement): HTMLElement {
+  for (let el: HTMLElement | null = button; el !== null; el = el.parentElement) {
+    const opener =
+      el === button ? button : el.id === "" ? null : document.querySelector<HTMLElement>(`[aria-controls="${el.id}"]`);
+    if (opener !== null && opener.getClientRects().length > 0) return opener;
+  }
+  return button;
+}

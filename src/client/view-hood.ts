@@ -7,6 +7,7 @@
  * it into a full-width view in large type for a projector; Escape leaves it.
  */
 import { type EdgeInfo, HANDSHAKE_HEADERS, type Handshake, utf8ByteLength } from "../protocol";
+import { visibleOpener } from "./disclosure";
 import { el } from "./dom";
 import type { HttpExchange } from "./exchange";
 import type { I18n, Key } from "./i18n";
@@ -49,7 +50,7 @@ export class HoodView {
       // While presenting, Escape leaves the presentation (below), not the panel.
       if (e.key !== "Escape" || this.presenting) return;
       this.open(false);
-      toggle.focus();
+      visibleOpener(toggle).focus();
     });
     // On the document: with the chat hidden, focus may be on the body.
     document.addEventListener("keydown", (e) => {

@@ -144,6 +144,18 @@ describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
     });
   }
 
+  it("Under the hood, opened from the phone's menu, gives focus back to the menu's button on Escape", async () => {
+    const page = await joined(await newContext(PHONE), room(), "Sara");
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.locator("#hood-toggle").click();
+    // The menu closed behind the pick: its Under the hood button can no longer take focus.
+    expect(await page.locator("#hood-toggle").isVisible()).toBe(false);
+    await page.locator("#hood button").first().focus();
+    await page.keyboard.press("Escape");
+    expect(await page.locator("#hood").isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("menu-toggle");
+  });
+
   it("the host's tools fold behind one button at 390 px: the log keeps its share, with the keyboard open too", async () => {
     const r = room();
     const page = await hosted(await newContext(PHONE), r, "Teacher");
