@@ -417,7 +417,9 @@ export class LogView {
   /** The reader caught up (scrolled down, or came back to the tab at the bottom). */
   seen(): void {
     if (document.visibilityState === "hidden" || !this.atBottom()) return;
-    this.jump.hidden = true;
+    // Only when it shows: setting `hidden` again, even to the same value, makes the page restyle
+    // every line (the `:has([hidden])`-style rules of style.css), once a message at 20 a second.
+    if (!this.jump.hidden) this.jump.hidden = true;
     if (this.unread !== 0) {
       this.unread = 0;
       this.onUnread(0);

@@ -226,6 +226,21 @@ describe.skipIf(!haveChromium)("the page in Chromium with a class in the room", 
     send(650, 1150);
     await expect.poll(() => texts(page).then((t) => t.at(-1)), PATIENCE).toBe("m1149");
     expect((await nodes()) - before).toBeLessThan(100);
+
+    // And each message restyles its own few elements, not the log: a rule that depends on a
+    // line's neighbour (\`li + li\`) or a \`:has()\` that must search the page (\`.chat:has(.hood…)\`)
+    // made all 500 lines restyle for each one, 4 ms a message here and long tasks on a phone.
+    const events: { name: string; args?: { elementCount?: number } }[] = [];
+    cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as typeof events)));
+    const traced = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
+    await cdp.send("Tracing.start", { categories: "devtools.timeline", transferMode: "ReportEvents" });
+    send(1150, 1155);
+    await expect.poll(() => texts(page).then((t) => t.at(-1)), PATIENCE).toBe("m1154");
+    await cdp.send("Tracing.end");
+    await traced;
+    const restyled = events.filter((e) => e.name === "UpdateLayoutTree").map((e) => e.args?.elementCount ?? 0);
+    expect(restyled.length).toBeGreaterThan(0);
+    expect(Math.max(...restyled)).toBeLessThan(100);
     ali!.close();
   });
 });
