@@ -417,8 +417,8 @@ export class LogView {
   /** The reader caught up (scrolled down, or came back to the tab at the bottom). */
   seen(): void {
     if (document.visibilityState === "hidden" || !this.atBottom()) return;
-    // Only when it shows: setting `hidden` again, even to the same value, makes the page restyle
-    // every line (the `:has([hidden])`-style rules of style.css), once a message at 20 a second.
+    // Only when it shows: setting `hidden` again, even to the same value, costs a second style
+    // recalculation for every message that comes in at the bottom.
     if (!this.jump.hidden) this.jump.hidden = true;
     if (this.unread !== 0) {
       this.unread = 0;

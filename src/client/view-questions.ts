@@ -114,7 +114,7 @@ export class QuestionsView {
         );
       } else paintBar(t, row.querySelector(".q-bar")!, q);
       row.querySelector("time")!.textContent = t.time(q.ts);
-      // An attribute, not \`:has(.done)\` in the stylesheet: a \`:has\` whose subject holds \`.text\`
+      // An attribute, not `:has(.done)` in the stylesheet: a `:has` whose subject holds `.text`
       // made every message's text in the log restyle whenever a line came or went.
       row.toggleAttribute("data-answered", q.answered);
       drawn.set(q.seq, row);

@@ -228,7 +228,7 @@ describe.skipIf(!haveChromium)("the page in Chromium with a class in the room", 
     expect((await nodes()) - before).toBeLessThan(100);
 
     // And each message restyles its own few elements, not the log: a rule that depends on a
-    // line's neighbour (\`li + li\`) or a \`:has()\` that must search the page (\`.chat:has(.hood…)\`)
+    // line's neighbour (`li + li`) or a `:has()` that must search the page (`.chat:has(.hood…)`)
     // made all 500 lines restyle for each one, 4 ms a message here and long tasks on a phone.
     const events: { name: string; args?: { elementCount?: number } }[] = [];
     cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as typeof events)));

@@ -4,8 +4,9 @@
  * browser tests share. The browser is the one the node project's globalSetup found (see
  * ./browser.ts), launched once per test process and shared by the files that process runs one
  * after another (a launch cost about 1.5 s of a 2-core machine's CPU, 23 times a run); each file
- * works in browser contexts of its own and closes them when it ends. If there is none, a plain `npm test` warns loudly and skips the browser tests; under CI=true, or when
- * `CHROMIUM` names a browser that does not launch, they fail.
+ * works in browser contexts of its own and closes them when it ends. If there is none, a plain
+ * `npm test` warns loudly and skips the browser tests; under CI=true, or when `CHROMIUM` names a
+ * browser that does not launch, they fail.
  *
  * The server is shared: `usePageHarness(vars)` gets the run's one `wrangler dev` for that set of
  * `--var` overrides (./shared-server.ts), which other files use at the same time, so every test
