@@ -1,4 +1,4 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import ProjectBlockSequencer from "./test/support/sequencer";
 import { TEST_VARS } from "./test/support/test-vars";
@@ -27,11 +27,13 @@ export default defineConfig({
             },
           }),
         ],
-        // Isolated (one workerd per file, vitest's default): with `isolate: false` the pool of
-        // 0.23 wraps its module runner once more for every file a workerd runs, and a run of
-        // 29 files in one workerd slowed until 51 tests timed out (fixed only in its successor,
-        // @cloudflare/vitest-plugin 1.4.5, which needs a newer wrangler).
-        test: { name: "workers", include: ["test/workers/**/*.test.ts"] },
+        // Not isolated: each vitest worker runs its files one after another in one workerd, not a
+        // workerd per file (2026-12-01, the 29 files alone: 37 s and 46 CPU-s isolated, 19 s and
+        // 23 CPU-s not). Files cannot meet: every test opens rooms of its own (uniqueRoom), and
+        // the Worker keeps no state outside its rooms. (The pool before this plugin,
+        // @cloudflare/vitest-pool-workers 0.23, wrapped its module runner once more per file and
+        // slowed to a stop this way.)
+        test: { name: "workers", include: ["test/workers/**/*.test.ts"], isolate: false },
       },
       {
         test: {
