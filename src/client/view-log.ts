@@ -31,6 +31,13 @@ const NEAR_BOTTOM_PX = 48;
 export const MAX_LOG_MESSAGES = 500;
 /** Other lines (presence, notices, days) count too, at this many, so a log of those alone is bounded. */
 const MAX_LOG_LINES = 2 * MAX_LOG_MESSAGES;
+/**
+ * Past a cap, this many more messages leave with the oldest (and lines: twice as many), so the
+ * log holds 450–500 messages. Taking one line out at the top with every message moved every line
+ * below it, and the browser went through all 500 again to paint each message (bench:page's phone
+ * past the cap: half of its pre-paint time); now that happens once every 50 messages.
+ */
+export const TRIM_BATCH = 50;
 
 export class LogView {
   private lastDay: string | null = null;
@@ -47,6 +54,12 @@ export class LogView {
   private readonly results = new WeakMap<Element, SurveyResult>();
   /** Counts down the pending messages that slow mode holds. */
   private heldTicker: ReturnType<typeof setInterval> | undefined;
+  /**
+   * The lines of the task now running (a payload of the room, a welcome's history): whether the
+   * reader was at the bottom before the first came, and whether the log follows them down, once,
+   * when the task is done (see `append`).
+   */
+  private batch: { atBottom: boolean; follow: boolean } | null = null;
 
   get canDelete(): boolean {
     return this.deletable;
@@ -416,7 +429,7 @@ export class LogView {
 
   /** The reader caught up (scrolled down, or came back to the tab at the bottom). */
   seen(): void {
-    if (document.visibilityState === "hidden" || !this.atBottom()) return;
+    if (document.visibilityState === "hidden" || !this.following()) return;
     // Only when it shows: setting `hidden` again, even to the same value, costs a second style
     // recalculation for every message that comes in at the bottom.
     if (!this.jump.hidden) this.jump.hidden = true;
@@ -427,29 +440,54 @@ export class LogView {
   }
 
   private countUnread(): void {
-    if (document.visibilityState === "visible" && this.atBottom()) return;
+    if (document.visibilityState === "visible" && this.following()) return;
     this.unread++;
     this.onUnread(this.unread);
   }
 
-  /** Adds something, then follows it down if the reader was at the bottom (or it is theirs). */
+  /** At the bottom, or about to be taken there by the lines of the task now running. */
+  private following(): boolean {
+    return this.batch?.follow === true || this.atBottom();
+  }
+
+  /**
+   * Adds something, then follows it down if the reader was at the bottom (or it is theirs). Where
+   * the reader was is measured once for all the lines one task adds, and the log scrolls once
+   * when the task is done (a microtask): measuring after each line laid the whole log out again
+   * for every line of a payload. Not in the next animation frame: the layout would then lengthen
+   * the frame's own task, which already paints, and a phone would see more long tasks, not fewer
+   * (measured: 40 tasks ≥ 50 ms against 4, bench:page's phone past the line cap).
+   */
   private append(add: () => void, kind: "own" | "other" | "other-quiet"): void {
-    const atBottom = this.atBottom();
+    const batch = this.batch ?? this.openBatch();
     add();
     // Lines leave only under a reader at the bottom: one scrolled up keeps what they read.
-    if (atBottom) this.trim();
-    if (kind === "own" || atBottom) this.toBottom();
+    if (batch.atBottom) this.trim();
+    if (kind === "own" || batch.atBottom) batch.follow = true;
     else if (kind === "other") this.jump.hidden = false;
   }
 
-  /** The oldest lines go, each message with the lines above it, down to the cap. True if any went. */
+  private openBatch(): { atBottom: boolean; follow: boolean } {
+    const batch = { atBottom: this.atBottom(), follow: false };
+    this.batch = batch;
+    queueMicrotask(() => {
+      if (this.batch === batch) this.batch = null;
+      if (batch.follow) this.toBottom();
+    });
+    return batch;
+  }
+
+  /** Past a cap, the oldest lines go, each message with the lines above it, `TRIM_BATCH` below it. True if any went. */
   private trim(): boolean {
     let trimmed = false;
     let day: Element | null = null;
     const focused = this.list.contains(document.activeElement);
+    if (this.messages <= MAX_LOG_MESSAGES && this.list.childElementCount <= MAX_LOG_LINES) return false;
+    const messages = MAX_LOG_MESSAGES - TRIM_BATCH;
+    const lines = MAX_LOG_LINES - 2 * TRIM_BATCH;
     for (;;) {
       const first = this.list.firstElementChild;
-      if (first === null || (this.messages <= MAX_LOG_MESSAGES && this.list.childElementCount <= MAX_LOG_LINES)) break;
+      if (first === null || (this.messages <= messages && this.list.childElementCount <= lines)) break;
       if (first.classList.contains("msg")) this.messages--;
       if (first.classList.contains("day")) day = first;
       if (first === this.run?.line) this.run = null;

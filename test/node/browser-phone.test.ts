@@ -11,6 +11,7 @@ import { randomId } from "../../src/protocol";
 import { NodeClient } from "../support/node-client";
 import {
   allConfirmed,
+  CLASS_VARS,
   haveChromium,
   hostRoom,
   log,
@@ -25,9 +26,8 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 const KEYBOARD_OPEN = { width: 390, height: 430 };
 
 describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
-  // One protocol client posts a stream of messages: more than the default burst allows. The same
-  // limits as browser-class.test.ts (which needs 1000), so both files share one server.
-  const h = usePageHarness({ RATE_LIMIT_PER_SECOND: 1000, RATE_LIMIT_BURST: 1000 });
+  // One protocol client posts a stream of messages: more than the default burst allows.
+  const h = usePageHarness(CLASS_VARS);
   const { room, newContext, joined } = h;
 
   const member = (r: string, name: string, query = "") =>

@@ -19,12 +19,14 @@ import {
   say,
   usePageHarness,
   users,
+  CLASS_VARS,
 } from "../support/page-harness";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 describe.skipIf(!haveChromium)("the page in Chromium: state you can see, removals you can undo", () => {
-  const h = usePageHarness({ REMOVE_MINUTES: 12 });
+  // Removals last CLASS_VARS.REMOVE_MINUTES (12), not the default 10: the page reads the room's.
+  const h = usePageHarness(CLASS_VARS);
   const { room, newContext, joined } = h;
 
   async function hosted(ctx: BrowserContext, r: string, name: string): Promise<Page> {

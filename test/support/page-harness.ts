@@ -31,6 +31,13 @@ const lookup: BrowserLookup = inject("browserLookup") ?? (await findBrowser());
 export * from "./page";
 export const haveChromium = lookup.found;
 
+/**
+ * The `[vars]` of the files that need a class's pace (one protocol client posting hundreds of
+ * messages at once) or a removal time other than the default (so the page is seen to read it):
+ * one set, so that they share one server instead of starting one each.
+ */
+export const CLASS_VARS = { RATE_LIMIT_PER_SECOND: 1000, RATE_LIMIT_BURST: 1000, REMOVE_MINUTES: 12 };
+
 if (!lookup.found) {
   const why = `no browser for the browser tests: ${lookup.why}`;
   if (lookup.required) throw new Error(why);
