@@ -16,16 +16,18 @@ import { type Served, startServe } from "../support/serve";
 type Outcome =
   | { in: true; ws: WebSocket }
   | { in: false; code: string; retryAfterMs?: number; closeCode: number }
-  | { in: false; code: "failed"; closeCode: 0 };
+  /** No welcome and no refusal: `why` says what happened instead, for the failure message. */
+  | { in: false; code: "failed"; closeCode: 0; why: string };
 
 /** One protocol client's join, to 127.0.0.1 only, given up after 20 s. */
 function attempt(url: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url);
     let first: ServerFrame | undefined;
+    let error = "";
     const timer = setTimeout(() => {
       ws.terminate();
-      resolve({ in: false, code: "failed", closeCode: 0 });
+      resolve({ in: false, code: "failed", closeCode: 0, why: "no answer within 20 s" });
     }, 20_000);
     ws.on("message", (data) => {
       if (first !== undefined) return;
@@ -41,9 +43,12 @@ function attempt(url: string): Promise<Outcome> {
         const o: Outcome = { in: false, code: first.code, closeCode };
         if (first.retryAfterMs !== undefined) o.retryAfterMs = first.retryAfterMs;
         resolve(o);
-      } else if (first?.type !== "welcome") resolve({ in: false, code: "failed", closeCode: 0 });
+      } else if (first?.type !== "welcome")
+        resolve({ in: false, code: "failed", closeCode: 0, why: `closed (${closeCode}) before a frame ${error}` });
     });
-    ws.on("error", () => {});
+    ws.on("error", (e) => {
+      error = e.message;
+    });
   });
 }
 
