@@ -477,12 +477,15 @@ export class LogView {
     return batch;
   }
 
-  /** Past a cap, the oldest lines go, each message with the lines above it, `TRIM_BATCH` below it. True if any went. */
+  /**
+   * Past a cap, the oldest lines go (each message with the lines above it) until `TRIM_BATCH`
+   * below it. True if any went.
+   */
   private trim(): boolean {
+    if (this.messages <= MAX_LOG_MESSAGES && this.list.childElementCount <= MAX_LOG_LINES) return false;
     let trimmed = false;
     let day: Element | null = null;
     const focused = this.list.contains(document.activeElement);
-    if (this.messages <= MAX_LOG_MESSAGES && this.list.childElementCount <= MAX_LOG_LINES) return false;
     const messages = MAX_LOG_MESSAGES - TRIM_BATCH;
     const lines = MAX_LOG_LINES - 2 * TRIM_BATCH;
     for (;;) {
