@@ -13,8 +13,8 @@
  * the count the question board knows, repainted in place as votes come (`question`).
  * Joins and leaves with nothing between them are one line that changes in place
  * (presence-run.ts), hidden from screen readers: the live region speaks messages, the online
- * list tells who is here. A long class stays light: the oldest lines leave past
- * `MAX_LOG_MESSAGES`, never while the reader is scrolled up.
+ * list tells who is here. A long class stays light: past `MAX_LOG_MESSAGES` the oldest lines
+ * leave, `TRIM_BATCH` messages at a time, never while the reader is scrolled up.
  */
 import { type ChatMessage, type HistoryEntry, type HostFrame, isMessage, type SurveyResult } from "../protocol";
 import { direction } from "./direction";
