@@ -39,6 +39,9 @@ const MAX_LOG_LINES = 2 * MAX_LOG_MESSAGES;
  */
 export const TRIM_BATCH = 50;
 
+/** The lines one task adds: where the reader was before the first, and whether the log follows them down. */
+type Batch = { atBottom: boolean; follow: boolean };
+
 export class LogView {
   private lastDay: string | null = null;
   private unread = 0;
@@ -59,7 +62,7 @@ export class LogView {
    * reader was at the bottom before the first came, and whether the log follows them down, once,
    * when the task is done (see `append`).
    */
-  private batch: { atBottom: boolean; follow: boolean } | null = null;
+  private batch: Batch | null = null;
 
   get canDelete(): boolean {
     return this.deletable;
@@ -467,8 +470,8 @@ export class LogView {
     else if (kind === "other") this.jump.hidden = false;
   }
 
-  private openBatch(): { atBottom: boolean; follow: boolean } {
-    const batch = { atBottom: this.atBottom(), follow: false };
+  private openBatch(): Batch {
+    const batch: Batch = { atBottom: this.atBottom(), follow: false };
     this.batch = batch;
     queueMicrotask(() => {
       if (this.batch === batch) this.batch = null;
