@@ -57,8 +57,13 @@ if ((vars.PUBLIC_URL ?? "").trim() !== "" && httpOrigin(vars.PUBLIC_URL ?? "") =
   process.exit(2);
 }
 
-// The same build and bundle as a deploy (wrangler.toml's [build] runs first).
-execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", OUT, ...(entry === undefined ? [] : [entry])], {
+// The same build and bundle as a deploy (wrangler.toml's [build] runs first). The package's own
+// bin where there is one (not on Windows, a .cmd there): `npx` would start a Node of its own
+// first, to find it (half a second of CPU on the 2-core machine, each start).
+const bin = join(ROOT, "node_modules", ".bin", "wrangler");
+const direct = process.platform !== "win32" && existsSync(bin);
+const build = ["deploy", "--dry-run", "--outdir", OUT, ...(entry === undefined ? [] : [entry])];
+execFileSync(direct ? bin : "npx", direct ? build : ["wrangler", ...build], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn" },

@@ -1,6 +1,6 @@
 /**
- * The join link from a teacher's laptop, in Chromium: with `PUBLIC_URL` set (this file's
- * `wrangler dev`), the projector's QR code and everyone's Copy join link are on the public origin
+ * The join link from a teacher's laptop, in Chromium: with `PUBLIC_URL` set (the class's
+ * `wrangler dev`, CLASS_VARS), the projector's QR code and everyone's Copy join link are on the public origin
  * and nothing warns; on `npm run serve -- --ip 0.0.0.0` (this machine's LAN address is known to
  * it), the projector opened at the loopback address warns beside the code and links to itself at
  * the LAN address, where it does not warn and its code is the LAN link.
@@ -11,9 +11,9 @@ import type { Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Served, startServe } from "../support/serve";
-import { haveChromium, PATIENCE, usePageHarness } from "../support/page-harness";
+import { CLASS_VARS, haveChromium, PATIENCE, usePageHarness } from "../support/page-harness";
 
-const PUBLIC = "https://class.example.org";
+const PUBLIC = new URL(CLASS_VARS.PUBLIC_URL).origin;
 const VIEWPORT = { width: 1280, height: 800 };
 /** A non-internal IPv4 address of this machine, which `npm run serve -- --ip 0.0.0.0` lists. */
 const lanIp = Object.values(networkInterfaces())
@@ -31,8 +31,8 @@ async function decode(page: Page): Promise<string | undefined> {
 }
 
 describe.skipIf(!haveChromium)("the join link from a laptop", () => {
-  // One browser for both servers; its own server (`wrangler dev`) has PUBLIC_URL set.
-  const h = usePageHarness({ PUBLIC_URL: `${PUBLIC}/` });
+  // One browser for both servers; the class's `wrangler dev` has PUBLIC_URL set.
+  const h = usePageHarness(CLASS_VARS);
   const projectorAt = (origin: string, r: string) => `${origin}/?room=${encodeURIComponent(r)}&view=projector`;
 
   it("the projector opened at a loopback address shows the public link, and its code decodes to it", async () => {

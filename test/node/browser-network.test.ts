@@ -1,12 +1,12 @@
 /**
- * The page in Chromium when the network misbehaves: lost frames, rate limits, a server restart.
+ * The page in Chromium when the network misbehaves: lost frames, rate limits, a dropped socket.
+ * (A real server restart: ./restart.test.ts.)
  */
 import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   haveChromium,
   log,
-  online,
   once,
   say,
   allConfirmed,
@@ -17,8 +17,7 @@ import {
 } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", () => {
-  // A server of its own: a test here stops it and restarts it.
-  const h = usePageHarness({}, { ownServer: true });
+  const h = usePageHarness();
   const { room, newContext, joined, joinedThrough } = h;
   /** A tab that sends an unconfirmed message again after 1.5 s (the page's default is 4 s). */
   const quickResend = { timings: { resendAfterMs: 1500, resendCheckMs: 100 } };
@@ -126,34 +125,4 @@ describe.skipIf(!haveChromium)("the page in Chromium, surviving the network", ()
     });
     await log(page).getByText("Some messages are missing here").waitFor(PATIENCE);
   });
-
-  // Last: it restarts the server.
-
-  it("reconnects by itself after wrangler dev restarts; a message written meanwhile arrives once", async () => {
-    const ctx = await newContext();
-    const r = room();
-    const sara = await joined(ctx, r, "Sara");
-    const omid = await joined(ctx, r, "Omid");
-    await say(sara, "before");
-    await expect.poll(() => texts(omid), PATIENCE).toEqual(["before"]);
-
-    await h.dev.stop();
-    await sara.locator('#status[data-state="reconnecting"]').waitFor(PATIENCE);
-    expect(await sara.locator("#status").textContent()).toMatch(
-      /^Connection lost \(.+\)\. Reconnecting in \d+ s…Retry now$/,
-    );
-    await say(sara, "written while down");
-    await log(sara).locator(".pending", { hasText: "written while down" }).waitFor(PATIENCE);
-
-    await h.restartDev();
-    await online(sara);
-    await online(omid);
-    await allConfirmed(sara);
-    await expect
-      .poll(() => texts(omid), { message: "arrives in the other tab", ...PATIENCE })
-      .toEqual(["before", "written while down"]);
-    expect(await texts(sara)).toEqual(["before", "written while down"]);
-    await say(omid, "after");
-    await expect.poll(() => texts(sara), PATIENCE).toEqual(["before", "written while down", "after"]);
-  }, 90_000);
 });

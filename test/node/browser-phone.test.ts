@@ -185,7 +185,8 @@ describe.skipIf(!haveChromium)("the page in Chromium, on a phone", () => {
     const hint = page.locator("#alone");
     await expect.poll(() => hint.isVisible(), PATIENCE).toBe(true);
     expect(await hint.textContent()).toContain("Copy join link");
-    expect(await hint.locator("bdi").textContent()).toBe(`${h.url}/?room=${r}`);
+    // The link the class can open: on the server's PUBLIC_URL, not the page's own origin.
+    expect(await hint.locator("bdi").textContent()).toBe(`${new URL(CLASS_VARS.PUBLIC_URL).origin}/?room=${r}`);
     const omid = await member(r, "Omid");
     await expect.poll(() => hint.isVisible(), { message: "gone once Omid is in", ...PATIENCE }).toBe(false);
     omid.close();

@@ -1,19 +1,9 @@
-import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import {
-  haveChromium,
-  hostRoom,
-  online,
-  say,
-  allConfirmed,
-  texts,
-  usePageHarness,
-  PATIENCE,
-} from "../support/page-harness";
+import { haveChromium, hostRoom, say, allConfirmed, texts, usePageHarness, PATIENCE } from "../support/page-harness";
 
 describe.skipIf(!haveChromium)("the page over HTTP", () => {
-  // A server of its own: a test here stops it and keeps it down 10 s.
-  const h = usePageHarness({}, { ownServer: true });
+  // (A 10 s server restart, which must never bring the fallback: ./restart.test.ts.)
+  const h = usePageHarness();
 
   it("falls back to long polling where WebSockets are refused, says so, and still sends and receives", async () => {
     const room = h.room();
@@ -132,59 +122,4 @@ describe.skipIf(!haveChromium)("the page over HTTP", () => {
       .toBe("The host removed you from this room.");
     expect(await sara.locator("#status").getAttribute("data-state")).toBe("left");
   });
-
-  // Last: it restarts the server.
-
-  it("a 10 s server restart is reconnecting, never the fallback: every tab is back on the WebSocket", async () => {
-    const r = h.room();
-    // Retries at most 2 s apart: many failed attempts in the outage (the fallback took three).
-    const contexts = [await h.newContext({ timings: { reconnectCapMs: 2000 } }), await h.newContext()];
-    const polls: string[] = [];
-    const checks: string[] = [];
-    /** Every text #status shows, recorded in the page from its first line on. */
-    const watched = async (ctx: BrowserContext, name: string): Promise<Page> => {
-      await ctx.addInitScript(() => {
-        const seen: string[] = [];
-        (globalThis as { roomcastSeen?: string[] }).roomcastSeen = seen;
-        addEventListener("DOMContentLoaded", () => {
-          const status = document.getElementById("status")!;
-          new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, {
-            subtree: true,
-            childList: true,
-            characterData: true,
-          });
-        });
-      });
-      return h.joined(ctx, r, name, (p) =>
-        p.on("request", (req) => {
-          if (/\/poll\//.test(req.url())) polls.push(req.url());
-          if (req.url().endsWith("/ws-probe")) checks.push(req.url());
-        }),
-      );
-    };
-    const tabs = [
-      await watched(contexts[0]!, "Sara"),
-      await watched(contexts[0]!, "Omid"),
-      await watched(contexts[1]!, "Ali"),
-    ];
-    await h.dev.stop();
-    const down = Date.now();
-    for (const tab of tabs) await tab.locator('#status[data-state="reconnecting"]').waitFor(PATIENCE);
-    // The outage itself is the scenario: the server stays down 10 s, then takes its time to start.
-    await new Promise((resolve) => setTimeout(resolve, 10_000 - (Date.now() - down)));
-    await h.restartDev();
-    for (const tab of tabs) await online(tab);
-    const outage = Date.now() - down;
-    expect(outage).toBeGreaterThanOrEqual(10_000);
-    expect(checks.length, "each failed attempt asked whether plain HTTP gets through").toBeGreaterThan(3);
-    expect(polls, "no tab fell back to HTTP").toEqual([]);
-    for (const tab of tabs) {
-      expect(await tab.locator("#status").textContent()).toBe("Online");
-      const seen = await tab.evaluate(() => (globalThis as { roomcastSeen?: string[] }).roomcastSeen ?? []);
-      expect(seen.some((t) => t.startsWith("Connection lost"))).toBe(true);
-      expect(seen.filter((t) => /polling/i.test(t))).toEqual([]);
-    }
-    await say(tabs[0]!, "after the restart");
-    await expect.poll(() => texts(tabs[2]!), PATIENCE).toContain("after the restart");
-  }, 90_000);
 });

@@ -4,7 +4,7 @@
  * browser tests share. The browser is the one the node project's globalSetup found (see
  * ./browser.ts), launched once per test process and shared by the files that process runs one
  * after another (a launch cost about 1.5 s of a 2-core machine's CPU, 23 times a run); each file
- * works in browser contexts of its own and closes them when it ends. If there is none, a plain
+ * works in browser contexts of its own, closed when the test that opened them ends. If there is none, a plain
  * `npm test` warns loudly and skips the browser tests; under CI=true, or when `CHROMIUM` names a
  * browser that does not launch, they fail.
  *
@@ -32,11 +32,17 @@ export * from "./page";
 export const haveChromium = lookup.found;
 
 /**
- * The `[vars]` of the files that need a class's pace (one protocol client posting hundreds of
- * messages at once) or a removal time other than the default (so the page is seen to read it):
- * one set, so that they share one server instead of starting one each.
+ * The `[vars]` of a server set up for a class: a public URL (what a tunnel or a deploy sets, so
+ * join links point there), a class's pace (one protocol client posting hundreds of messages at
+ * once) and a removal time other than the default (so the page is seen to read it). One set for
+ * the files that need any of it, so that they share one server instead of starting one each.
  */
-export const CLASS_VARS = { RATE_LIMIT_PER_SECOND: 1000, RATE_LIMIT_BURST: 1000, REMOVE_MINUTES: 12 };
+export const CLASS_VARS = {
+  PUBLIC_URL: "https://class.example.org/",
+  RATE_LIMIT_PER_SECOND: 1000,
+  RATE_LIMIT_BURST: 1000,
+  REMOVE_MINUTES: 12,
+};
 
 if (!lookup.found) {
   const why = `no browser for the browser tests: ${lookup.why}`;
@@ -65,7 +71,10 @@ export class PageHarness {
   ) {}
 
   private browser!: Browser;
-  /** The contexts this file opened: closed when it ends, since the browser outlives the file. */
+  /**
+   * The contexts open now: closed when the test that opened them ends (see `closeContexts`), and
+   * at the latest when the file ends, since the browser outlives the file.
+   */
   private contexts = new Set<BrowserContext>();
   /** Exceptions thrown in any tab since the last check: each one fails the test that caused it. */
   private pageErrors: string[] = [];
@@ -97,15 +106,31 @@ export class PageHarness {
     [, this.browser] = await Promise.all([server(), processBrowser(lookup.browser)]);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Closes every context a test opened, when it ends. A tab left open goes on running: a locked
+   * room's waiting page knocks every 100 ms, a polling tab polls, each one a renderer's and the
+   * server's CPU until the file ends (2026-12-02: the run had about 20 such tabs at a time).
+   */
+  async closeContexts(): Promise<void> {
     await Promise.all([...this.contexts].map((ctx) => ctx.close()));
+  }
+
+  async stop(): Promise<void> {
+    await this.closeContexts();
     await this.own?.stop();
     if (this.persistTo !== "") rmSync(this.persistTo, { recursive: true, force: true });
   }
 
-  /** Starts this file's own `wrangler dev` again on the same port with the same `--persist-to`. */
-  async restartDev(): Promise<void> {
-    this.own = await startWranglerDev({ persistTo: this.persistTo, port: this.dev.port, vars: this.vars });
+  /**
+   * Starts this file's own `wrangler dev` again on the same port with the same `--persist-to`, and
+   * with `vars` over the file's own `--var` overrides.
+   */
+  async restartDev(vars: Record<string, string | number> = {}): Promise<void> {
+    this.own = await startWranglerDev({
+      persistTo: this.persistTo,
+      port: this.dev.port,
+      vars: { ...this.vars, ...vars },
+    });
   }
 
   room = () => `t-${Math.random().toString(36).slice(2, 10)}`;
@@ -191,7 +216,13 @@ function processBrowser(choice: BrowserChoice): Promise<Browser> {
 export function usePageHarness(vars: Record<string, string | number> = {}, options: HarnessOptions = {}): PageHarness {
   const h = new PageHarness(vars, options);
   beforeAll(() => h.start(), 90_000);
-  afterEach(() => h.checkPageErrors());
+  afterEach(async () => {
+    try {
+      h.checkPageErrors();
+    } finally {
+      await h.closeContexts();
+    }
+  });
   afterAll(() => h.stop());
   return h;
 }

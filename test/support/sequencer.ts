@@ -4,7 +4,7 @@
  * Miniflare file, then the other node files.
  *
  * - The first two are long for reasons their size does not show (two 10 s join storms, a 10 s
- *   outage), so on a fresh clone (no timings yet) vitest's order, largest first, started them
+ *   server restart), so on a fresh clone (no timings yet) vitest's order, largest first, started them
  *   last and they ran alone at the end. Started first, they wait while the Miniflare files keep
  *   the cores busy beside them.
  * - The rest run project by project because vitest keeps a worker process that does not isolate
@@ -19,7 +19,7 @@ import { BaseSequencer } from "vitest/node";
 /** Longest first, as measured on 2026-12-01 (seconds of wall time with four files at once). */
 const REAL_TIME_FIRST = [
   "test/node/join-limit.test.ts", // 24: two storms of 10 s
-  "test/node/browser-transports.test.ts", // 24: a 10 s server restart
+  "test/node/restart.test.ts", // 16: a 10 s server restart
 ];
 const rank = (spec: TestSpecification): number => {
   const i = REAL_TIME_FIRST.findIndex((file) => spec.moduleId.endsWith(file));
