@@ -9,13 +9,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { HostClaim } from "../../src/protocol";
 import { PAGE_HEADERS } from "../support/page-headers";
 import { PATIENCE, allConfirmed, haveChromium, say, texts, usePageHarness } from "../support/page-harness";
-import { type SharedServer, sharedServer } from "../support/shared-server";
+import { type SharedServer, SERVE_VARS, sharedServer } from "../support/shared-server";
 
 describe.skipIf(!haveChromium)("the page's security headers", () => {
   const h = usePageHarness();
   let serve: SharedServer;
   beforeAll(async () => {
-    serve = await sharedServer("npm run serve");
+    serve = await sharedServer("npm run serve", SERVE_VARS);
   }, 120_000);
 
   it.each([

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServe, type Served } from "../support/serve";
-import { type SharedServer, sharedServer } from "../support/shared-server";
+import { type SharedServer, SERVE_VARS, sharedServer } from "../support/shared-server";
 
 /** Opens a socket that offers permessage-deflate as every browser does; returns what the 101 said. */
 function offerDeflate(base: string, room: string): Promise<{ extensions: string; header: string | undefined }> {
@@ -24,7 +24,7 @@ const room = () => `c-${Math.random().toString(36).slice(2, 10)}`;
 // The room declines compression per socket (docs/performance.md says why and how): a browser's
 // offer must not give every socket its own zlib state.
 describe.each([
-  ["npm run serve", () => sharedServer("npm run serve")],
+  ["npm run serve", () => sharedServer("npm run serve", SERVE_VARS)],
   ["wrangler dev", () => sharedServer("wrangler dev")],
 ])("a client offering permessage-deflate, on %s", (_, start) => {
   let server: SharedServer;

@@ -3,14 +3,11 @@
  * The join limit at the issue's scale, on a real `npm run serve` with protocol clients on
  * 127.0.0.1: a class of 300 gets in (and back in), a storm of 2,000 new pairs mostly waits.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { DEFAULTS } from "../../src/config";
 import { type ServerFrame, parseServerData } from "../../src/protocol";
-import { type Served, startServe } from "../support/serve";
+import { SERVE_VARS, type SharedServer, sharedServer } from "../support/shared-server";
 
 /** What one join got: in (its socket stays open), or refused with the code, `retryAfterMs` and close. */
 type Outcome =
@@ -69,24 +66,22 @@ async function storm(base: string, room: string, n: number, ms: number, pairs?: 
 }
 
 // The real defaults (wrangler.toml's [vars]): JOIN_BURST 320, JOIN_PER_SECOND 10. Only the room's
-// size is raised (from 500), so that a slow machine, which stretches the storm and so refills more,
-// still meets the join limit and not room_full. Every client is a protocol client on 127.0.0.1.
+// size is raised (from 500, SERVE_VARS), so that a slow machine, which stretches the storm and so
+// refills more, still meets the join limit and not room_full. Every client is a protocol client on
+// 127.0.0.1, in rooms of this file's own on the run's shared npm run serve.
 describe("joins per room on a real npm run serve, with the default join limit", () => {
-  const persistTo = mkdtempSync(join(tmpdir(), "roomcast-joins-"));
-  let server: Served | undefined;
+  let server: SharedServer | undefined;
   const open: WebSocket[] = [];
   beforeAll(async () => {
-    server = await startServe({ persistTo, vars: { MAX_USERS_PER_ROOM: 2000 } });
-  });
-  afterAll(async () => {
+    server = await sharedServer("npm run serve", SERVE_VARS);
+  }, 120_000);
+  afterAll(() => {
     for (const ws of open) ws.terminate();
-    await server?.stop();
-    rmSync(persistTo, { recursive: true, force: true });
   });
   const base = () => server!.url.replace("http", "ws");
 
   it("lets a class of 300 in within 10 s, and all of them back in at once after they lost the connection", async () => {
-    const room = `class-${Date.now()}`;
+    const room = `joins-class-${Date.now()}`;
     const first = await storm(base(), room, 300, 10_000);
     expect(first.outcomes.filter((o) => !o.in)).toEqual([]);
     // Everyone loses the connection at once (a deploy, the Wi-Fi) and comes back at once: returning pairs
@@ -99,7 +94,7 @@ describe("joins per room on a real npm run serve, with the default join limit", 
 
   it("lets at most about JOIN_BURST + 10 × JOIN_PER_SECOND of 2,000 joins within 10 s in; the rest get join_busy", async () => {
     const { joinBurst, joinPerSecond } = DEFAULTS;
-    const room = `storm-${Date.now()}`;
+    const room = `joins-storm-${Date.now()}`;
     const { outcomes, seconds } = await storm(base(), room, 2000, 10_000);
     const admitted = outcomes.filter((o) => o.in);
     const refused = outcomes.filter((o) => !o.in);

@@ -2,7 +2,7 @@ import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ServerFrame } from "../../src/protocol";
-import { type SharedServer, sharedServer } from "../support/shared-server";
+import { type SharedServer, SERVE_VARS, sharedServer } from "../support/shared-server";
 
 const room = () => `sse-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -62,7 +62,7 @@ function openStream(base: string, path: string): Promise<Live> {
 // hold every event until the stream ends: the welcome, and a message after it, must arrive while
 // the stream is open.
 describe.each([
-  ["npm run serve", () => sharedServer("npm run serve")],
+  ["npm run serve", () => sharedServer("npm run serve", SERVE_VARS)],
   ["wrangler dev", () => sharedServer("wrangler dev")],
 ])("a Server-Sent Events stream on %s", (_, start) => {
   let server: SharedServer;

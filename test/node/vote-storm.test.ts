@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { LIMITS, type ServerFrame } from "../../src/protocol";
 import { NodeClient } from "../support/node-client";
-import { sharedServer } from "../support/shared-server";
+import { SERVE_VARS, sharedServer } from "../support/shared-server";
 
 const CLASS = 300;
 
@@ -20,7 +20,7 @@ describe("a vote storm on a real npm run serve", () => {
   });
 
   it("300 votes within a second reach every socket in a handful of frames, with the right counts", async () => {
-    const { url } = await sharedServer("npm run serve");
+    const { url } = await sharedServer("npm run serve", SERVE_VARS);
     const ws = url.replace(/^http/, "ws");
     const room = `storm-${Math.random().toString(36).slice(2, 10)}`;
     const claim = await fetch(`${url}/api/rooms/${room}/host`, { method: "POST" });

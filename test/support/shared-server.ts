@@ -11,6 +11,13 @@ import { inject } from "vitest";
 
 export type SharedKind = "wrangler dev" | "npm run serve";
 
+/**
+ * The `--var` overrides of the run's one shared `npm run serve`, which every file on it asks for:
+ * rooms of up to 2,000 (from 500), for join-limit's storm of 2,000 joins. Nothing else there
+ * comes near 500 in a room, and one set means one start (about 5 s of CPU on the 2-core machine).
+ */
+export const SERVE_VARS = { MAX_USERS_PER_ROOM: 2000 };
+
 export interface SharedServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
