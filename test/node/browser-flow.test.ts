@@ -1,14 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { NodeClient } from "../support/node-client";
-import { haveChromium, log, online, say, allConfirmed, texts, usePageHarness, PATIENCE } from "../support/page-harness";
+import {
+  GUARDED_VARS,
+  haveChromium,
+  log,
+  online,
+  say,
+  allConfirmed,
+  texts,
+  usePageHarness,
+  PATIENCE,
+} from "../support/page-harness";
 
-// A bound a test can reach, yet above the 64 KiB a page may receive between two acks; a rate
-// limit a single sender can fill it with.
-const MAX_UNACKED_BYTES = 128 * 1024;
 const TEXT = "x".repeat(1000);
 
 describe.skipIf(!haveChromium)("the page's message flow", () => {
-  const h = usePageHarness({ MAX_UNACKED_BYTES, RATE_LIMIT_BURST: 200, RATE_LIMIT_PER_SECOND: 200 });
+  // A bound a test can reach (128 KiB), and a rate limit a single sender can fill it with.
+  const h = usePageHarness(GUARDED_VARS);
 
   it("turns an own message's pending line into the message itself: the same element, in seq order", async () => {
     const ctx = await h.newContext();

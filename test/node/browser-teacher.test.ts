@@ -3,12 +3,12 @@
  * refuses a wrong one, keeps the right one; and everyone's Copy join link, which carries no key.
  */
 import { describe, expect, it } from "vitest";
-import { haveChromium, online, PATIENCE, usePageHarness } from "../support/page-harness";
+import { GUARDED_VARS, haveChromium, online, PATIENCE, usePageHarness } from "../support/page-harness";
 
-const PASSPHRASE = "correct-horse-battery-staple";
+const PASSPHRASE = GUARDED_VARS.TEACHER_PASSPHRASE;
 
 describe.skipIf(!haveChromium)("the page in Chromium, for the teacher", () => {
-  const h = usePageHarness({ TEACHER_PASSPHRASE: PASSPHRASE });
+  const h = usePageHarness(GUARDED_VARS);
   const { room, newContext, joined } = h;
   const alert = (page: import("playwright-core").Page) => page.locator("#join-alert").textContent();
 

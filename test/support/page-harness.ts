@@ -44,6 +44,19 @@ export const CLASS_VARS = {
   REMOVE_MINUTES: 12,
 };
 
+/**
+ * The `[vars]` of a server with limits that the files on other servers must not meet: a teacher
+ * passphrase (hosting asks for it) and a small bound on unacknowledged bytes, with a rate a single
+ * sender can fill it at. Above the 64 KiB a page may receive between two acks, so a page that acks
+ * never meets it. One set for the files that need either, one server.
+ */
+export const GUARDED_VARS = {
+  TEACHER_PASSPHRASE: "correct-horse-battery-staple",
+  MAX_UNACKED_BYTES: 128 * 1024,
+  RATE_LIMIT_BURST: 200,
+  RATE_LIMIT_PER_SECOND: 200,
+};
+
 if (!lookup.found) {
   const why = `no browser for the browser tests: ${lookup.why}`;
   if (lookup.required) throw new Error(why);
