@@ -5,7 +5,8 @@
  * Cancel takes the knock back from the host's list at once; a locked room given up lets its waiting tabs in.
  */
 import type { BrowserContext, Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Knocker, knocker } from "../support/node-client";
 import {
   PATIENCE,
   countSockets,
@@ -46,6 +47,20 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     await page.getByRole("button", { name: "Join" }).click();
     await page.locator('#status[data-state="knocking"]').waitFor(PATIENCE);
     return page;
+  }
+
+  /**
+   * A student the test never looks at: a protocol client that knocks at `r` as `name` (a page
+   * costs a renderer); stopped after the test, with its socket.
+   */
+  const knockers: Knocker[] = [];
+  afterEach(async () => {
+    await Promise.all(knockers.splice(0).map((k) => k.stop()));
+  });
+  function knockAs(r: string, name: string): Knocker {
+    const k = knocker(h.url.replace("http", "ws"), r, name);
+    knockers.push(k);
+    return k;
   }
 
   const waiting = (page: Page) => page.getByRole("region", { name: "Waiting to join" });
@@ -111,9 +126,11 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
   it("on a phone the knocks are a count that opens them; Cancel takes the student back to the form", async () => {
     const r = room();
     const teacher = await lockedBy(await newContext(PHONE), r);
-    const students = await Promise.all(
-      ["Sara", "Omid"].map(async (n) => knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, n)),
-    );
+    // Omid's tab is the one that cancels; Sara only knocks.
+    const [omid] = await Promise.all([
+      knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, "Omid"),
+      knockAs(r, "Sara").knocked,
+    ]);
     const toggle = waiting(teacher).getByRole("button", { name: "2 waiting" });
     await toggle.waitFor(PATIENCE);
     const list = waiting(teacher).getByRole("list");
@@ -125,15 +142,16 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     expect(await list.getByRole("listitem").allTextContents()).toHaveLength(2);
     expect(await toggle.getAttribute("aria-expanded")).toBe("true");
 
-    await students[1]!.getByRole("button", { name: "Cancel" }).click();
-    expect(await students[1]!.locator("#join").isVisible()).toBe(true);
-    expect(await students[1]!.locator('#status[data-state="knocking"]').count()).toBe(0);
+    await omid.getByRole("button", { name: "Cancel" }).click();
+    expect(await omid.locator("#join").isVisible()).toBe(true);
+    expect(await omid.locator('#status[data-state="knocking"]').count()).toBe(0);
   });
   it("on a phone with the keyboard open, knocks and removals fold to counts, one list at a time, and the log keeps 40 %", async () => {
     const r = room();
     const teacher = await lockedBy(await newContext(PHONE), r);
-    const knock = async (name: string) => knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, name);
-    const first = await Promise.all(["Sara", "Omid"].map(knock));
+    // Every student only knocks (and Sara and Omid, let in, are removed): protocol clients.
+    const first = ["Sara", "Omid"].map((n) => knockAs(r, n));
+    await Promise.all(first.map((k) => k.knocked));
     const toggle = teacher.locator("#knocks-toggle");
     await expect.poll(() => toggle.textContent(), PATIENCE).toBe("2 waiting");
     await toggle.click();
@@ -143,11 +161,12 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
         .filter({ hasText: name })
         .getByRole("button", { name: "Let in" })
         .click();
-    await Promise.all(first.map((p) => online(p)));
+    // In the room: their next try was welcomed.
+    await Promise.all(first.map((k) => k.admitted));
     await expect.poll(() => waiting(teacher).isVisible(), PATIENCE).toBe(false);
 
     // Later knocks arrive folded, as the count (and said politely).
-    await Promise.all(["Reza", "Mina"].map(knock));
+    await Promise.all(["Reza", "Mina"].map((n) => knockAs(r, n).knocked));
     await expect.poll(() => toggle.textContent(), PATIENCE).toBe("2 waiting");
     expect(await toggle.getAttribute("aria-expanded")).toBe("false");
     expect(await teacher.locator("#knocks-list").isVisible()).toBe(false);
@@ -198,8 +217,8 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
   it("after Let in and Refuse, keyboard focus stays near (the next row, the previous, the log), never on <body>", async () => {
     const r = room();
     const teacher = await lockedBy(await newContext(), r);
-    for (const n of ["Sara", "Omid", "Reza"])
-      await knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, n);
+    // Protocol clients (only the teacher's tab is looked at), one knock after another: the rows' order.
+    for (const n of ["Sara", "Omid", "Reza"]) await knockAs(r, n).knocked;
     const rows = waiting(teacher).getByRole("listitem");
     await expect.poll(() => rows.count(), PATIENCE).toBe(3);
     const focused = () =>
@@ -226,7 +245,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     expect(await focused()).toBe("Omid Refuse");
     // Focus elsewhere is left alone when the list changes.
     await teacher.locator("#message").focus();
-    await knocking(await newContext({ timings: { knockRetryMs: 100 } }), r, "Mina");
+    await knockAs(r, "Mina").knocked;
     await expect.poll(() => rows.count(), PATIENCE).toBe(2);
     expect(await focused()).toBe("#message");
     await press("Omid", "Let in");

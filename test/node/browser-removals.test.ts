@@ -203,7 +203,9 @@ describe.skipIf(!haveChromium)("the page in Chromium: state you can see, removal
   it("after Remove (the dialog's confirm) and Let back in, keyboard focus stays near, never on <body>", async () => {
     const r = room();
     const teacher = await hosted(await newContext(), r, "Teacher");
-    for (const n of ["Nima", "Omid", "Sara"]) await joined(await newContext(), r, n);
+    // Only the teacher's tab is looked at: the members are protocol clients, each of its own
+    // session (as a tab has), welcomed one after another (the rows' order).
+    for (const n of ["Nima", "Omid", "Sara"]) await h.member(r, n);
     await expect.poll(() => users(teacher).count(), PATIENCE).toBe(4);
     const focused = () =>
       teacher.evaluate(() => {

@@ -64,19 +64,20 @@ describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin"
   it("a tab that missed the undo gets the message back at its place when it resumes", async () => {
     const r = room();
     const teacher = await hosted(await newContext(), r, "Teacher");
-    const sara = await joined(await newContext(), r, "Sara");
+    // Sara only sends: a protocol client.
+    const sara = await h.member(r, "Sara");
     // Omid's tab loses the `restored` frame and one message: the next one is a seq jump, so it resumes.
     const omid = await joinedThrough(await newContext(), r, "Omid", {
       toPage: (m) => !m.includes('"welcome"') && (m.includes('"restored"') || m.includes('"lost"')),
     });
-    for (const t of ["first", "oops", "last"]) await say(sara, t);
+    for (const t of ["first", "oops", "last"]) await sara.say(t);
     await expect.poll(() => texts(omid), PATIENCE).toEqual(["first", "oops", "last"]);
     await teacher.getByRole("button", { name: "Delete message from Sara" }).nth(1).click();
     await expect.poll(() => texts(omid), PATIENCE).toEqual(["first", "last"]);
     await teacher.getByRole("button", { name: "Undo deleting the message from Sara" }).click();
     await expect.poll(() => texts(teacher), PATIENCE).toEqual(["first", "oops", "last"]);
-    await say(sara, "lost");
-    await say(sara, "then");
+    await sara.say("lost");
+    await sara.say("then");
     await expect.poll(() => texts(omid), PATIENCE).toEqual(["first", "oops", "last", "lost", "then"]);
   });
 
@@ -164,11 +165,12 @@ describe.skipIf(!haveChromium)("the page in Chromium: delete with undo, and pin"
     const ctx = await newContext({ viewport: { width: 1280, height: 800 } });
     const teacher = await hosted(ctx, r, "Teacher");
     const screen = await projector(ctx, r);
-    const sara = await joined(await newContext(), r, "سارا");
+    // The member only sends: a protocol client.
+    const sara = await h.member(r, "سارا");
     const english = "What does the accept header prove?";
     const persian = "سلام، سؤال دارم: چرا این‌طور است؟";
-    await say(sara, english);
-    await say(sara, persian);
+    await sara.say(english);
+    await sara.say(persian);
     await expect.poll(() => texts(teacher), PATIENCE).toEqual([english, persian]);
     const pinned = teacher.locator("#pinned-text");
     const pin = async (i: number, text: string) => {

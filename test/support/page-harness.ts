@@ -21,6 +21,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import type { Timings } from "../../src/client/timings";
 import { type BrowserChoice, type BrowserLookup, findBrowser, launchBrowser } from "./browser";
+import { NodeClient } from "./node-client";
 import { enterRoom } from "./page";
 import { type SharedServer, sharedServer } from "./shared-server";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev";
@@ -89,6 +90,8 @@ export class PageHarness {
    * at the latest when the file ends, since the browser outlives the file.
    */
   private contexts = new Set<BrowserContext>();
+  /** The protocol clients tests joined (`member`): closed with the contexts. */
+  private members = new Set<NodeClient>();
   /** Exceptions thrown in any tab since the last check: each one fails the test that caused it. */
   private pageErrors: string[] = [];
   private persistTo = "";
@@ -120,11 +123,13 @@ export class PageHarness {
   }
 
   /**
-   * Closes every context a test opened, when it ends. A tab left open goes on running: a locked
+   * Closes every context (and protocol member) a test opened, when it ends. A tab left open goes on running: a locked
    * room's waiting page knocks every 100 ms, a polling tab polls, each one a renderer's and the
    * server's CPU until the file ends (2026-12-02: the run had about 20 such tabs at a time).
    */
   async closeContexts(): Promise<void> {
+    for (const c of this.members) c.close();
+    this.members.clear();
     await Promise.all([...this.contexts].map((ctx) => ctx.close()));
   }
 
@@ -171,6 +176,16 @@ export class PageHarness {
     this.pageErrors = [];
     if (errors.length > 0) throw new Error(`the page threw:\n${errors.join("\n")}`);
   }
+
+  /**
+   * Someone in `roomName` whose own page no check reads, played by a protocol client (a tab costs a
+   * renderer): joined and welcomed, closed when the test ends. `member.say(text)` sends and waits.
+   */
+  member = async (roomName: string, name: string): Promise<NodeClient> => {
+    const c = await NodeClient.join(this.url, roomName, name);
+    this.members.add(c);
+    return c;
+  };
 
   /** Opens the page in a new tab of `ctx` and joins `room` as `name`. */
   joined = async (ctx: BrowserContext, roomName: string, name: string, before?: (p: Page) => void): Promise<Page> => {
