@@ -84,7 +84,7 @@ const KNOCK_AGAIN_MS = LIMITS.knockLapseMs / 10;
  * stays on the list. Once let in, the next try gets `welcome`: that socket stays open
  * (`admitted`). Refused (`knock_refused`), it stops asking, as the page does. Any other answer
  * fails `knocked` and `admitted`. No timeout of its own: the test's waits bound it, and `stop`
- * (in a finally) ends it, leaving no timer or socket behind.
+ * (after the test) ends it, leaving no timer or socket behind.
  */
 export function knocker(baseWsUrl: string, room: string, name: string): Knocker {
   const url = `${baseWsUrl}/ws/${encodeURIComponent(room)}/${encodeURIComponent(name)}?session=knock-${randomId()}`;

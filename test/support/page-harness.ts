@@ -4,9 +4,9 @@
  * browser tests share. The browser is the one the node project's globalSetup found (see
  * ./browser.ts), launched once per test process and shared by the files that process runs one
  * after another (a launch cost about 1.5 s of a 2-core machine's CPU, 23 times a run); each file
- * works in browser contexts of its own, closed when the test that opened them ends. If there is none, a plain
- * `npm test` warns loudly and skips the browser tests; under CI=true, or when `CHROMIUM` names a
- * browser that does not launch, they fail.
+ * works in browser contexts of its own, closed when the test that opened them ends. If there is
+ * none, a plain `npm test` warns loudly and skips the browser tests; under CI=true, or when
+ * `CHROMIUM` names a browser that does not launch, they fail.
  *
  * The server is shared: `usePageHarness(vars)` gets the run's one `wrangler dev` for that set of
  * `--var` overrides (./shared-server.ts), which other files use at the same time, so every test
@@ -123,9 +123,10 @@ export class PageHarness {
   }
 
   /**
-   * Closes every context (and protocol member) a test opened, when it ends. A tab left open goes on running: a locked
-   * room's waiting page knocks every 100 ms, a polling tab polls, each one a renderer's and the
-   * server's CPU until the file ends (2026-12-02: the run had about 20 such tabs at a time).
+   * Closes every context (and protocol member) a test opened, when it ends. A tab left open goes
+   * on running: a locked room's waiting page knocks every 100 ms, a polling tab polls, each one a
+   * renderer's and the server's CPU until the file ends (2026-12-02: the run had about 20 such
+   * tabs at a time).
    */
   async closeContexts(): Promise<void> {
     for (const c of this.members) c.close();
