@@ -58,7 +58,7 @@ describe.skipIf(!haveChromium)("the page in Chromium: the waiting room", () => {
     await Promise.all(knockers.splice(0).map((k) => k.stop()));
   });
   function knockAs(r: string, name: string): Knocker {
-    const k = knocker(h.url.replace("http", "ws"), r, name);
+    const k = knocker(h.url, r, name);
     knockers.push(k);
     return k;
   }

@@ -78,16 +78,17 @@ export interface Knocker {
 const KNOCK_AGAIN_MS = LIMITS.knockLapseMs / 10;
 
 /**
- * Knocks at locked room `room` as `name` with a session of its own, as the waiting page does,
- * for a test that looks only at the host's side: each try is one socket that gets one `error`
- * `room_locked` (and is closed), and it tries again every `KNOCK_AGAIN_MS` so that its knock
- * stays on the list. Once let in, the next try gets `welcome`: that socket stays open
+ * Knocks at locked room `room` on `server` (its http:// URL) as `name` with a session of its own,
+ * as the waiting page does, for a test that looks only at the host's side: each try is one socket
+ * that gets one `error` `room_locked` (and is closed), and it tries again every `KNOCK_AGAIN_MS`
+ * so that its knock stays on the list. Once let in, the next try gets `welcome`: that socket stays open
  * (`admitted`). Refused (`knock_refused`), it stops asking, as the page does. Any other answer
  * fails `knocked` and `admitted`. No timeout of its own: the test's waits bound it, and `stop`
  * (after the test) ends it, leaving no timer or socket behind.
  */
-export function knocker(baseWsUrl: string, room: string, name: string): Knocker {
-  const url = `${baseWsUrl}/ws/${encodeURIComponent(room)}/${encodeURIComponent(name)}?session=knock-${randomId()}`;
+export function knocker(server: string, room: string, name: string): Knocker {
+  const path = `${encodeURIComponent(room)}/${encodeURIComponent(name)}?session=knock-${randomId()}`;
+  const url = `${server.replace(/^http/, "ws")}/ws/${path}`;
   const knocked = deferred<void>();
   const admitted = deferred<NodeClient>();
   let stopped = false;
